@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+#
+# Boot the featmask test guest under TCG and check its console protocol.
+#
+# Starts QEMU with one virtio-net-pci device on user networking, waits for
+# the guest's boot report, and checks that:
+#   - a virtio-net device (id 1) is bound to virtio_net with DRIVER_OK set
+#     and a non-empty negotiated feature set including VIRTIO_F_VERSION_1;
+#   - "features" repeats the boot report, "ping" answers with a growing
+#     uptime, "net" shows eth0 up, unknown commands are refused;
+#   - "poweroff" ends QEMU.
+# Prints the time from QEMU's start to the READY line.
+#
+# Usage: check-boot.py [--qemu BIN] [--guest DIR] [--memfd] [--log FILE]
+#
+# Copyright (c) featmask contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import console  # noqa: E402
+
+VIRTIO_ID_NET = 1
+VIRTIO_F_VERSION_1 = 32
+VIRTIO_STATUS_DRIVER_OK = 4
+
+CACHE = os.environ.get('FEATMASK_CACHE', '/var/cache/featmask')
+
+
+def default_qemu():
+    """The QEMU 10 built for featmask when there is one, else the system's."""
+    built = os.path.join(CACHE, 'qemu-build/prefix/bin/qemu-system-x86_64')
+    if os.access(built, os.X_OK):
+        return built
+    return shutil.which('qemu-system-x86_64')
+
+
+def qemu_cmdline(qemu, guest, sock, memfd):
+    cmd = [qemu, '-machine', 'q35', '-accel', 'tcg', '-m', '512',
+           '-kernel', os.path.join(guest, 'vmlinuz'),
+           '-initrd', os.path.join(guest, 'initramfs.gz'),
+           '-append', 'console=ttyS0 quiet',
+           '-display', 'none', '-monitor', 'none',
+           '-serial', f'unix:{sock},server=on,wait=off',
+           '-netdev', 'user,id=n0',
+           '-device', 'virtio-net-pci,netdev=n0,romfile=',
+           '-no-reboot']
+    # A QEMU built without its blobs finds firmware in Debian's packages.
+    for d in ('/usr/share/seabios', '/usr/share/qemu'):
+        if os.path.isdir(d):
+            cmd += ['-L', d]
+    if memfd:
+        cmd[cmd.index('q35')] = 'q35,memory-backend=mem'
+        cmd += ['-object', 'memory-backend-memfd,id=mem,size=512M,share=on']
+    return cmd
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+    print(f'ok - {what}')
+
+
+def run(args):
+    tmp = tempfile.mkdtemp(prefix='featmask-guest-')
+    sock = os.path.join(tmp, 'serial.sock')
+    cmd = qemu_cmdline(args.qemu, args.guest, sock, args.memfd)
+    print('#', ' '.join(cmd))
+    log = open(args.log, 'w') if args.log else None
+    start = time.monotonic()
+    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    try:
+        with console.GuestConsole(sock, 30, log) as con:
+            fields, boot = con.wait_ready(args.timeout)
+            boot_time = time.monotonic() - start
+            print(f'# READY after {boot_time:.2f} s '
+                  f'(guest uptime {fields.get("uptime")} s, '
+                  f'kernel {fields.get("kernel")})')
+            for d in boot.values():
+                print(f'# {d.name} device={d.device} driver={d.driver} '
+                      f'features=0x{d.features:016x}')
+
+            nets = [d for d in boot.values() if d.device == VIRTIO_ID_NET]
+            check(len(nets) == 1, 'one virtio-net device in the boot report')
+            net = nets[0]
+            check(net.driver == 'virtio_net', 'bound to virtio_net')
+            check(net.status is not None and
+                  net.status & VIRTIO_STATUS_DRIVER_OK, 'DRIVER_OK set')
+            check(net.features != 0, 'negotiated features not empty')
+            check(net.has(VIRTIO_F_VERSION_1), 'VIRTIO_F_VERSION_1 negotiated')
+
+            again = con.features()
+            check({k: v.bits for k, v in again.items()} ==
+                  {k: v.bits for k, v in boot.items()},
+                  '"features" repeats the boot report')
+
+            up1 = con.ping()
+            time.sleep(1)
+            up2 = con.ping()
+            check(0 < up1 < up2, f'"ping" uptime grows ({up1} -> {up2})')
+
+            lines = con.command('net')
+            check(any(line.startswith('FEATMASK-NET eth0 state=up')
+                      for line in lines), '"net" shows eth0 up')
+
+            try:
+                con.command('no-such-command')
+                refused = False
+            except console.GuestError:
+                refused = True
+            check(refused, 'unknown command refused with FEATMASK-ERR')
+
+            con.send('features')
+            con.wait_for(r'^FEATMASK-VIRTIO virtio0 ', 30)
+            con.wait_for(r'^FEATMASK-END$', 30)
+            check(True, 'untagged "features" answers up to FEATMASK-END')
+
+            con.command('poweroff')
+        qemu.wait(timeout=60)
+        check(qemu.returncode == 0, 'QEMU exits after "poweroff"')
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+            qemu.wait()
+        if log:
+            log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f'# boot time to READY: {boot_time:.2f} s')
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Boot the featmask guest and check its console.")
+    ap.add_argument('--qemu', default=default_qemu())
+    ap.add_argument('--guest', default=os.path.join(CACHE, 'guest'))
+    ap.add_argument('--memfd', action='store_true',
+                    help='back guest RAM with a shared memfd (vhost-user)')
+    ap.add_argument('--timeout', type=float, default=180.0)
+    ap.add_argument('--log', help='write the guest console to FILE')
+    args = ap.parse_args()
+    if not args.qemu:
+        print('check-boot.py: no qemu-system-x86_64', file=sys.stderr)
+        return 1
+    try:
+        return run(args)
+    except (AssertionError, TimeoutError, EOFError) as e:
+        print(f'not ok - {e}', file=sys.stderr)
+        return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

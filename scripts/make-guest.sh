@@ -1,0 +1,215 @@
+#!/bin/sh
+#
+# Build the small Linux guest used by the featmask migration demo and tests.
+#
+# Usage: scripts/make-guest.sh [OUTDIR]
+#
+# OUTDIR defaults to ${FEATMASK_CACHE:-/var/cache/featmask}/guest and receives
+# vmlinuz and initramfs.gz.  The kernel and busybox come from Debian's own
+# packages (linux-image-<version>-amd64 as linux-image-amd64 currently depends
+# on, and busybox-static), fetched with apt-get download.  The initramfs holds
+# busybox, the virtio-net modules and scripts/guest/init.
+#
+# Nothing is rebuilt while the outputs exist and the inputs (this script, the
+# init, the package versions) match OUTDIR/stamp.  FEATMASK_GUEST_FORCE=1
+# rebuilds anyway.  See docs/devel/guest.rst.
+#
+# Copyright (c) featmask contributors
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+set -eu
+
+# Loaded in this order by the init; checked against the modules' own
+# dependency lists below.
+MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
+virtio_pci failover net_failover virtio_net"
+
+die() {
+    echo "make-guest: $*" >&2
+    exit 1
+}
+
+log() {
+    echo "make-guest: $*" >&2
+}
+
+SRCDIR=$(cd "$(dirname "$0")" && pwd)
+SELF=$SRCDIR/$(basename "$0")
+INIT=$SRCDIR/guest/init
+OUTDIR=${1:-${FEATMASK_CACHE:-/var/cache/featmask}/guest}
+
+[ -r "$INIT" ] || die "missing $INIT"
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get, device nodes)"
+
+need_tools() {
+    missing=
+    command -v cpio >/dev/null || missing="$missing cpio"
+    command -v gzip >/dev/null || missing="$missing gzip"
+    command -v xz >/dev/null || missing="$missing xz-utils"
+    command -v sha256sum >/dev/null || missing="$missing coreutils"
+    if [ -n "$missing" ]; then
+        log "installing$missing"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2
+    fi
+}
+
+# Version of a package as apt would download it now.
+candidate() {
+    apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p'
+}
+
+# The versioned kernel package the linux-image-amd64 metapackage points to.
+kernel_package() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: *\(linux-image-[0-9][^ ]*-amd64\)$/\1/p' |
+        head -n 1
+}
+
+KPKG=$(kernel_package)
+if [ -z "$KPKG" ]; then
+    # Fresh machine without package lists yet.
+    log "no package lists, running apt-get update"
+    apt-get update -q >&2
+    KPKG=$(kernel_package)
+fi
+[ -n "$KPKG" ] || die "cannot resolve the kernel package of linux-image-amd64"
+KVER=${KPKG#linux-image-}
+KPKG_VERSION=$(candidate "$KPKG")
+BB_VERSION=$(candidate busybox-static)
+[ -n "$KPKG_VERSION" ] || die "no candidate version for $KPKG"
+[ -n "$BB_VERSION" ] || die "no candidate version for busybox-static"
+
+need_tools
+
+STAMP_WANT=$(cat <<EOF
+make-guest $(sha256sum <"$SELF" | cut -d' ' -f1)
+init $(sha256sum <"$INIT" | cut -d' ' -f1)
+$KPKG $KPKG_VERSION
+busybox-static $BB_VERSION
+EOF
+)
+
+if [ "${FEATMASK_GUEST_FORCE:-0}" != 1 ] &&
+   [ -s "$OUTDIR/vmlinuz" ] && [ -s "$OUTDIR/initramfs.gz" ] &&
+   [ -r "$OUTDIR/stamp" ] &&
+   [ "$(cat "$OUTDIR/stamp")" = "$STAMP_WANT" ]; then
+    log "up to date: $OUTDIR ($KPKG $KPKG_VERSION)"
+    exit 0
+fi
+
+mkdir -p "$OUTDIR/debs"
+WORK=$(mktemp -d "$OUTDIR/.work.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+# Download into OUTDIR/debs so that a change to the script or the init does
+# not fetch the 70 MB kernel package again.  apt-get writes "pkg_ver_arch.deb"
+# with the epoch's colon escaped as %3a.
+fetch() {
+    pkg=$1
+    ver=$2
+    deb=$(ls "$OUTDIR/debs/${pkg}_"*.deb 2>/dev/null | while read -r f; do
+              v=$(dpkg-deb -f "$f" Version)
+              [ "$v" = "$ver" ] && echo "$f" && break
+          done) || true
+    if [ -z "$deb" ]; then
+        log "downloading $pkg $ver"
+        rm -f "$OUTDIR/debs/${pkg}_"*.deb
+        (cd "$OUTDIR/debs" &&
+         apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2)
+        deb=$(ls "$OUTDIR/debs/${pkg}_"*.deb)
+    fi
+    echo "$deb"
+}
+
+KDEB=$(fetch "$KPKG" "$KPKG_VERSION")
+BBDEB=$(fetch busybox-static "$BB_VERSION")
+
+log "unpacking $(basename "$KDEB") and $(basename "$BBDEB")"
+dpkg-deb -x "$KDEB" "$WORK/kernel"
+dpkg-deb -x "$BBDEB" "$WORK/busybox"
+
+VMLINUZ=$WORK/kernel/boot/vmlinuz-$KVER
+MODDIR=$WORK/kernel/lib/modules/$KVER
+[ -s "$VMLINUZ" ] || die "$KPKG has no boot/vmlinuz-$KVER"
+[ -d "$MODDIR" ] || die "$KPKG has no lib/modules/$KVER"
+BUSYBOX=$WORK/busybox/bin/busybox
+[ -x "$BUSYBOX" ] || die "busybox-static has no bin/busybox"
+
+ROOT=$WORK/root
+mkdir -p "$ROOT/bin" "$ROOT/sbin" "$ROOT/usr/bin" "$ROOT/usr/sbin" \
+         "$ROOT/dev" "$ROOT/proc" "$ROOT/sys" "$ROOT/tmp" "$ROOT/run" \
+         "$ROOT/etc" "$ROOT/lib/modules/$KVER"
+
+# busybox and one symlink per applet, at the path busybox itself suggests.
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+"$BUSYBOX" --list-full | while read -r applet; do
+    [ -e "$ROOT/$applet" ] && continue
+    case "$applet" in
+    bin/*|sbin/*) target=../bin/busybox ;;
+    usr/bin/*|usr/sbin/*) target=../../bin/busybox ;;
+    *) continue ;;
+    esac
+    ln -s "$target" "$ROOT/$applet"
+done
+[ -e "$ROOT/bin/sh" ] || die "busybox provides no sh"
+
+# The modules, uncompressed: busybox insmod reads plain ELF only.
+loaded=
+for m in $MODULES; do
+    if grep -q "/$m\.ko\$" "$MODDIR/modules.builtin" 2>/dev/null; then
+        log "$m is built into $KVER"
+        loaded="$loaded $m"
+        continue
+    fi
+    src=$(find "$MODDIR/kernel" -name "$m.ko" -o -name "$m.ko.xz" \
+               -o -name "$m.ko.zst" -o -name "$m.ko.gz" | head -n 1)
+    [ -n "$src" ] || die "module $m not found in $KPKG"
+    dst=$ROOT/lib/modules/$KVER/$m.ko
+    case "$src" in
+    *.ko) cp "$src" "$dst" ;;
+    *.xz) xz -dc "$src" >"$dst" ;;
+    *.gz) gzip -dc "$src" >"$dst" ;;
+    *.zst)
+        command -v zstd >/dev/null ||
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q zstd >&2
+        zstd -dcq "$src" >"$dst"
+        ;;
+    esac
+    # Every dependency must be loaded before; the init has no modprobe.
+    deps=$(tr '\0' '\n' <"$dst" | sed -n 's/^depends=//p' | head -n 1)
+    for d in $(echo "$deps" | tr ',' ' '); do
+        case " $loaded " in
+        *" $d "*) ;;
+        *) die "module $m needs $d, which is not loaded before it" ;;
+        esac
+    done
+    loaded="$loaded $m"
+done
+
+cp "$INIT" "$ROOT/init"
+chmod 0755 "$ROOT/init"
+printf '%s\n' "$STAMP_WANT" >"$ROOT/etc/featmask-guest"
+
+# The kernel opens /dev/console before devtmpfs is mounted.
+mknod -m 0600 "$ROOT/dev/console" c 5 1
+mknod -m 0666 "$ROOT/dev/null" c 1 3
+
+# Same inputs, same bytes: fixed timestamps, sorted names, no inode numbers.
+find "$ROOT" -exec touch -h -d @0 {} +
+(cd "$ROOT" &&
+ find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+     cpio --quiet --null -o -H newc -R 0:0 --reproducible) |
+    gzip -9n >"$WORK/initramfs.gz"
+
+# Forget packages of older versions.
+for f in "$OUTDIR/debs/"*.deb; do
+    [ "$f" = "$KDEB" ] || [ "$f" = "$BBDEB" ] || rm -f "$f"
+done
+
+cp "$VMLINUZ" "$WORK/vmlinuz"
+mv -f "$WORK/vmlinuz" "$OUTDIR/vmlinuz"
+mv -f "$WORK/initramfs.gz" "$OUTDIR/initramfs.gz"
+printf '%s\n' "$STAMP_WANT" >"$OUTDIR/stamp"
+log "built $OUTDIR/vmlinuz and $OUTDIR/initramfs.gz" \
+    "($KPKG $KPKG_VERSION, busybox $BB_VERSION," \
+    "$(du -k "$OUTDIR/initramfs.gz" | cut -f1) KiB initramfs)"
