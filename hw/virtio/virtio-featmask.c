@@ -1,0 +1,261 @@
+/*
+ * featmask maps of virtio devices
+ *
+ * Names are QEMU 10.0's property names (DEFINE_VIRTIO_COMMON_FEATURES and
+ * each device's property list); bits and dependencies are the virtio 1.3
+ * specification's ("Feature bit requirements" of each device type, and
+ * the rule that bits 32 and above exist only with VIRTIO_F_VERSION_1).
+ * Features QEMU has no property for are listed with .no_property, since a
+ * backend can offer them and a migration can fail on them all the same.
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/virtio/virtio-featmask.h"
+
+#define N FEATMASK_NAMES
+#define V1 N("version_1")
+
+static const FeatmaskFeature virtio_transport_features[] = {
+    { .name = "notify_on_empty", .bit = 24,
+      .desc = "notify when the available ring runs empty (legacy)" },
+    { .name = "any_layout", .bit = 27,
+      .desc = "no framing assumptions on descriptor layout" },
+    { .name = "indirect_desc", .bit = 28,
+      .aliases = N("ring_indirect_desc"),
+      .desc = "indirect descriptor tables" },
+    { .name = "event_idx", .bit = 29, .aliases = N("ring_event_idx"),
+      .desc = "used_event/avail_event notification suppression" },
+    { .name = "version_1", .bit = 32, .no_property = true,
+      .desc = "virtio 1.0 or later (not legacy)" },
+    { .name = "iommu_platform", .bit = 33, .requires = V1,
+      .aliases = N("access_platform"),
+      .desc = "device accesses memory through the platform IOMMU" },
+    { .name = "packed", .bit = 34, .requires = V1,
+      .aliases = N("ring_packed"), .desc = "packed virtqueue layout" },
+    { .name = "in_order", .bit = 35, .requires = V1,
+      .desc = "buffers are used in the order they are made available" },
+    { .name = "order_platform", .bit = 36, .requires = V1,
+      .no_property = true, .desc = "platform memory ordering for the rings" },
+    { .name = "sr_iov", .bit = 37, .requires = V1, .no_property = true,
+      .desc = "single root I/O virtualization" },
+    { .name = "notification_data", .bit = 38, .requires = V1,
+      .no_property = true, .desc = "extra data in available notifications" },
+    { .name = "notif_config_data", .bit = 39, .requires = V1,
+      .no_property = true, .desc = "notification data from config space" },
+    { .name = "queue_reset", .bit = 40, .requires = V1,
+      .aliases = N("ring_reset"), .desc = "reset of individual queues" },
+    { .name = "admin_vq", .bit = 41, .requires = V1, .no_property = true,
+      .desc = "administration virtqueue" },
+};
+
+#define CTRL_VQ N("ctrl_vq")
+#define GUEST_CSUM N("guest_csum")
+#define CSUM N("csum")
+
+static const FeatmaskFeature virtio_net_features[] = {
+    { .name = "csum", .bit = 0,
+      .desc = "device handles packets with partial checksum" },
+    { .name = "guest_csum", .bit = 1,
+      .desc = "driver handles packets with partial checksum" },
+    { .name = "ctrl_guest_offloads", .bit = 2,
+      .desc = "control channel offloads reconfiguration" },
+    { .name = "mtu", .bit = 3, .no_property = true,
+      .desc = "device reports the maximum MTU (QEMU: host_mtu=N)" },
+    { .name = "mac", .bit = 5, .no_property = true,
+      .desc = "device has given MAC address" },
+    { .name = "gso", .bit = 6, .desc = "device handles any GSO type (legacy)" },
+    { .name = "guest_tso4", .bit = 7, .requires = GUEST_CSUM,
+      .desc = "driver can receive TSOv4" },
+    { .name = "guest_tso6", .bit = 8, .requires = GUEST_CSUM,
+      .desc = "driver can receive TSOv6" },
+    { .name = "guest_ecn", .bit = 9,
+      .requires_any = N("guest_tso4", "guest_tso6"),
+      .desc = "driver can receive TSO with ECN" },
+    { .name = "guest_ufo", .bit = 10, .requires = GUEST_CSUM,
+      .desc = "driver can receive UFO" },
+    { .name = "host_tso4", .bit = 11, .requires = CSUM,
+      .desc = "device can receive TSOv4" },
+    { .name = "host_tso6", .bit = 12, .requires = CSUM,
+      .desc = "device can receive TSOv6" },
+    { .name = "host_ecn", .bit = 13,
+      .requires_any = N("host_tso4", "host_tso6"),
+      .desc = "device can receive TSO with ECN" },
+    { .name = "host_ufo", .bit = 14, .requires = CSUM,
+      .desc = "device can receive UFO" },
+    { .name = "mrg_rxbuf", .bit = 15,
+      .desc = "driver can merge receive buffers" },
+    { .name = "status", .bit = 16, .desc = "configuration status field" },
+    { .name = "ctrl_vq", .bit = 17, .desc = "control channel" },
+    { .name = "ctrl_rx", .bit = 18, .requires = CTRL_VQ,
+      .desc = "control channel RX mode" },
+    { .name = "ctrl_vlan", .bit = 19, .requires = CTRL_VQ,
+      .desc = "control channel VLAN filtering" },
+    { .name = "ctrl_rx_extra", .bit = 20, .requires = N("ctrl_rx"),
+      .desc = "extra RX mode control" },
+    { .name = "guest_announce", .bit = 21, .requires = CTRL_VQ,
+      .desc = "driver can send gratuitous packets" },
+    { .name = "mq", .bit = 22, .requires = CTRL_VQ,
+      .desc = "multiqueue with automatic receive steering" },
+    { .name = "ctrl_mac_addr", .bit = 23, .requires = CTRL_VQ,
+      .desc = "set MAC address through the control channel" },
+    { .name = "device_stats", .bit = 50, .no_property = true,
+      .requires = N("ctrl_vq", "version_1"),
+      .desc = "device-level statistics" },
+    { .name = "vq_notf_coal", .bit = 52, .no_property = true,
+      .requires = N("ctrl_vq", "version_1"),
+      .desc = "per-virtqueue notification coalescing" },
+    { .name = "notf_coal", .bit = 53, .no_property = true,
+      .requires = N("ctrl_vq", "version_1"),
+      .desc = "notification coalescing" },
+    { .name = "guest_uso4", .bit = 54, .requires = N("guest_csum",
+                                                      "version_1"),
+      .desc = "driver can receive USOv4" },
+    { .name = "guest_uso6", .bit = 55, .requires = N("guest_csum",
+                                                      "version_1"),
+      .desc = "driver can receive USOv6" },
+    { .name = "host_uso", .bit = 56, .requires = N("csum", "version_1"),
+      .desc = "device can receive USO" },
+    { .name = "hash", .bit = 57, .requires = N("ctrl_vq", "version_1"),
+      .aliases = N("hash_report"), .desc = "per-packet hash reporting" },
+    { .name = "guest_hdrlen", .bit = 59, .no_property = true,
+      .requires = V1, .desc = "driver provides the exact hdr_len" },
+    { .name = "rss", .bit = 60, .requires = N("ctrl_vq", "version_1"),
+      .desc = "receive-side scaling" },
+    { .name = "guest_rsc_ext", .bit = 61, .aliases = N("rsc_ext"),
+      .requires = V1, .requires_any = N("host_tso4", "host_tso6"),
+      .desc = "extended receive segment coalescing info" },
+    { .name = "standby", .bit = 62, .no_property = true, .requires = V1,
+      .desc = "standby for a primary device (QEMU: failover=on)" },
+    { .name = "speed_duplex", .bit = 63, .no_property = true,
+      .requires = V1, .desc = "device reports link speed and duplex" },
+};
+
+static const FeatmaskFeature virtio_blk_features[] = {
+    { .name = "barrier", .bit = 0, .no_property = true,
+      .desc = "request barriers (legacy)" },
+    { .name = "size_max", .bit = 1, .no_property = true,
+      .desc = "maximum segment size" },
+    { .name = "seg_max", .bit = 2, .no_property = true,
+      .desc = "maximum number of segments" },
+    { .name = "geometry", .bit = 4, .no_property = true,
+      .desc = "legacy disk geometry" },
+    { .name = "ro", .bit = 5, .no_property = true,
+      .desc = "read-only disk" },
+    { .name = "blk_size", .bit = 6, .no_property = true,
+      .desc = "block size of the disk" },
+    { .name = "scsi", .bit = 7, .no_property = true,
+      .desc = "SCSI command passthrough (legacy)" },
+    { .name = "flush", .bit = 9, .no_property = true, .aliases = N("wce"),
+      .desc = "cache flush command" },
+    { .name = "topology", .bit = 10, .no_property = true,
+      .desc = "topology information" },
+    { .name = "config-wce", .bit = 11,
+      .desc = "writeback mode in configuration space" },
+    { .name = "mq", .bit = 12, .no_property = true,
+      .desc = "more than one queue (QEMU: num-queues)" },
+    { .name = "discard", .bit = 13, .desc = "discard command" },
+    { .name = "write-zeroes", .bit = 14, .desc = "write zeroes command" },
+    { .name = "lifetime", .bit = 15, .no_property = true,
+      .desc = "device lifetime information" },
+    { .name = "secure_erase", .bit = 16, .no_property = true,
+      .desc = "secure erase command" },
+    { .name = "zoned", .bit = 17, .no_property = true,
+      .requires = V1, .desc = "zoned block device" },
+};
+
+static const FeatmaskFeature virtio_scsi_features[] = {
+    { .name = "inout", .bit = 0, .no_property = true,
+      .desc = "requests with both read and write buffers" },
+    { .name = "hotplug", .bit = 1, .desc = "hotplug and hot-unplug events" },
+    { .name = "param_change", .bit = 2,
+      .desc = "LUN parameter change events" },
+    { .name = "t10_pi", .bit = 3, .no_property = true,
+      .desc = "T10 protection information" },
+};
+
+typedef struct VirtioFeatmaskKind {
+    const char *kind;
+    const char *desc;
+    const FeatmaskFeature *table;
+    size_t n;
+} VirtioFeatmaskKind;
+
+static const VirtioFeatmaskKind virtio_featmask_tables[] = {
+    { "virtio", "virtio transport features (every virtio device)",
+      NULL, 0 },
+    { "virtio-net", "virtio network device", virtio_net_features,
+      G_N_ELEMENTS(virtio_net_features) },
+    { "virtio-blk", "virtio block device", virtio_blk_features,
+      G_N_ELEMENTS(virtio_blk_features) },
+    { "virtio-scsi", "virtio SCSI host bus adapter", virtio_scsi_features,
+      G_N_ELEMENTS(virtio_scsi_features) },
+};
+
+const char *const virtio_featmask_kinds[] = {
+    "virtio", "virtio-net", "virtio-blk", "virtio-scsi", NULL,
+};
+QEMU_BUILD_BUG_ON(G_N_ELEMENTS(virtio_featmask_kinds) !=
+                  G_N_ELEMENTS(virtio_featmask_tables) + 1);
+
+static FeatmaskMap *virtio_featmask_build(const VirtioFeatmaskKind *k)
+{
+    g_autoptr(FeatmaskMap) map = featmask_map_new(k->kind, k->desc);
+
+    /* Device features first: they are what users mostly switch. */
+    featmask_map_add_table(map, k->table, k->n, &error_abort);
+    featmask_map_add_table(map, virtio_transport_features,
+                           G_N_ELEMENTS(virtio_transport_features),
+                           &error_abort);
+    featmask_map_finalize(map, &error_abort);
+    return g_steal_pointer(&map);
+}
+
+FeatmaskMap *virtio_featmask_map(const char *kind)
+{
+    static FeatmaskMap *maps[G_N_ELEMENTS(virtio_featmask_tables)];
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(virtio_featmask_tables); i++) {
+        const VirtioFeatmaskKind *k = &virtio_featmask_tables[i];
+
+        if (!strcmp(k->kind, kind)) {
+            if (!maps[i]) {
+                maps[i] = virtio_featmask_build(k);
+            }
+            return featmask_map_ref(maps[i]);
+        }
+    }
+    return NULL;
+}
+
+const char *virtio_featmask_kind_of_type(const char *type)
+{
+    static const char *const transports[] = {
+        "-pci", "-pci-transitional", "-pci-non-transitional", "-device",
+        "-ccw",
+    };
+    size_t i, j;
+
+    for (i = 1; virtio_featmask_kinds[i]; i++) {
+        const char *kind = virtio_featmask_kinds[i];
+        size_t len = strlen(kind);
+
+        if (strncmp(type, kind, len)) {
+            continue;
+        }
+        if (!type[len]) {
+            return kind;
+        }
+        for (j = 0; j < G_N_ELEMENTS(transports); j++) {
+            if (!strcmp(type + len, transports[j])) {
+                return kind;
+            }
+        }
+    }
+    return NULL;
+}
