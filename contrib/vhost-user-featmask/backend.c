@@ -1,0 +1,973 @@
+/*
+ * vhost-user-featmask: the control path of a vhost-user net backend
+ *
+ * Everything a front-end needs to start the device, let a guest driver
+ * negotiate, and migrate: features, protocol features, memory table,
+ * rings, the shared dirty log.  There is no data path: rings are never
+ * processed, so no guest memory is written and the dirty log stays clean.
+ * Guest memory is mapped read-only, to report the ring indexes.
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+
+#include <inttypes.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+typedef struct VufVring {
+    uint32_t num;
+    VuVringAddr addr;
+    bool addr_set;
+    /* Next avail index (split), or both packed indexes and wrap bits. */
+    uint32_t base;
+    int kick_fd;
+    int call_fd;
+    int err_fd;
+    bool started;
+    bool enabled;
+} VufVring;
+
+typedef struct VufMemMap {
+    VuMemRegion region;
+    uint8_t *mmap_addr;         /* start of the mapping (file offset 0) */
+    size_t mmap_len;
+} VufMemMap;
+
+struct VufConn {
+    int fd;
+    unsigned id;
+    const VufBackend *be;
+
+    uint64_t acked_features;
+    bool features_set;
+    uint64_t acked_protocol;
+
+    VufMemMap mem[VU_MAX_MEM_REGIONS];
+    unsigned nmem;
+
+    uint8_t *log_mmap;
+    size_t log_mmap_len;
+    uint64_t log_size;          /* bytes of bitmap after the offset */
+    int log_call_fd;            /* SET_LOG_FD */
+    int backend_req_fd;         /* SET_BACKEND_REQ_FD */
+
+    VufVring *vrings;
+    unsigned nvrings;
+};
+
+typedef struct VufMsg {
+    VuMsgHeader hdr;
+    VuPayload payload;
+    int fds[VU_MAX_FDS];
+    size_t nfds;
+} VufMsg;
+
+/* What a request handler tells the dispatcher. */
+typedef enum VufResult {
+    VUF_OK,             /* done; ack with 0 if need_reply */
+    VUF_FAIL,           /* refused; ack with 1 if need_reply */
+    VUF_REPLY,          /* the handler filled an explicit reply */
+    VUF_CLOSE,          /* malformed: drop the connection */
+} VufResult;
+
+/*
+ * Log
+ */
+
+static FILE *log_file;
+static bool log_verbose;
+static gint64 log_start;
+
+bool vuf_log_open(const char *path, bool verbose, Error **errp)
+{
+    log_verbose = verbose;
+    log_start = g_get_monotonic_time();
+    if (!path) {
+        return true;
+    }
+    log_file = fopen(path, "w");
+    if (!log_file) {
+        error_setg(errp, "cannot open log '%s': %s", path, g_strerror(errno));
+        return false;
+    }
+    setvbuf(log_file, NULL, _IOLBF, 0);
+    return true;
+}
+
+void vuf_log(const char *fmt, ...)
+{
+    g_autofree char *line = NULL;
+    gint64 us = g_get_monotonic_time() - log_start;
+    va_list ap;
+
+    if (!log_file && !log_verbose) {
+        return;
+    }
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (log_file) {
+        fprintf(log_file, "[%6" PRId64 ".%03d] %s\n", us / 1000000,
+                (int)(us % 1000000 / 1000), line);
+    }
+    if (log_verbose) {
+        fprintf(stderr, "vhost-user-featmask: %s\n", line);
+    }
+}
+
+void vuf_log_close(void)
+{
+    if (log_file) {
+        fclose(log_file);
+        log_file = NULL;
+    }
+}
+
+static const char *const request_names[VU_REQUEST_MAX] = {
+    [VU_GET_FEATURES] = "GET_FEATURES",
+    [VU_SET_FEATURES] = "SET_FEATURES",
+    [VU_SET_OWNER] = "SET_OWNER",
+    [VU_RESET_OWNER] = "RESET_OWNER",
+    [VU_SET_MEM_TABLE] = "SET_MEM_TABLE",
+    [VU_SET_LOG_BASE] = "SET_LOG_BASE",
+    [VU_SET_LOG_FD] = "SET_LOG_FD",
+    [VU_SET_VRING_NUM] = "SET_VRING_NUM",
+    [VU_SET_VRING_ADDR] = "SET_VRING_ADDR",
+    [VU_SET_VRING_BASE] = "SET_VRING_BASE",
+    [VU_GET_VRING_BASE] = "GET_VRING_BASE",
+    [VU_SET_VRING_KICK] = "SET_VRING_KICK",
+    [VU_SET_VRING_CALL] = "SET_VRING_CALL",
+    [VU_SET_VRING_ERR] = "SET_VRING_ERR",
+    [VU_GET_PROTOCOL_FEATURES] = "GET_PROTOCOL_FEATURES",
+    [VU_SET_PROTOCOL_FEATURES] = "SET_PROTOCOL_FEATURES",
+    [VU_GET_QUEUE_NUM] = "GET_QUEUE_NUM",
+    [VU_SET_VRING_ENABLE] = "SET_VRING_ENABLE",
+    [VU_SEND_RARP] = "SEND_RARP",
+    [VU_NET_SET_MTU] = "NET_SET_MTU",
+    [VU_SET_BACKEND_REQ_FD] = "SET_BACKEND_REQ_FD",
+    [VU_IOTLB_MSG] = "IOTLB_MSG",
+    [VU_SET_VRING_ENDIAN] = "SET_VRING_ENDIAN",
+    [VU_GET_CONFIG] = "GET_CONFIG",
+    [VU_SET_CONFIG] = "SET_CONFIG",
+    [VU_GET_MAX_MEM_SLOTS] = "GET_MAX_MEM_SLOTS",
+    [VU_ADD_MEM_REG] = "ADD_MEM_REG",
+    [VU_REM_MEM_REG] = "REM_MEM_REG",
+    [VU_SET_STATUS] = "SET_STATUS",
+    [VU_GET_STATUS] = "GET_STATUS",
+};
+
+static const char *request_name(uint32_t req)
+{
+    if (req < VU_REQUEST_MAX && request_names[req]) {
+        return request_names[req];
+    }
+    return "UNKNOWN";
+}
+
+/*
+ * Helpers
+ */
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Move the message's only descriptor to the caller, or -1 if none. */
+static int take_fd(VufMsg *m)
+{
+    int fd;
+
+    if (m->nfds == 0) {
+        return -1;
+    }
+    fd = m->fds[0];
+    m->fds[0] = -1;
+    return fd;
+}
+
+static bool has_protocol(const VufConn *c, VuProtocolFeature f)
+{
+    return c->acked_protocol & (1ull << f);
+}
+
+static bool payload_at_least(VufConn *c, const VufMsg *m, size_t n)
+{
+    if (m->hdr.size < n) {
+        vuf_log("conn %u: %s: payload of %u bytes, need %zu", c->id,
+                request_name(m->hdr.request), m->hdr.size, n);
+        return false;
+    }
+    return true;
+}
+
+static VufVring *vring_get(VufConn *c, const VufMsg *m, uint32_t index)
+{
+    if (index >= c->nvrings) {
+        vuf_log("conn %u: %s: vring %u out of range (%u vrings, "
+                "--queue-pairs %u)", c->id, request_name(m->hdr.request),
+                index, c->nvrings, c->be->queue_pairs);
+        return NULL;
+    }
+    return &c->vrings[index];
+}
+
+/* Host pointer for @len bytes at front-end user address @uva, or NULL. */
+static const void *uva_to_ptr(const VufConn *c, uint64_t uva, uint64_t len)
+{
+    for (unsigned i = 0; i < c->nmem; i++) {
+        const VuMemRegion *r = &c->mem[i].region;
+
+        if (uva >= r->userspace_addr &&
+            uva - r->userspace_addr + len <= r->memory_size) {
+            return c->mem[i].mmap_addr + r->mmap_offset +
+                   (uva - r->userspace_addr);
+        }
+    }
+    return NULL;
+}
+
+/* The driver's or device's free-running index of a split ring, or -1. */
+static int ring_idx(const VufConn *c, uint64_t ring_uva)
+{
+    const uint16_t *p;
+
+    if (c->acked_features & ((1ull << VU_F_ACCESS_PLATFORM) |
+                             (1ull << VU_F_RING_PACKED))) {
+        /* IOVAs need the IOTLB; packed rings have no such index. */
+        return -1;
+    }
+    p = uva_to_ptr(c, ring_uva + VU_RING_IDX_OFFSET, sizeof(*p));
+    if (!p) {
+        return -1;
+    }
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void mem_unmap(VufConn *c)
+{
+    for (unsigned i = 0; i < c->nmem; i++) {
+        munmap(c->mem[i].mmap_addr, c->mem[i].mmap_len);
+    }
+    c->nmem = 0;
+}
+
+static void log_unmap(VufConn *c)
+{
+    if (c->log_mmap) {
+        munmap(c->log_mmap, c->log_mmap_len);
+        c->log_mmap = NULL;
+        c->log_mmap_len = 0;
+        c->log_size = 0;
+    }
+}
+
+static void vrings_reset(VufConn *c)
+{
+    for (unsigned i = 0; i < c->nvrings; i++) {
+        VufVring *vr = &c->vrings[i];
+
+        close_fd(&vr->kick_fd);
+        close_fd(&vr->call_fd);
+        close_fd(&vr->err_fd);
+        memset(vr, 0, sizeof(*vr));
+        vr->kick_fd = vr->call_fd = vr->err_fd = -1;
+    }
+}
+
+/*
+ * Requests
+ */
+
+static VufResult reply_u64(VufMsg *reply, uint64_t v)
+{
+    reply->payload.u64 = v;
+    reply->hdr.size = sizeof(v);
+    return VUF_REPLY;
+}
+
+static VufResult do_get_features(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    vuf_log("conn %u: GET_FEATURES -> 0x%016" PRIx64, c->id,
+            c->be->features.offered);
+    return reply_u64(reply, c->be->features.offered);
+}
+
+static VufResult do_set_features(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const uint64_t vhost_bits = (1ull << VU_F_LOG_ALL) |
+                                (1ull << VU_F_PROTOCOL_FEATURES);
+    const FeatmaskMap *map = c->be->features.map;
+    uint64_t v, extra;
+    g_autofree char *names = NULL;
+
+    if (!payload_at_least(c, m, sizeof(uint64_t))) {
+        return VUF_CLOSE;
+    }
+    v = m->payload.u64;
+    extra = v & ~c->be->features.offered;
+    if (extra) {
+        g_autofree char *bad = vuf_features_names(map, extra);
+
+        vuf_log("conn %u: SET_FEATURES 0x%016" PRIx64 " refused: not "
+                "offered: %s", c->id, v, bad);
+        return VUF_FAIL;
+    }
+    c->acked_features = v;
+    c->features_set = true;
+    names = vuf_features_names(map, v & ~vhost_bits);
+    vuf_log("conn %u: SET_FEATURES 0x%016" PRIx64 " log_all=%s", c->id, v,
+            (v & (1ull << VU_F_LOG_ALL)) ? "on" : "off");
+    vuf_log("conn %u: acked-features 0x%016" PRIx64 " %s", c->id,
+            v & ~vhost_bits, names);
+
+    if (!(v & (1ull << VU_F_PROTOCOL_FEATURES))) {
+        /* Without protocol features there is no SET_VRING_ENABLE. */
+        for (unsigned i = 0; i < c->nvrings; i++) {
+            c->vrings[i].enabled = true;
+        }
+    }
+    return VUF_OK;
+}
+
+static VufResult do_get_protocol_features(VufConn *c, VufMsg *m,
+                                          VufMsg *reply)
+{
+    vuf_log("conn %u: GET_PROTOCOL_FEATURES -> 0x%" PRIx64, c->id,
+            c->be->protocol_features);
+    return reply_u64(reply, c->be->protocol_features);
+}
+
+static VufResult do_set_protocol_features(VufConn *c, VufMsg *m,
+                                          VufMsg *reply)
+{
+    uint64_t v;
+
+    if (!payload_at_least(c, m, sizeof(uint64_t))) {
+        return VUF_CLOSE;
+    }
+    v = m->payload.u64;
+    if (v & ~c->be->protocol_features) {
+        vuf_log("conn %u: SET_PROTOCOL_FEATURES 0x%" PRIx64 " refused: "
+                "0x%" PRIx64 " not offered", c->id, v,
+                v & ~c->be->protocol_features);
+        return VUF_FAIL;
+    }
+    c->acked_protocol = v;
+    vuf_log("conn %u: SET_PROTOCOL_FEATURES 0x%" PRIx64 "%s%s%s", c->id, v,
+            has_protocol(c, VU_PROTOCOL_F_LOG_SHMFD) ? " log_shmfd" : "",
+            has_protocol(c, VU_PROTOCOL_F_REPLY_ACK) ? " reply_ack" : "",
+            has_protocol(c, VU_PROTOCOL_F_MQ) ? " mq" : "");
+    return VUF_OK;
+}
+
+static VufResult do_get_queue_num(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    vuf_log("conn %u: GET_QUEUE_NUM -> %u", c->id, c->be->queue_pairs);
+    return reply_u64(reply, c->be->queue_pairs);
+}
+
+static VufResult do_set_owner(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    vuf_log("conn %u: %s", c->id, request_name(m->hdr.request));
+    if (m->hdr.request == VU_RESET_OWNER) {
+        /* Deprecated; the protocol suggests disabling the rings. */
+        for (unsigned i = 0; i < c->nvrings; i++) {
+            c->vrings[i].enabled = false;
+        }
+    }
+    return VUF_OK;
+}
+
+static VufResult do_set_mem_table(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const VuMemTable *t = &m->payload.mem;
+    VufMemMap maps[VU_MAX_MEM_REGIONS];
+    unsigned n;
+
+    if (!payload_at_least(c, m, offsetof(VuMemTable, regions))) {
+        return VUF_CLOSE;
+    }
+    n = t->nregions;
+    if (n > VU_MAX_MEM_REGIONS || n != m->nfds ||
+        !payload_at_least(c, m, offsetof(VuMemTable, regions) +
+                                n * sizeof(VuMemRegion))) {
+        vuf_log("conn %u: SET_MEM_TABLE: %u regions with %zu fds", c->id, n,
+                m->nfds);
+        return VUF_CLOSE;
+    }
+
+    /* Map everything first, so that a failure leaves the old table. */
+    for (unsigned i = 0; i < n; i++) {
+        const VuMemRegion *r = &t->regions[i];
+        size_t len = r->memory_size + r->mmap_offset;
+        void *p;
+
+        p = mmap(NULL, len, PROT_READ, MAP_SHARED, m->fds[i], 0);
+        if (p == MAP_FAILED) {
+            vuf_log("conn %u: SET_MEM_TABLE: cannot map region %u "
+                    "(0x%" PRIx64 " bytes): %s", c->id, i, r->memory_size,
+                    g_strerror(errno));
+            while (i-- > 0) {
+                munmap(maps[i].mmap_addr, maps[i].mmap_len);
+            }
+            return VUF_FAIL;
+        }
+        maps[i].region = *r;
+        maps[i].mmap_addr = p;
+        maps[i].mmap_len = len;
+    }
+
+    mem_unmap(c);
+    memcpy(c->mem, maps, n * sizeof(maps[0]));
+    c->nmem = n;
+    vuf_log("conn %u: SET_MEM_TABLE %u regions", c->id, n);
+    for (unsigned i = 0; i < n; i++) {
+        const VuMemRegion *r = &c->mem[i].region;
+
+        vuf_log("conn %u:   gpa 0x%" PRIx64 " size 0x%" PRIx64 " uva 0x%"
+                PRIx64 " offset 0x%" PRIx64, c->id, r->guest_phys_addr,
+                r->memory_size, r->userspace_addr, r->mmap_offset);
+    }
+    /* The mappings keep the memory; the fds are closed by the caller. */
+    return VUF_OK;
+}
+
+static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const VuLog *l = &m->payload.log;
+    int fd;
+    size_t len;
+    void *p;
+
+    if (!has_protocol(c, VU_PROTOCOL_F_LOG_SHMFD)) {
+        /* A log in the front-end's private memory: nothing to share. */
+        vuf_log("conn %u: SET_LOG_BASE without log_shmfd ignored", c->id);
+        return VUF_OK;
+    }
+    if (!payload_at_least(c, m, sizeof(*l))) {
+        return VUF_CLOSE;
+    }
+    fd = take_fd(m);
+    if (fd < 0) {
+        vuf_log("conn %u: SET_LOG_BASE without a descriptor", c->id);
+        return VUF_CLOSE;
+    }
+    len = l->mmap_size + l->mmap_offset;
+    p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    /* The front-end waits for this reply whatever it says. */
+    reply->hdr.request = VU_SET_LOG_BASE;
+    if (p == MAP_FAILED) {
+        vuf_log("conn %u: SET_LOG_BASE: cannot map 0x%zx bytes: %s", c->id,
+                len, g_strerror(errno));
+        return reply_u64(reply, 1);
+    }
+    log_unmap(c);
+    c->log_mmap = p;
+    c->log_mmap_len = len;
+    c->log_size = l->mmap_size;
+    vuf_log("conn %u: SET_LOG_BASE size 0x%" PRIx64 " offset 0x%" PRIx64
+            " (covers %" PRIu64 " MiB of guest memory)", c->id, l->mmap_size,
+            l->mmap_offset, l->mmap_size * 8 * VU_LOG_PAGE >> 20);
+    return reply_u64(reply, 0);
+}
+
+static VufResult do_set_log_fd(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    int fd = take_fd(m);
+
+    if (fd < 0) {
+        vuf_log("conn %u: SET_LOG_FD without a descriptor", c->id);
+        return VUF_FAIL;
+    }
+    close_fd(&c->log_call_fd);
+    c->log_call_fd = fd;
+    vuf_log("conn %u: SET_LOG_FD", c->id);
+    return VUF_OK;
+}
+
+static VufResult do_set_vring_num(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    VufVring *vr;
+
+    if (!payload_at_least(c, m, sizeof(VuVringState))) {
+        return VUF_CLOSE;
+    }
+    vr = vring_get(c, m, m->payload.state.index);
+    if (!vr) {
+        return VUF_FAIL;
+    }
+    if (m->payload.state.num == 0 || m->payload.state.num > 32768) {
+        vuf_log("conn %u: SET_VRING_NUM %u: bad size %u", c->id,
+                m->payload.state.index, m->payload.state.num);
+        return VUF_FAIL;
+    }
+    vr->num = m->payload.state.num;
+    vuf_log("conn %u: SET_VRING_NUM vring %u num %u", c->id,
+            m->payload.state.index, vr->num);
+    return VUF_OK;
+}
+
+static VufResult do_set_vring_addr(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const VuVringAddr *a = &m->payload.addr;
+    VufVring *vr;
+    bool log = a->flags & VU_VRING_F_LOG;
+
+    if (!payload_at_least(c, m, sizeof(*a))) {
+        return VUF_CLOSE;
+    }
+    vr = vring_get(c, m, a->index);
+    if (!vr) {
+        return VUF_FAIL;
+    }
+    if (log && !c->log_mmap) {
+        /* We never write the used ring, but say that logging was off. */
+        vuf_log("conn %u: SET_VRING_ADDR vring %u: logging asked before "
+                "SET_LOG_BASE", c->id, a->index);
+    }
+    vr->addr = *a;
+    vr->addr_set = true;
+    vuf_log("conn %u: SET_VRING_ADDR vring %u desc 0x%" PRIx64 " used 0x%"
+            PRIx64 " avail 0x%" PRIx64 " log %s 0x%" PRIx64, c->id, a->index,
+            a->desc_user_addr, a->used_user_addr, a->avail_user_addr,
+            log ? "on" : "off", a->log_guest_addr);
+    return VUF_OK;
+}
+
+static VufResult do_set_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    VufVring *vr;
+
+    if (!payload_at_least(c, m, sizeof(VuVringState))) {
+        return VUF_CLOSE;
+    }
+    vr = vring_get(c, m, m->payload.state.index);
+    if (!vr) {
+        return VUF_FAIL;
+    }
+    vr->base = m->payload.state.num;
+    vuf_log("conn %u: SET_VRING_BASE vring %u base 0x%x", c->id,
+            m->payload.state.index, vr->base);
+    return VUF_OK;
+}
+
+static VufResult do_get_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    uint32_t index;
+    VufVring *vr;
+    int avail = -1, used = -1;
+
+    if (!payload_at_least(c, m, sizeof(VuVringState))) {
+        return VUF_CLOSE;
+    }
+    index = m->payload.state.index;
+    vr = vring_get(c, m, index);
+    if (!vr) {
+        /* The front-end waits for an answer: do not leave it hanging. */
+        return VUF_CLOSE;
+    }
+
+    /*
+     * The ring stops here.  Nothing was consumed since SET_VRING_BASE, so
+     * that value is still the next descriptor to process: the front-end
+     * saves it and the destination's checks (avail idx - base <= num,
+     * base - used idx <= num) hold because the driver cannot run more
+     * than num ahead of the used index we never moved.
+     */
+    vr->started = false;
+    close_fd(&vr->kick_fd);
+    if (vr->addr_set) {
+        avail = ring_idx(c, vr->addr.avail_user_addr);
+        used = ring_idx(c, vr->addr.used_user_addr);
+    }
+    if (avail >= 0 && used >= 0) {
+        uint16_t pending = (uint16_t)(avail - vr->base);
+        uint16_t inuse = (uint16_t)(vr->base - used);
+
+        vuf_log("conn %u: GET_VRING_BASE vring %u -> 0x%x (avail idx %d, "
+                "used idx %d, num %u)", c->id, index, vr->base, avail, used,
+                vr->num);
+        if (vr->num && (pending > vr->num || inuse > vr->num)) {
+            vuf_log("conn %u: vring %u: base 0x%x inconsistent with the "
+                    "ring (avail idx %d, used idx %d, num %u)", c->id, index,
+                    vr->base, avail, used, vr->num);
+        }
+    } else {
+        vuf_log("conn %u: GET_VRING_BASE vring %u -> 0x%x", c->id, index,
+                vr->base);
+    }
+
+    reply->payload.state.index = index;
+    reply->payload.state.num = vr->base;
+    reply->hdr.size = sizeof(VuVringState);
+    return VUF_REPLY;
+}
+
+static VufResult do_set_vring_fd(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    uint64_t v;
+    uint32_t index;
+    VufVring *vr;
+    int fd, *slot;
+
+    if (!payload_at_least(c, m, sizeof(uint64_t))) {
+        return VUF_CLOSE;
+    }
+    v = m->payload.u64;
+    index = v & VU_VRING_IDX_MASK;
+    vr = vring_get(c, m, index);
+    if (!vr) {
+        return VUF_FAIL;
+    }
+    fd = (v & VU_VRING_NOFD) ? -1 : take_fd(m);
+    switch (m->hdr.request) {
+    case VU_SET_VRING_KICK:
+        slot = &vr->kick_fd;
+        /* Started by the kick fd (or polling when there is none). */
+        vr->started = true;
+        break;
+    case VU_SET_VRING_CALL:
+        slot = &vr->call_fd;
+        break;
+    default:
+        slot = &vr->err_fd;
+        break;
+    }
+    close_fd(slot);
+    *slot = fd;
+    vuf_log("conn %u: %s vring %u%s", c->id, request_name(m->hdr.request),
+            index, fd < 0 ? " (no fd)" : "");
+    return VUF_OK;
+}
+
+static VufResult do_set_vring_enable(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    VufVring *vr;
+
+    if (!payload_at_least(c, m, sizeof(VuVringState))) {
+        return VUF_CLOSE;
+    }
+    vr = vring_get(c, m, m->payload.state.index);
+    if (!vr) {
+        return VUF_FAIL;
+    }
+    vr->enabled = m->payload.state.num != 0;
+    vuf_log("conn %u: SET_VRING_ENABLE vring %u %s", c->id,
+            m->payload.state.index, vr->enabled ? "on" : "off");
+    return VUF_OK;
+}
+
+static VufResult do_send_rarp(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const uint8_t *mac = m->payload.raw;
+
+    if (!payload_at_least(c, m, 6)) {
+        return VUF_CLOSE;
+    }
+    /* No data path: a real switch would announce the MAC here. */
+    vuf_log("conn %u: SEND_RARP %02x:%02x:%02x:%02x:%02x:%02x (not sent)",
+            c->id, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    return VUF_OK;
+}
+
+static VufResult do_net_set_mtu(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    if (!payload_at_least(c, m, sizeof(uint64_t))) {
+        return VUF_CLOSE;
+    }
+    vuf_log("conn %u: NET_SET_MTU %" PRIu64, c->id, m->payload.u64);
+    return m->payload.u64 >= 68 && m->payload.u64 <= 65535 ? VUF_OK
+                                                           : VUF_FAIL;
+}
+
+static VufResult do_set_backend_req_fd(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    int fd = take_fd(m);
+
+    if (fd < 0) {
+        vuf_log("conn %u: SET_BACKEND_REQ_FD without a descriptor", c->id);
+        return VUF_FAIL;
+    }
+    /* Kept open for the connection's life; this backend never asks. */
+    close_fd(&c->backend_req_fd);
+    c->backend_req_fd = fd;
+    vuf_log("conn %u: SET_BACKEND_REQ_FD", c->id);
+    return VUF_OK;
+}
+
+static VufResult do_iotlb_msg(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    const VuIotlb *t = &m->payload.iotlb;
+
+    if (!payload_at_least(c, m, offsetof(VuIotlb, type) + 1)) {
+        return VUF_CLOSE;
+    }
+    /* Nothing is translated: this backend never touches guest buffers. */
+    vuf_log("conn %u: IOTLB_MSG type %u iova 0x%" PRIx64 " size 0x%" PRIx64,
+            c->id, t->type, t->iova, t->size);
+    return reply_u64(reply, 0);
+}
+
+typedef VufResult (*VufHandler)(VufConn *c, VufMsg *m, VufMsg *reply);
+
+static const VufHandler handlers[VU_REQUEST_MAX] = {
+    [VU_GET_FEATURES] = do_get_features,
+    [VU_SET_FEATURES] = do_set_features,
+    [VU_SET_OWNER] = do_set_owner,
+    [VU_RESET_OWNER] = do_set_owner,
+    [VU_SET_MEM_TABLE] = do_set_mem_table,
+    [VU_SET_LOG_BASE] = do_set_log_base,
+    [VU_SET_LOG_FD] = do_set_log_fd,
+    [VU_SET_VRING_NUM] = do_set_vring_num,
+    [VU_SET_VRING_ADDR] = do_set_vring_addr,
+    [VU_SET_VRING_BASE] = do_set_vring_base,
+    [VU_GET_VRING_BASE] = do_get_vring_base,
+    [VU_SET_VRING_KICK] = do_set_vring_fd,
+    [VU_SET_VRING_CALL] = do_set_vring_fd,
+    [VU_SET_VRING_ERR] = do_set_vring_fd,
+    [VU_GET_PROTOCOL_FEATURES] = do_get_protocol_features,
+    [VU_SET_PROTOCOL_FEATURES] = do_set_protocol_features,
+    [VU_GET_QUEUE_NUM] = do_get_queue_num,
+    [VU_SET_VRING_ENABLE] = do_set_vring_enable,
+    [VU_SEND_RARP] = do_send_rarp,
+    [VU_NET_SET_MTU] = do_net_set_mtu,
+    [VU_SET_BACKEND_REQ_FD] = do_set_backend_req_fd,
+    [VU_IOTLB_MSG] = do_iotlb_msg,
+};
+
+/*
+ * Wire
+ */
+
+static bool read_full(int fd, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    while (len) {
+        ssize_t r = read(fd, p, len);
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        p += r;
+        len -= r;
+    }
+    return true;
+}
+
+static bool write_full(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len) {
+        ssize_t r = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        p += r;
+        len -= r;
+    }
+    return true;
+}
+
+/* 1: a message; 0: the peer closed; -1: error (logged). */
+static int read_msg(VufConn *c, VufMsg *m)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
+    } control;
+    struct iovec iov = { .iov_base = &m->hdr, .iov_len = sizeof(m->hdr) };
+    struct msghdr mh = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
+    };
+    struct cmsghdr *cm;
+    ssize_t r;
+
+    do {
+        r = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) {
+        return 0;
+    }
+    if (r < 0) {
+        vuf_log("conn %u: read: %s", c->id, g_strerror(errno));
+        return -1;
+    }
+
+    /* Collect the descriptors before anything can fail, to close them. */
+    for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+        size_t n;
+        const int *fds;
+
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        fds = (const int *)CMSG_DATA(cm);
+        for (size_t i = 0; i < n; i++) {
+            if (m->nfds < VU_MAX_FDS) {
+                m->fds[m->nfds++] = fds[i];
+            } else {
+                close(fds[i]);
+            }
+        }
+    }
+    if (mh.msg_flags & MSG_CTRUNC) {
+        vuf_log("conn %u: too many descriptors in one message", c->id);
+        return -1;
+    }
+    if (r < (ssize_t)sizeof(m->hdr) &&
+        !read_full(c->fd, (uint8_t *)&m->hdr + r, sizeof(m->hdr) - r)) {
+        vuf_log("conn %u: short header", c->id);
+        return -1;
+    }
+    if ((m->hdr.flags & VU_VERSION_MASK) != VU_VERSION) {
+        vuf_log("conn %u: %s: unsupported version in flags 0x%x", c->id,
+                request_name(m->hdr.request), m->hdr.flags);
+        return -1;
+    }
+    if (m->hdr.size > sizeof(m->payload)) {
+        vuf_log("conn %u: %s: payload of %u bytes is too large", c->id,
+                request_name(m->hdr.request), m->hdr.size);
+        return -1;
+    }
+    if (m->hdr.size && !read_full(c->fd, &m->payload, m->hdr.size)) {
+        vuf_log("conn %u: %s: short payload", c->id,
+                request_name(m->hdr.request));
+        return -1;
+    }
+    return 1;
+}
+
+static bool send_reply(VufConn *c, VufMsg *reply)
+{
+    reply->hdr.flags = VU_VERSION | VU_FLAG_REPLY;
+    if (!write_full(c->fd, &reply->hdr, sizeof(reply->hdr)) ||
+        !write_full(c->fd, &reply->payload, reply->hdr.size)) {
+        vuf_log("conn %u: write: %s", c->id, g_strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Connection
+ */
+
+VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
+{
+    VufConn *c = g_new0(VufConn, 1);
+
+    c->fd = fd;
+    c->id = id;
+    c->be = be;
+    c->log_call_fd = -1;
+    c->backend_req_fd = -1;
+    c->nvrings = 2 * be->queue_pairs;
+    c->vrings = g_new0(VufVring, c->nvrings);
+    vrings_reset(c);
+    vuf_log("conn %u: connected", id);
+    return c;
+}
+
+int vuf_conn_fd(const VufConn *c)
+{
+    return c->fd;
+}
+
+bool vuf_conn_handle(VufConn *c)
+{
+    g_autofree VufMsg *m = g_new0(VufMsg, 1);
+    g_autofree VufMsg *reply = g_new0(VufMsg, 1);
+    VufHandler handler = NULL;
+    VufResult res;
+    bool keep = true;
+    int r;
+
+    r = read_msg(c, m);
+    if (r <= 0) {
+        if (r == 0) {
+            vuf_log("conn %u: closed by the front-end", c->id);
+        }
+        keep = false;
+        goto out;
+    }
+
+    if (m->hdr.request < VU_REQUEST_MAX) {
+        handler = handlers[m->hdr.request];
+    }
+    if (handler) {
+        reply->hdr.request = m->hdr.request;
+        res = handler(c, m, reply);
+    } else {
+        vuf_log("conn %u: request %u (%s) not supported", c->id,
+                m->hdr.request, request_name(m->hdr.request));
+        res = VUF_FAIL;
+    }
+
+    switch (res) {
+    case VUF_CLOSE:
+        keep = false;
+        break;
+    case VUF_REPLY:
+        keep = send_reply(c, reply);
+        break;
+    case VUF_OK:
+    case VUF_FAIL:
+        if (m->hdr.flags & VU_FLAG_NEED_REPLY) {
+            reply->hdr.request = m->hdr.request;
+            reply_u64(reply, res == VUF_OK ? 0 : 1);
+            keep = send_reply(c, reply);
+        }
+        break;
+    }
+
+out:
+    for (size_t i = 0; i < m->nfds; i++) {
+        if (m->fds[i] >= 0) {
+            close(m->fds[i]);
+        }
+    }
+    return keep;
+}
+
+void vuf_conn_free(VufConn *c)
+{
+    if (!c) {
+        return;
+    }
+    vrings_reset(c);
+    g_free(c->vrings);
+    mem_unmap(c);
+    log_unmap(c);
+    close_fd(&c->log_call_fd);
+    close_fd(&c->backend_req_fd);
+    close_fd(&c->fd);
+    vuf_log("conn %u: gone", c->id);
+    g_free(c);
+}

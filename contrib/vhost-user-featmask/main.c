@@ -1,0 +1,410 @@
+/*
+ * vhost-user-featmask: a vhost-user net backend that offers a chosen set
+ * of virtio features, and has no data path
+ *
+ * Two of these with different features are two hosts whose switch
+ * software differs: QEMU, the guest driver and live migration see real
+ * differences, with unmodified QEMU code on the other end of the socket.
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+
+#include <inttypes.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+#define MAX_CONNS 64
+
+static char *opt_socket_path;
+static int opt_fd = -1;
+static gboolean opt_client;
+static char *opt_features;
+static char *opt_profile;
+static char *opt_device;
+static int opt_queue_pairs = 1;
+static char *opt_protocol_features;
+static char *opt_log;
+static gboolean opt_print_features;
+static gboolean opt_print_capabilities;
+static gboolean opt_verbose;
+
+static GOptionEntry entries[] = {
+    { "socket-path", 's', 0, G_OPTION_ARG_FILENAME, &opt_socket_path,
+      "The vhost-user unix socket", "PATH" },
+    { "fd", 0, 0, G_OPTION_ARG_INT, &opt_fd,
+      "Use the connected vhost-user socket FDNUM", "FDNUM" },
+    { "client", 'c', 0, G_OPTION_ARG_NONE, &opt_client,
+      "Connect to PATH (QEMU listens, server=on) instead of listening "
+      "there; reconnect when the connection ends", NULL },
+    { "features", 'f', 0, G_OPTION_ARG_STRING, &opt_features,
+      "Offer the virtio-net features MASK selects (featmask mask "
+      "language, e.g. all,-host_uso or csum,guest_csum)", "MASK" },
+    { "profile", 'p', 0, G_OPTION_ARG_FILENAME, &opt_profile,
+      "Offer what device ID of featmask host profile FILE can provide",
+      "FILE" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &opt_device,
+      "The device in --profile", "ID" },
+    { "queue-pairs", 'q', 0, G_OPTION_ARG_INT, &opt_queue_pairs,
+      "Answer GET_QUEUE_NUM with N queue pairs (default 1)", "N" },
+    { "protocol-features", 0, 0, G_OPTION_ARG_STRING, &opt_protocol_features,
+      "Offer only these vhost-user protocol features (number, default "
+      "0x3f: mq, log_shmfd, rarp, reply_ack, mtu, backend_req)", "BITS" },
+    { "log", 'l', 0, G_OPTION_ARG_FILENAME, &opt_log,
+      "Log every message and the acked features to FILE", "FILE" },
+    { "print-features", 0, 0, G_OPTION_ARG_NONE, &opt_print_features,
+      "Print the offered features (hex, then bit, name, who decides) and "
+      "exit", NULL },
+    { "print-capabilities", 0, 0, G_OPTION_ARG_NONE, &opt_print_capabilities,
+      "Print the backend capabilities as JSON and exit", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+      "Also log to stderr", NULL },
+    { NULL }
+};
+
+static const char description[] =
+"This backend has NO DATA PATH: it never processes a virtqueue, so no\n"
+"packet is sent or received.  It implements the vhost-user control path\n"
+"(docs/interop/vhost-user.rst in QEMU) far enough for QEMU to start the\n"
+"device, for a guest driver to negotiate the offered features, and for\n"
+"live migration (VHOST_F_LOG_ALL, protocol features LOG_SHMFD and\n"
+"REPLY_ACK, GET_VRING_BASE).\n"
+"\n"
+"Mandatory features, offered whatever MASK or the profile say:\n"
+"  bit 26 VHOST_F_LOG_ALL                 (dirty logging, for migration)\n"
+"  bit 30 VHOST_USER_F_PROTOCOL_FEATURES  (protocol feature negotiation)\n"
+"  bit 32 VIRTIO_F_VERSION_1              (modern virtio)\n"
+"Without --features or --profile every feature of the virtio-net map is\n"
+"offered.  With --profile, --features may only narrow the profile's set.\n"
+"QEMU takes offloads, mrg_rxbuf, mtu, mq, indirect_desc, event_idx,\n"
+"packed rings and similar bits from the backend; ctrl_vq, status, mac and\n"
+"the other control features it emulates itself (see --print-features).\n"
+"\n"
+"One process serves any number of front-ends, one after the other or at\n"
+"once; SIGTERM ends it.  See docs/interop/vhost-user-featmask.rst.\n"
+"\n"
+"QEMU:\n"
+"  -object memory-backend-memfd,id=mem,size=512M,share=on\n"
+"  -machine q35,memory-backend=mem\n"
+"  -chardev socket,id=c0,path=PATH\n"
+"  -netdev vhost-user,id=n0,chardev=c0\n"
+"  -device virtio-net-pci,netdev=n0";
+
+typedef struct Loop {
+    VufBackend be;
+    int sig_fd;
+    int listen_fd;
+    VufConn *conns[MAX_CONNS];
+    unsigned nconns;
+    unsigned next_id;
+    bool stop;
+} Loop;
+
+static bool parse_protocol_features(const char *s, uint64_t *out,
+                                    Error **errp)
+{
+    g_autoptr(GError) gerr = NULL;
+    guint64 v;
+
+    if (!(g_str_has_prefix(s, "0x") &&
+          g_ascii_string_to_unsigned(s + 2, 16, 0, G_MAXUINT64, &v, &gerr)) &&
+        !g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT64, &v, NULL)) {
+        error_setg(errp, "--protocol-features '%s': not a number", s);
+        return false;
+    }
+    if (v & ~VUF_PROTOCOL_FEATURES) {
+        error_setg(errp, "--protocol-features 0x%" PRIx64 ": this backend "
+                   "implements only 0x%llx", (uint64_t)v,
+                   VUF_PROTOCOL_FEATURES);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int listen_unix(const char *path, Error **errp)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct stat st;
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        error_setg(errp, "socket path '%s' is too long", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    /* A socket left by an earlier run; never remove anything else. */
+    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        unlink(path);
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        listen(fd, 16) < 0) {
+        error_setg(errp, "cannot listen on '%s': %s", path,
+                   g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
+
+static int connect_unix(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void loop_add(Loop *l, int fd)
+{
+    if (l->nconns == MAX_CONNS) {
+        vuf_log("too many connections, refusing one");
+        close(fd);
+        return;
+    }
+    l->conns[l->nconns++] = vuf_conn_new(fd, ++l->next_id, &l->be);
+}
+
+static void loop_remove(Loop *l, unsigned i)
+{
+    vuf_conn_free(l->conns[i]);
+    l->conns[i] = l->conns[--l->nconns];
+}
+
+static void loop_signal(Loop *l)
+{
+    struct signalfd_siginfo si;
+
+    if (read(l->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+        vuf_log("signal %u: exiting", si.ssi_signo);
+        l->stop = true;
+    }
+}
+
+/* Client mode: (re)connect to the front-end's socket, until a signal. */
+static void loop_connect(Loop *l)
+{
+    bool said = false;
+
+    while (!l->stop) {
+        struct pollfd pfd = { .fd = l->sig_fd, .events = POLLIN };
+        int fd = connect_unix(opt_socket_path);
+
+        if (fd >= 0) {
+            loop_add(l, fd);
+            return;
+        }
+        if (!said) {
+            vuf_log("waiting for '%s': %s", opt_socket_path,
+                    g_strerror(errno));
+            said = true;
+        }
+        if (poll(&pfd, 1, 100) > 0) {
+            loop_signal(l);
+        }
+    }
+}
+
+static int loop_run(Loop *l)
+{
+    while (!l->stop) {
+        struct pollfd pfds[MAX_CONNS + 2];
+        unsigned n = 0, first_conn;
+
+        if (opt_client && l->nconns == 0) {
+            loop_connect(l);
+            continue;
+        }
+        if (opt_fd >= 0 && l->nconns == 0) {
+            /* The one connection we were given is over. */
+            break;
+        }
+
+        pfds[n++] = (struct pollfd){ .fd = l->sig_fd, .events = POLLIN };
+        if (l->listen_fd >= 0) {
+            pfds[n++] = (struct pollfd){ .fd = l->listen_fd,
+                                         .events = POLLIN };
+        }
+        first_conn = n;
+        for (unsigned i = 0; i < l->nconns; i++) {
+            pfds[n++] = (struct pollfd){ .fd = vuf_conn_fd(l->conns[i]),
+                                         .events = POLLIN };
+        }
+        if (poll(pfds, n, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            fprintf(stderr, "vhost-user-featmask: poll: %s\n",
+                    g_strerror(errno));
+            return 1;
+        }
+        if (pfds[0].revents) {
+            loop_signal(l);
+            break;
+        }
+        /* Walk backwards: loop_remove() moves the last connection. */
+        for (unsigned i = l->nconns; i-- > 0;) {
+            if (pfds[first_conn + i].revents &&
+                !vuf_conn_handle(l->conns[i])) {
+                loop_remove(l, i);
+            }
+        }
+        if (l->listen_fd >= 0 && pfds[1].revents & POLLIN) {
+            int fd = accept(l->listen_fd, NULL, NULL);
+
+            if (fd >= 0) {
+                fcntl(fd, F_SETFD, FD_CLOEXEC);
+                loop_add(l, fd);
+            }
+        }
+    }
+    return 0;
+}
+
+static void print_capabilities(void)
+{
+    /* The schema of QEMU's docs/interop/vhost-user.json. */
+    printf("{\n  \"type\": \"net\",\n  \"features\": []\n}\n");
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) gerr = NULL;
+    Error *err = NULL;
+    Loop l = { .sig_fd = -1, .listen_fd = -1 };
+    sigset_t mask;
+    int ret;
+
+    ctx = g_option_context_new("- vhost-user net backend with chosen "
+                               "virtio features (no data path)");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx, description);
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "vhost-user-featmask: %s\n", gerr->message);
+        return 1;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "vhost-user-featmask: unexpected argument '%s'\n",
+                argv[1]);
+        return 1;
+    }
+    if (opt_print_capabilities) {
+        print_capabilities();
+        return 0;
+    }
+
+    if (!vuf_features_select(&l.be.features, opt_features, opt_profile,
+                             opt_device, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    l.be.protocol_features = VUF_PROTOCOL_FEATURES;
+    if (opt_protocol_features &&
+        !parse_protocol_features(opt_protocol_features,
+                                 &l.be.protocol_features, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    if (opt_queue_pairs < 1 || opt_queue_pairs > 128) {
+        fprintf(stderr, "vhost-user-featmask: --queue-pairs must be 1 to "
+                "128\n");
+        return 1;
+    }
+    l.be.queue_pairs = opt_queue_pairs;
+
+    if (opt_print_features) {
+        vuf_features_print(&l.be.features, stdout);
+        vuf_features_clear(&l.be.features);
+        return 0;
+    }
+
+    if (!!opt_socket_path == (opt_fd >= 0)) {
+        fprintf(stderr, "vhost-user-featmask: give either --socket-path or "
+                "--fd\n");
+        return 1;
+    }
+    if (opt_client && !opt_socket_path) {
+        fprintf(stderr, "vhost-user-featmask: --client needs "
+                "--socket-path\n");
+        return 1;
+    }
+
+    if (!vuf_log_open(opt_log, opt_verbose, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    {
+        g_autofree char *names = vuf_features_names(l.be.features.map,
+                                                    l.be.features.offered);
+
+        vuf_log("offered 0x%016" PRIx64 " %s", l.be.features.offered, names);
+        vuf_log("offered-protocol 0x%" PRIx64 " queue-pairs %u from %s",
+                l.be.protocol_features, l.be.queue_pairs,
+                l.be.features.source);
+    }
+
+    /* SIGTERM and SIGINT end the loop; a dead peer is an EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    l.sig_fd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (l.sig_fd < 0) {
+        fprintf(stderr, "vhost-user-featmask: signalfd: %s\n",
+                g_strerror(errno));
+        return 1;
+    }
+
+    if (opt_fd >= 0) {
+        loop_add(&l, opt_fd);
+    } else if (!opt_client) {
+        l.listen_fd = listen_unix(opt_socket_path, &err);
+        if (l.listen_fd < 0) {
+            error_report_err(err);
+            return 1;
+        }
+        vuf_log("listening on '%s'", opt_socket_path);
+    }
+
+    ret = loop_run(&l);
+
+    while (l.nconns) {
+        loop_remove(&l, l.nconns - 1);
+    }
+    if (l.listen_fd >= 0) {
+        close(l.listen_fd);
+        unlink(opt_socket_path);
+    }
+    close(l.sig_fd);
+    vuf_log("exit %d", ret);
+    vuf_log_close();
+    vuf_features_clear(&l.be.features);
+    return ret;
+}
