@@ -18,6 +18,12 @@
 #ifndef QEMU_FEATMASK_H
 #define QEMU_FEATMASK_H
 
+/* Self-contained for the standalone library's users. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
 typedef struct Error Error;
 
 /* No bit: the feature is not a bit of a device feature word. */

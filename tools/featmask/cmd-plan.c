@@ -1,0 +1,251 @@
+/*
+ * featmask plan: per host, the QEMU arguments of the common feature set
+ *
+ * The CPU comes as QEMU's migration documentation writes it: "-cpu host"
+ * with what this host has beyond the common set switched off, or a named
+ * model with the extra features every host has.  Devices come in two
+ * forms: "features=" of featmask's QEMU patch-set (the same on every
+ * host, enforced by QEMU), and the per-property switches that unpatched
+ * QEMU takes ("csum=off"), which differ from host to host.
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "target/i386/featmask-cpu.h"
+#include "cli.h"
+
+static gboolean opt_json;
+static char *opt_cpu_form;
+static char *opt_qemu_kind;
+
+static const GOptionEntry plan_options[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "print JSON", NULL },
+    { "cpu-form", 0, 0, G_OPTION_ARG_STRING, &opt_cpu_form,
+      "host: -cpu host,x=off (default); model: -cpu Model-vN,+x", "FORM" },
+    { "qemu-kind", 0, 0, G_OPTION_ARG_STRING, &opt_qemu_kind,
+      "patched: features=; stock: per-property switches; both "
+      "(default: what the profiles say, else both)", "KIND" },
+    { NULL }
+};
+
+enum { FORM_PATCHED = 1, FORM_STOCK = 2 };
+
+/* "a=off,b=off" for the members of @set; no_property ones to @fixed. */
+static char *switches(const FeatmaskSet *set, const char *value,
+                      GPtrArray *fixed)
+{
+    g_autofree const char **names = featmask_set_to_names(set);
+    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+    const FeatmaskMap *map = featmask_set_map(set);
+    const char **n;
+
+    for (n = names; *n; n++) {
+        if (fixed && featmask_map_get(map, featmask_map_lookup(map, *n))
+                         ->no_property) {
+            g_ptr_array_add(fixed, (char *)*n);
+            continue;
+        }
+        g_ptr_array_add(parts, g_strdup_printf("%s=%s", *n, value));
+    }
+    g_ptr_array_add(parts, NULL);
+    return g_strjoinv(",", (char **)parts->pdata);
+}
+
+/* "-cpu host,a=off" for host @h. */
+static char *cpu_host_arg(const FeatmaskPool *pool, guint h)
+{
+    g_autofree char *off = switches(
+        featmask_baseline_turn_off(pool->cpu->baseline, h), "off", NULL);
+
+    return g_strdup_printf("-cpu host%s%s", *off ? "," : "", off);
+}
+
+/*
+ * The features= value: everything but what is not common.  It names the
+ * whole common set, so it is the same on every host, and as "all,-x" it
+ * reads the same way through QEMU's option parser as "-x" keys.
+ */
+static char *features_value(const FeatmaskPoolItem *item)
+{
+    const FeatmaskSet *common = featmask_baseline_common(item->baseline);
+    g_autoptr(FeatmaskSet) none = featmask_set_new(item->map);
+    g_autoptr(FeatmaskSet) off = featmask_set_new_full(item->map);
+    g_autoptr(FeatmaskMask) mask = NULL;
+
+    featmask_set_subtract(off, common);
+    mask = featmask_mask_new(FEATMASK_BASE_ALL, none, off);
+    return featmask_mask_format(mask);
+}
+
+static int qemu_forms(GPtrArray *profiles)
+{
+    int forms = 0;
+    guint i;
+
+    if (opt_qemu_kind) {
+        return !strcmp(opt_qemu_kind, "patched") ? FORM_PATCHED :
+               !strcmp(opt_qemu_kind, "stock") ? FORM_STOCK :
+               !strcmp(opt_qemu_kind, "both") ? FORM_PATCHED | FORM_STOCK : 0;
+    }
+    for (i = 0; i < profiles->len; i++) {
+        const char *kind = ((FeatmaskProfile *)profiles->pdata[i])->qemu_kind;
+
+        if (!kind) {
+            return FORM_PATCHED | FORM_STOCK;
+        }
+        forms |= !strcmp(kind, "patched") ? FORM_PATCHED : FORM_STOCK;
+    }
+    /* A pool of patched and stock QEMUs can only use the stock form. */
+    return forms == (FORM_PATCHED | FORM_STOCK) ? FORM_STOCK : forms;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autoptr(GPtrArray) profiles = NULL;
+    g_autoptr(FeatmaskPool) pool = NULL;
+    g_autoptr(X86ModelChoice) model = NULL;
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *model_arg = NULL;
+    int status, forms;
+    guint h, d;
+
+    if (!cli_parse("plan", "PROFILE...", "Prints, for each host, the QEMU "
+                   "arguments that launch a VM with only the\nfeatures "
+                   "every host has: the CPU, and each device both as "
+                   "features= (QEMU\nwith featmask's patch-set) and as "
+                   "per-property switches (any QEMU).", plan_options, &argc,
+                   &argv)) {
+        return FEATMASK_EXIT_USAGE;
+    }
+    if (opt_cpu_form && strcmp(opt_cpu_form, "host") &&
+        strcmp(opt_cpu_form, "model")) {
+        return cli_usage("plan", "--cpu-form takes 'host' or 'model', not"
+                         " '%s'", opt_cpu_form);
+    }
+    if (opt_qemu_kind && strcmp(opt_qemu_kind, "patched") &&
+        strcmp(opt_qemu_kind, "stock") && strcmp(opt_qemu_kind, "both")) {
+        return cli_usage("plan", "--qemu-kind takes 'patched', 'stock' or"
+                         " 'both', not '%s'", opt_qemu_kind);
+    }
+    if (argc < 2) {
+        return cli_usage("plan", "no host profiles given");
+    }
+    pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles, 0, &status);
+    if (!pool) {
+        return status;
+    }
+    forms = qemu_forms(profiles);
+
+    if (pool->cpu && opt_cpu_form && !strcmp(opt_cpu_form, "model")) {
+        Error *err = NULL;
+
+        if (strcmp(pool->cpu->type, X86_FEATMASK_KIND) || !pool->cpu_vendor) {
+            fprintf(stderr, "featmask: --cpu-form model needs x86 CPUs of one"
+                    " vendor\n");
+            return FEATMASK_EXIT_INCOMPATIBLE;
+        }
+        model = x86_model_choose(featmask_baseline_common(pool->cpu->baseline),
+                                 pool->cpu_vendor, &err);
+        if (!model) {
+            cli_error(err);
+            return FEATMASK_EXIT_INCOMPATIBLE;
+        }
+        g_autofree char *m = x86_model_choice_format(model);
+        model_arg = g_strdup_printf("-cpu %s", m);
+    }
+
+    json_builder_begin_array(b);
+    for (h = 0; h < profiles->len; h++) {
+        FeatmaskProfile *p = profiles->pdata[h];
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "host");
+        json_builder_add_string_value(b, p->host);
+        if (pool->cpu) {
+            g_autofree char *arg = model_arg ? g_strdup(model_arg)
+                                             : cpu_host_arg(pool, h);
+
+            json_builder_set_member_name(b, "cpu");
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "args");
+            json_builder_add_string_value(b, arg);
+            cli_json_add_names(b, "turn-off",
+                featmask_baseline_turn_off(pool->cpu->baseline, h));
+            json_builder_end_object(b);
+            if (!opt_json) {
+                printf("%s: %s\n", p->host, arg);
+            }
+        }
+        json_builder_set_member_name(b, "devices");
+        json_builder_begin_array(b);
+        for (d = 0; d < pool->devices->len; d++) {
+            FeatmaskPoolItem *item = pool->devices->pdata[d];
+            const FeatmaskSet *off = featmask_baseline_turn_off(item->baseline,
+                                                                h);
+            g_autoptr(GPtrArray) fixed = g_ptr_array_new();
+            g_autofree char *value = features_value(item);
+            g_autofree char *sw = switches(off, "off", fixed);
+            g_autofree char *patched = g_strdup_printf(
+                "-device %s,id=%s,features=%s", item->type, item->id, value);
+            g_autofree char *stock = g_strdup_printf(
+                "-device %s,id=%s%s%s", item->type, item->id, *sw ? "," : "",
+                sw);
+
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "id");
+            json_builder_add_string_value(b, item->id);
+            json_builder_set_member_name(b, "type");
+            json_builder_add_string_value(b, item->type);
+            json_builder_set_member_name(b, "features");
+            json_builder_add_string_value(b, value);
+            cli_json_add_names(b, "turn-off", off);
+            if (forms & FORM_PATCHED) {
+                json_builder_set_member_name(b, "args-patched");
+                json_builder_add_string_value(b, patched);
+            }
+            if (forms & FORM_STOCK) {
+                json_builder_set_member_name(b, "args-stock");
+                json_builder_add_string_value(b, stock);
+            }
+            json_builder_set_member_name(b, "no-property");
+            json_builder_begin_array(b);
+            for (guint i = 0; i < fixed->len; i++) {
+                json_builder_add_string_value(b, fixed->pdata[i]);
+            }
+            json_builder_end_array(b);
+            json_builder_end_object(b);
+
+            if (opt_json) {
+                continue;
+            }
+            if (forms & FORM_PATCHED) {
+                printf("%s: %s\n", p->host, patched);
+            }
+            if (forms & FORM_STOCK) {
+                printf("%s: %s%s\n", p->host, stock,
+                       forms & FORM_PATCHED ? "   (unpatched QEMU)" : "");
+                if (fixed->len) {
+                    g_ptr_array_add(fixed, NULL);
+                    g_autofree char *list = g_strjoinv(", ",
+                                                       (char **)fixed->pdata);
+                    printf("%s:   note: no QEMU property switches off %s;"
+                           " the backend of %s must not offer it\n",
+                           p->host, list, item->id);
+                }
+            }
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    if (opt_json) {
+        g_autoptr(JsonNode) root = json_builder_get_root(b);
+        cli_print_json(root);
+    }
+    return FEATMASK_EXIT_OK;
+}

@@ -1,0 +1,139 @@
+/*
+ * featmask host profiles: the JSON document that says what one host can
+ * provide (see docs/interop/featmask-profile.rst)
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef FEATMASK_PROFILE_H
+#define FEATMASK_PROFILE_H
+
+#include <json-glib/json-glib.h>
+#include "qemu/featmask.h"
+
+#define FEATMASK_PROFILE_VERSION 1
+
+/**
+ * FeatmaskProfileCpu:
+ * @arch: "x86_64"
+ * @vendor: "GenuineIntel", "AuthenticAMD", ...
+ * @model: optional, e.g. the CPU's brand string
+ * @source: where the list comes from: "kvm" (what KVM gives a guest),
+ *          "cpuid" (raw CPUID of this host), "cpuid-dump" (a dump from
+ *          another machine), "qemu" or "manual"
+ * @features: the feature set over the "x86-cpu" map (or a dynamic map for
+ *            other architectures)
+ */
+typedef struct FeatmaskProfileCpu {
+    char *arch;
+    char *vendor;
+    char *model;
+    char *source;
+    FeatmaskSet *features;
+} FeatmaskProfileCpu;
+
+/**
+ * FeatmaskProfileDevice:
+ * @id: the device id, which matches devices across hosts
+ * @type: QEMU device type ("virtio-net-pci")
+ * @backend: backend description ("tap", "vhost-user", ...), may be NULL
+ * @source: where the list comes from ("query-device-features",
+ *          "x-query-virtio-status", "manual"), may be NULL
+ * @features: the available features, over the map of @type (or over a
+ *            dynamic map when featmask has no map for @type)
+ */
+typedef struct FeatmaskProfileDevice {
+    char *id;
+    char *type;
+    char *backend;
+    char *source;
+    FeatmaskSet *features;
+} FeatmaskProfileDevice;
+
+/**
+ * FeatmaskProfile:
+ * @host: host name
+ * @file: the file it was read from, or NULL
+ * @qemu: optional QEMU description: "patched" or "stock" and a version
+ * @cpu: may be NULL
+ * @devices: array of FeatmaskProfileDevice *
+ */
+typedef struct FeatmaskProfile {
+    char *host;
+    char *file;
+    char *qemu_kind;
+    char *qemu_version;
+    FeatmaskProfileCpu *cpu;
+    GPtrArray *devices;
+} FeatmaskProfile;
+
+/**
+ * FeatmaskMaps: the maps a group of profiles is read with
+ *
+ * Shipped maps are found by device type; device types featmask has no map
+ * for get a dynamic map (negotiation by name), shared by every profile
+ * read with the same FeatmaskMaps, so their sets can be compared.
+ */
+typedef struct FeatmaskMaps FeatmaskMaps;
+
+FeatmaskMaps *featmask_maps_new(void);
+void featmask_maps_free(FeatmaskMaps *maps);
+
+/**
+ * featmask_maps_get: the map for a device type, "x86-cpu", or a type that
+ * got a dynamic map while profiles were read with @maps; NULL if none
+ * (the map belongs to @maps)
+ */
+FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type);
+
+/**
+ * featmask_maps_kinds: the kinds featmask ships maps for, NULL-terminated
+ * (free the array with g_free)
+ */
+const char **featmask_maps_kinds(void);
+
+FeatmaskProfile *featmask_profile_new(const char *host);
+void featmask_profile_free(FeatmaskProfile *p);
+
+/**
+ * featmask_profiles_load: read profiles from files
+ * @files: the files
+ * @nfiles: how many
+ * @maps: the maps to read them with
+ * @errp: error object
+ *
+ * All files are read before feature names are resolved, so that devices
+ * without a shipped map get one dynamic map holding the names of every
+ * host.  Errors name the file, line and column and what was expected.
+ * Returns an array of FeatmaskProfile *, or NULL.
+ */
+GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
+                                  FeatmaskMaps *maps, Error **errp);
+
+/**
+ * featmask_profile_to_node: the profile as a JSON tree (a new node)
+ */
+JsonNode *featmask_profile_to_node(const FeatmaskProfile *p);
+
+/**
+ * featmask_profile_to_json: the profile as a JSON document (pretty, no
+ * final newline)
+ */
+char *featmask_profile_to_json(const FeatmaskProfile *p);
+
+/**
+ * featmask_profile_save: write featmask_profile_to_json() to @file
+ * ("-" is stdout)
+ */
+bool featmask_profile_save(const FeatmaskProfile *p, const char *file,
+                           Error **errp);
+
+FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
+                                                    const char *id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
+
+#endif
