@@ -1108,6 +1108,13 @@ FeatmaskSet *x86_cpuid_host_features(const X86CpuidData *d, char ***unknown,
      * whatever the host's own CPUID says.
      */
     featmask_set_add(set, featmask_map_lookup(map, "hypervisor"));
+    /*
+     * KVM leaves the TSC deadline timer out of its supported CPUID, but
+     * QEMU offers it with the in-kernel irqchip (its default).
+     */
+    if (d->source == X86_CPUID_KVM) {
+        featmask_set_add(set, featmask_map_lookup(map, "tsc-deadline"));
+    }
     gone = featmask_set_new(map);
     featmask_set_close(set, gone);
     if (dropped) {

@@ -115,6 +115,7 @@ typedef struct X86CpuidData {
 
 X86CpuidData *x86_cpuid_data_new(X86CpuidSource source);
 void x86_cpuid_data_free(X86CpuidData *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(X86CpuidData, x86_cpuid_data_free)
 
 /* Record a leaf; a second record of the same leaf and subleaf replaces it. */
 void x86_cpuid_data_set(X86CpuidData *d, uint32_t leaf, uint32_t subleaf,

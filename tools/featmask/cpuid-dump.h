@@ -1,5 +1,5 @@
 /*
- * featmask: reading raw CPUID dumps of other machines
+ * featmask: CPUID data from dumps of other machines and from this host
  *
  * Three text formats are read (docs/interop/cpuid-dumps.rst):
  *  - libcpuid's raw format, written by `cpuid_tool --save FILE`
@@ -58,5 +58,60 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
  */
 X86CpuidData *cpuid_dump_load(const char *filename, CpuidDumpFormat *format,
                               Error **errp);
+
+/*
+ * This host (tools/featmask/probe-cpuid.c)
+ */
+
+/**
+ * cpuid_probe_host: this host's raw CPUID, read with libcpuid
+ *
+ * cpuid_get_raw_data() gives the leaves libcpuid stores; the subleaves it
+ * does not (7.1, 7.2, 0xD.1, 0x24, 0x80000020 and up) are read with
+ * libcpuid's cpu_exec_cpuid_ext().  Feature MSRs are not read (the words
+ * they fill are reported unknown by x86_cpuid_decode()).  libcpuid's
+ * errors become @errp.
+ */
+X86CpuidData *cpuid_probe_host(Error **errp);
+
+/**
+ * KvmCpuidRecord: the answers of /dev/kvm that say what a guest can get
+ * @entries: KVM_GET_SUPPORTED_CPUID's entries (#X86KvmCpuidEntry)
+ * @msr_index: the feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST) ...
+ * @msr_value: ... and their values (KVM_GET_MSRS on the /dev/kvm fd)
+ */
+typedef struct KvmCpuidRecord {
+    GArray *entries;
+    GArray *msr_index;
+    GArray *msr_value;
+} KvmCpuidRecord;
+
+KvmCpuidRecord *kvm_cpuid_record_new(void);
+void kvm_cpuid_record_free(KvmCpuidRecord *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KvmCpuidRecord, kvm_cpuid_record_free)
+
+/**
+ * kvm_cpuid_record_read: ask KVM (@dev, normally "/dev/kvm")
+ * @present: set to false, with NULL returned and no error, when @dev does
+ *           not exist (a host without KVM, as the CI machines)
+ */
+KvmCpuidRecord *kvm_cpuid_record_read(const char *dev, bool *present,
+                                      Error **errp);
+
+/**
+ * kvm_cpuid_record_save / kvm_cpuid_record_load: a record as text, so
+ * that the answers of a KVM host can be replayed elsewhere (format in
+ * docs/interop/cpuid-dumps.rst)
+ */
+bool kvm_cpuid_record_save(const KvmCpuidRecord *r, const char *file,
+                           Error **errp);
+KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
+                                       Error **errp);
+KvmCpuidRecord *kvm_cpuid_record_load(const char *file, Error **errp);
+
+/**
+ * kvm_cpuid_record_data: the record as CPUID data (source KVM)
+ */
+X86CpuidData *kvm_cpuid_record_data(const KvmCpuidRecord *r);
 
 #endif

@@ -1,0 +1,186 @@
+/*
+ * featmask probe: write this host's profile
+ *
+ * The CPU part comes from KVM (what a guest can get) when /dev/kvm is
+ * there, else from the raw CPUID libcpuid reads, or from a dump of
+ * another machine.  Each part of the profile is made by its own function
+ * (probe_cpu() now; devices through QEMU can be added beside it).
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "cli.h"
+#include "cpuid-dump.h"
+
+/**
+ * ProbeCpuOptions: where the CPU part of a profile comes from
+ * @cpuid_dump: a CPUID dump file of another machine, or NULL
+ * @kvm_record: a recorded answer of /dev/kvm (kvm_cpuid_record_save()),
+ *              or NULL
+ * @kvm_dev: the KVM device to ask when neither is given
+ * @save_kvm_record: if not NULL, write KVM's answer there
+ */
+typedef struct ProbeCpuOptions {
+    const char *cpuid_dump;
+    const char *kvm_record;
+    const char *kvm_dev;
+    const char *save_kvm_record;
+} ProbeCpuOptions;
+
+/* Tell what the profile could not know, on stderr. */
+static void warn_unknown(char **unknown)
+{
+    g_autofree char *list = NULL;
+    GPtrArray *hw = g_ptr_array_new();
+    char **u;
+
+    for (u = unknown; u && *u; u++) {
+        /* A raw CPU never says what KVM's paravirtual leaf offers. */
+        if (!strstr(*u, "0x40000001")) {
+            g_ptr_array_add(hw, *u);
+        }
+    }
+    g_ptr_array_add(hw, NULL);
+    if (hw->len > 1) {
+        list = g_strjoinv("; ", (char **)hw->pdata);
+        cli_warn("the CPUID data does not tell %s: their features are left"
+                 " out", list);
+    }
+    g_ptr_array_free(hw, TRUE);
+}
+
+/**
+ * probe_cpu: the CPU part of this host's (or a dump's) profile
+ */
+static FeatmaskProfileCpu *probe_cpu(const ProbeCpuOptions *o, Error **errp)
+{
+    g_autoptr(X86CpuidData) d = NULL;
+    g_autoptr(FeatmaskSet) dropped = NULL;
+    g_auto(GStrv) unknown = NULL;
+    FeatmaskProfileCpu *cpu;
+    FeatmaskSet *features;
+    const char *source;
+
+    if (o->cpuid_dump) {
+        d = cpuid_dump_load(o->cpuid_dump, NULL, errp);
+        source = "cpuid-dump";
+    } else if (o->kvm_record) {
+        g_autoptr(KvmCpuidRecord) rec = kvm_cpuid_record_load(o->kvm_record,
+                                                              errp);
+
+        d = rec ? kvm_cpuid_record_data(rec) : NULL;
+        source = "kvm";
+    } else {
+        ERRP_GUARD();
+        g_autoptr(KvmCpuidRecord) rec = NULL;
+        bool present;
+
+        rec = kvm_cpuid_record_read(o->kvm_dev, &present, errp);
+        if (*errp) {
+            return NULL;
+        }
+        if (rec) {
+            if (o->save_kvm_record &&
+                !kvm_cpuid_record_save(rec, o->save_kvm_record, errp)) {
+                return NULL;
+            }
+            d = kvm_cpuid_record_data(rec);
+            source = "kvm";
+        } else {
+            /* No KVM here: say the list is the CPU's own CPUID. */
+            d = cpuid_probe_host(errp);
+            source = "cpuid";
+        }
+    }
+    if (!d) {
+        return NULL;
+    }
+    features = x86_cpuid_host_features(d, &unknown, &dropped, errp);
+    if (!features) {
+        if (o->cpuid_dump) {
+            error_prepend(errp, "%s: ", o->cpuid_dump);
+        }
+        return NULL;
+    }
+    warn_unknown(unknown);
+    if (!featmask_set_is_empty(dropped)) {
+        g_autofree char *list = featmask_set_format(dropped);
+
+        cli_warn("CPUID enumerates %s without what they depend on: left out",
+                 list);
+    }
+    cpu = g_new0(FeatmaskProfileCpu, 1);
+    cpu->arch = g_strdup("x86_64");
+    cpu->vendor = x86_cpuid_vendor(d);
+    cpu->model = x86_cpuid_brand(d);
+    cpu->source = g_strdup(source);
+    cpu->features = features;
+    return cpu;
+}
+
+static char *opt_host;
+static char *opt_cpuid_dump;
+static char *opt_kvm_record;
+static char *opt_save_kvm_record;
+static char *opt_output;
+
+static const GOptionEntry probe_options[] = {
+    { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
+      "host name in the profile (default: this machine's)", "NAME" },
+    { "cpuid-dump", 0, 0, G_OPTION_ARG_FILENAME, &opt_cpuid_dump,
+      "read the CPU from a CPUID dump (cpuid -1 -r, cpuid_tool --save)",
+      "FILE" },
+    { "kvm-record", 0, 0, G_OPTION_ARG_FILENAME, &opt_kvm_record,
+      "read the CPU from a recorded answer of /dev/kvm", "FILE" },
+    { "save-kvm-record", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_kvm_record,
+      "also write /dev/kvm's answer to FILE", "FILE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+      "write the profile to FILE (default: standard output)", "FILE" },
+    { NULL }
+};
+
+int cmd_probe(int argc, char **argv)
+{
+    g_autoptr(FeatmaskProfile) p = NULL;
+    ProbeCpuOptions cpu = { .kvm_dev = "/dev/kvm" };
+    Error *err = NULL;
+
+    if (!cli_parse("probe", "", "Writes the profile of this host: its CPU "
+                   "features as QEMU names them, from what KVM\ncan give a "
+                   "guest (/dev/kvm) or else from the CPU's own CPUID "
+                   "(libcpuid).\nWith --cpuid-dump, the profile of the "
+                   "machine the dump comes from.", probe_options, &argc,
+                   &argv)) {
+        return FEATMASK_EXIT_USAGE;
+    }
+    if (argc > 1) {
+        return cli_usage("probe", "unexpected argument '%s'", argv[1]);
+    }
+    if (opt_cpuid_dump && opt_kvm_record) {
+        return cli_usage("probe", "--cpuid-dump and --kvm-record both say"
+                         " where the CPU comes from: give one");
+    }
+    if (opt_save_kvm_record && (opt_cpuid_dump || opt_kvm_record)) {
+        return cli_usage("probe", "--save-kvm-record records /dev/kvm, which"
+                         " --cpuid-dump and --kvm-record do not read");
+    }
+    cpu.cpuid_dump = opt_cpuid_dump;
+    cpu.kvm_record = opt_kvm_record;
+    cpu.save_kvm_record = opt_save_kvm_record;
+
+    p = featmask_profile_new(opt_host ? opt_host : g_get_host_name());
+    p->cpu = probe_cpu(&cpu, &err);
+    if (!p->cpu) {
+        cli_error(err);
+        return FEATMASK_EXIT_USAGE;
+    }
+    if (!featmask_profile_save(p, opt_output ? opt_output : "-", &err)) {
+        cli_error(err);
+        return FEATMASK_EXIT_USAGE;
+    }
+    return FEATMASK_EXIT_OK;
+}
