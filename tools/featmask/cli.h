@@ -23,6 +23,7 @@ int cmd_list(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_mask(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 
 /**

@@ -25,6 +25,8 @@ static const FeatmaskCommand commands[] = {
     { "plan",     cmd_plan,     "per host, the QEMU arguments of the "
                                 "common set" },
     { "check",    cmd_check,    "can a VM run on, or migrate to, a host" },
+    { "mask",     cmd_mask,     "check a features= mask, show what it "
+                                "selects" },
 };
 
 static void usage(FILE *out)

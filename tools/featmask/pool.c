@@ -182,6 +182,9 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
     guint i;
 
     *incompatible = false;
+    pool->profiles = profiles;
+    pool->devices = g_ptr_array_new_with_free_func(pool_item_free);
+    pool->warnings = g_ptr_array_new_with_free_func(g_free);
     if (!profiles->len) {
         error_setg(errp, "no host profiles to negotiate");
         return NULL;
@@ -196,9 +199,6 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
             return NULL;
         }
     }
-    pool->profiles = profiles;
-    pool->devices = g_ptr_array_new_with_free_func(pool_item_free);
-    pool->warnings = g_ptr_array_new_with_free_func(g_free);
     if (!negotiate_cpu(pool, flags, incompatible, errp) ||
         !negotiate_devices(pool, flags, incompatible, errp)) {
         return NULL;

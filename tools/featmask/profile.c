@@ -476,13 +476,12 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         } else if (gerr->domain == G_FILE_ERROR) {
             error_setg(errp, "%s: %s", file, gerr->message);
         } else {
-            /* json-glib says "<data>:LINE:COL: Parse error: ..." */
-            const char *msg = gerr->message;
-
-            if (g_str_has_prefix(msg, "<data>")) {
-                msg += strlen("<data>");
+            /* json-glib says "FILE:LINE:COL: Parse error: ..." */
+            if (g_str_has_prefix(gerr->message, file)) {
+                error_setg(errp, "%s", gerr->message);
+            } else {
+                error_setg(errp, "%s: %s", file, gerr->message);
             }
-            error_setg(errp, "%s%s%s", file, msg[0] == ':' ? "" : ": ", msg);
         }
     } else if (!json_parser_get_root(parser)) {
         error_setg(errp, "%s: empty file, expected a featmask profile",

@@ -1,0 +1,1 @@
+check --json ../../examples/host-a.json ../../examples/host-c.json

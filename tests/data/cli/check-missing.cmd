@@ -1,0 +1,1 @@
+check ../../examples/host-a.json ../../examples/host-c.json

@@ -1,0 +1,1 @@
+check vm-small.json ../../examples/host-a.json

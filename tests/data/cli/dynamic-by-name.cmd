@@ -1,0 +1,1 @@
+baseline --explain bad/e1000e-a.json bad/e1000e-b.json

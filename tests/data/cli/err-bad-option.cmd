@@ -1,0 +1,1 @@
+plan --cpu-form hosted seed/host-a.json

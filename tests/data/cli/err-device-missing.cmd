@@ -1,0 +1,1 @@
+baseline bad/net0-only.json bad/no-net0.json

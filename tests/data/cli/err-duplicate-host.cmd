@@ -1,0 +1,1 @@
+baseline seed/host-a.json seed/host-a.json

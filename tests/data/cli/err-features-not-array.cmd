@@ -1,0 +1,1 @@
+plan bad/features-not-array.json

@@ -1,0 +1,1 @@
+baseline bad/malformed.json seed/host-a.json

@@ -1,0 +1,1 @@
+baseline seed/host-a.json seed/no-such-host.json

@@ -1,0 +1,1 @@
+baselin seed/host-a.json

@@ -1,0 +1,1 @@
+baseline --explain ../../examples/host-a.json ../../examples/host-b.json ../../examples/host-c.json

@@ -1,0 +1,1 @@
+plan --json ../../examples/host-a.json ../../examples/host-b.json ../../examples/host-c.json

@@ -1,0 +1,1 @@
+plan --qemu-kind stock ../../examples/host-a.json ../../examples/host-b.json ../../examples/host-c.json

@@ -1,0 +1,1 @@
+mask virtio-net-pci csum,-csum

@@ -1,0 +1,1 @@
+mask virtio-net-pci all,-host_uso,-guest_uso4

@@ -1,0 +1,1 @@
+baseline --json --explain seed/host-a.json seed/host-b.json

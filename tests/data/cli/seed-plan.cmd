@@ -1,0 +1,1 @@
+plan seed/host-a.json seed/host-b.json
