@@ -1056,6 +1056,15 @@ FeatmaskSet *x86_cpuid_decode(const X86CpuidData *d, char ***unknown,
         words[X86_FW_KVM] = words[X86_FW_KVM_HINTS] = 0;
     }
 
+    /*
+     * Intel CPUs report SYSCALL (0x80000001 EDX bit 11) only to 64-bit
+     * code, and dumps are often taken by 32-bit programs; every CPU with
+     * long mode has it in long mode, where a 64-bit guest uses it.
+     */
+    if (words[X86_FW_8000_0001_EDX] & (1u << 29)) {                 /* lm */
+        words[X86_FW_8000_0001_EDX] |= 1u << 11;               /* syscall */
+    }
+
     set = featmask_set_from_bits(map, words, X86_FW__MAX, NULL);
 
     for (w = 0; w < X86_FW__MAX; w++) {
