@@ -187,7 +187,7 @@ static void test_decode_bits(void)
     x86_cpuid_data_set(d, 0x80000001, 0, 0, 0, 0, 1u << 29);
     s = x86_cpuid_decode(d, &unknown, &error_abort);
     str = featmask_set_format(s);
-    g_assert_cmpstr(str, ==, "fpu,sse,sse2,pni,sse4.1,avx2,avx512f,lm");
+    g_assert_cmpstr(str, ==, "fpu,sse,sse2,pni,sse4.1,avx2,avx512f,syscall,lm");
     /* The feature MSRs are not enumerated, the KVM leaf is not KVM's. */
     g_assert_cmpuint(g_strv_length(unknown), ==, 2);
     g_assert_true(g_strv_contains((const char *const *)unknown,
