@@ -125,7 +125,7 @@ apt_private()
 {
     local tool=$1 dir=$2
     shift 2
-    "$tool" -q \
+    "$tool" -q -o Acquire::Retries=3 \
         -o Dir::Etc::SourceList=/dev/null \
         -o Dir::Etc::SourceParts="$dir/sources.d" \
         -o Dir::State::Lists="$dir/lists" \
@@ -237,16 +237,30 @@ fetch_source()
     note "fetching $srcpkg $version from $suite"
     mkdir -p "$(dirname "$dest")"
     tmp=$(mktemp -d "$dest.tmp.XXXXXX")
+    # apt downloads as user _apt when it can write there.
+    chmod 755 "$tmp"
+    if id _apt >/dev/null 2>&1; then
+        chown _apt "$tmp"
+    fi
     # apt checks the files against the signed Sources index; dpkg-source
     # cannot check the uploader's signature without debian-keyring and says
     # so, which is expected.
-    if ! (cd "$tmp" &&
-          apt_private apt-get "$dir" source --only-source "$srcpkg=$version" \
-              >"$tmp.log" 2>&1); then
-        cat "$tmp.log" >&2
-        rm -rf "$tmp" "$tmp.log"
-        die "apt-get source $srcpkg=$version failed"
-    fi
+    # The mirror sometimes answers 404 for a file it has: try again, apt
+    # keeps the files already downloaded and verified.
+    local try=1
+    until (cd "$tmp" &&
+           apt_private apt-get "$dir" source --only-source \
+               "$srcpkg=$version" >"$tmp.log" 2>&1); do
+        if [ $try -ge 5 ]; then
+            cat "$tmp.log" >&2
+            rm -rf "$tmp" "$tmp.log"
+            die "apt-get source $srcpkg=$version failed $try times"
+        fi
+        note "apt-get source failed ($(grep -c '^Err:' "$tmp.log")" \
+             "file(s)), trying again"
+        try=$((try + 1))
+        sleep $try
+    done
     tree=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n1)
     [ -n "$tree" ] || die "apt-get source left no tree in $tmp"
     echo "$srcpkg $version $suite" >"$tree/.featmask-source"
