@@ -462,7 +462,9 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         .parser = parser,
         .maps = maps,
     };
+    g_autofree char *text = NULL;
     FeatmaskProfile *p;
+    gsize len;
 
     if (track) {
         r.locs = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -470,18 +472,21 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         g_signal_connect(parser, "array-element", G_CALLBACK(on_element),
                          &r);
     }
-    if (!json_parser_load_from_mapped_file(parser, file, &gerr)) {
+    /* One read beats a mapping: many small files, each read once. */
+    if (!g_file_get_contents(file, &text, &len, &gerr) ||
+        !json_parser_load_from_data(parser, text, len, &gerr)) {
         if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             error_setg(errp, "%s: no such file", file);
         } else if (gerr->domain == G_FILE_ERROR) {
             error_setg(errp, "%s: %s", file, gerr->message);
         } else {
-            /* json-glib says "FILE:LINE:COL: Parse error: ..." */
-            if (g_str_has_prefix(gerr->message, file)) {
-                error_setg(errp, "%s", gerr->message);
-            } else {
-                error_setg(errp, "%s: %s", file, gerr->message);
+            /* json-glib says "<data>:LINE:COL: Parse error: ..." */
+            const char *msg = gerr->message;
+
+            if (g_str_has_prefix(msg, "<data>")) {
+                msg += strlen("<data>");
             }
+            error_setg(errp, "%s%s%s", file, msg[0] == ':' ? "" : ": ", msg);
         }
     } else if (!json_parser_get_root(parser)) {
         error_setg(errp, "%s: empty file, expected a featmask profile",
