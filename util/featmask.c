@@ -243,9 +243,20 @@ const FeatmaskFeature *featmask_map_get(const FeatmaskMap *map, size_t idx)
 
 int featmask_map_lookup(const FeatmaskMap *map, const char *name)
 {
-    g_autofree char *norm = featmask_name_normalize(name);
-    gpointer p = g_hash_table_lookup(map->names, norm);
+    /* Profiles look up millions of names: normalize on the stack. */
+    char buf[64];
+    size_t len = strlen(name);
+    g_autofree char *heap = NULL;
+    char *norm = buf;
+    gpointer p;
 
+    if (len < sizeof(buf)) {
+        memcpy(buf, name, len + 1);
+        g_strdelimit(buf, "-", '_');
+    } else {
+        norm = heap = featmask_name_normalize(name);
+    }
+    p = g_hash_table_lookup(map->names, norm);
     return p ? (int)GPOINTER_TO_SIZE(p) - 1 : -1;
 }
 
