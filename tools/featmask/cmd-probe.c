@@ -14,6 +14,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "cli.h"
+#include "probe-qemu.h"
 #include "cpuid-dump.h"
 
 /**
@@ -127,6 +128,7 @@ static char *opt_cpuid_dump;
 static char *opt_kvm_record;
 static char *opt_save_kvm_record;
 static char *opt_output;
+static char *opt_qemu;
 
 static const GOptionEntry probe_options[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
@@ -140,6 +142,9 @@ static const GOptionEntry probe_options[] = {
       "also write /dev/kvm's answer to FILE", "FILE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "write the profile to FILE (default: standard output)", "FILE" },
+    { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt_qemu,
+      "also probe the devices of the QEMU arguments after --, with this "
+      "QEMU", "BINARY" },
     { NULL }
 };
 
@@ -149,15 +154,18 @@ int cmd_probe(int argc, char **argv)
     ProbeCpuOptions cpu = { .kvm_dev = "/dev/kvm" };
     Error *err = NULL;
 
-    if (!cli_parse("probe", "", "Writes the profile of this host: its CPU "
+    if (!cli_parse("probe", "[-- QEMU-ARGS...]", "Writes the profile of this host: its CPU "
                    "features as QEMU names them, from what KVM\ncan give a "
                    "guest (/dev/kvm) or else from the CPU's own CPUID "
                    "(libcpuid).\nWith --cpuid-dump, the profile of the "
-                   "machine the dump comes from.", probe_options, &argc,
+                   "machine the dump comes from.\nWith --qemu, also the devices of "
+                   "this host's QEMU configuration (the arguments\nafter --): "
+                   "QEMU starts paused, tells what its backends provide, and "
+                   "stops.", probe_options, &argc,
                    &argv)) {
         return FEATMASK_EXIT_USAGE;
     }
-    if (argc > 1) {
+    if (argc > 1 && !opt_qemu) {
         return cli_usage("probe", "unexpected argument '%s'", argv[1]);
     }
     if (opt_cpuid_dump && opt_kvm_record) {
@@ -177,6 +185,29 @@ int cmd_probe(int argc, char **argv)
     if (!p->cpu) {
         cli_error(err);
         return FEATMASK_EXIT_USAGE;
+    }
+    if (opt_qemu) {
+        g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+        g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+        gint64 start = g_get_monotonic_time();
+        guint i;
+
+        /* argv[0] is the command; GOption leaves the "--" in place. */
+        char **qemu_args = argv + 1;
+
+        if (*qemu_args && !strcmp(*qemu_args, "--")) {
+            qemu_args++;
+        }
+        if (!featmask_probe_qemu(opt_qemu, qemu_args, maps, p, notes,
+                                 &err)) {
+            cli_error(err);
+            return FEATMASK_EXIT_USAGE;
+        }
+        for (i = 0; i < notes->len; i++) {
+            cli_warn("%s", (char *)notes->pdata[i]);
+        }
+        g_debug("probing QEMU took %.3f s",
+                (g_get_monotonic_time() - start) / 1e6);
     }
     if (!featmask_profile_save(p, opt_output ? opt_output : "-", &err)) {
         cli_error(err);

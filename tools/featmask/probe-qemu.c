@@ -1,0 +1,396 @@
+/*
+ * featmask: probe a host's devices through QEMU
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <unistd.h>
+#include "hw/virtio/virtio-featmask.h"
+#include "probe-qemu.h"
+#include "qmp.h"
+
+/* How long QEMU may take to open its QMP socket. */
+#define QEMU_START_TIMEOUT_S 20
+
+typedef struct QemuProcess {
+    GPid pid;
+    bool running;
+    char *dir;
+    char *sock;
+    char *log;
+} QemuProcess;
+
+static void qemu_process_stop(QemuProcess *qp)
+{
+    if (qp->running) {
+        int status, i;
+
+        /* QMP "quit" was sent when possible; give it a moment. */
+        for (i = 0; i < 50 && waitpid(qp->pid, &status, WNOHANG) == 0; i++) {
+            g_usleep(20000);
+        }
+        if (i == 50) {
+            kill(qp->pid, SIGKILL);
+            waitpid(qp->pid, &status, 0);
+        }
+        qp->running = false;
+    }
+    if (qp->dir) {
+        unlink(qp->sock);
+        unlink(qp->log);
+        rmdir(qp->dir);
+    }
+    g_free(qp->dir);
+    g_free(qp->sock);
+    g_free(qp->log);
+}
+
+/* QEMU's own words, for an error: the end of what it printed. */
+static char *qemu_output(QemuProcess *qp)
+{
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(qp->log, &text, NULL, NULL) || !*text) {
+        return g_strdup("(QEMU printed nothing)");
+    }
+    g_strstrip(text);
+    return g_steal_pointer(&text);
+}
+
+static bool qemu_process_start(QemuProcess *qp, const char *binary,
+                               char *const *args, Error **errp)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *chardev = NULL;
+    int logfd, i;
+
+    qp->dir = g_dir_make_tmp("featmask-probe-XXXXXX", &gerr);
+    if (!qp->dir) {
+        error_setg(errp, "cannot make a temporary folder: %s", gerr->message);
+        return false;
+    }
+    qp->sock = g_build_filename(qp->dir, "qmp.sock", NULL);
+    qp->log = g_build_filename(qp->dir, "qemu.log", NULL);
+    chardev = g_strdup_printf("socket,id=featmask-qmp,path=%s,server=on,"
+                              "wait=off", qp->sock);
+
+    g_ptr_array_add(argv, g_strdup(binary));
+    /* Ours first: the host's own arguments may override -display. */
+    g_ptr_array_add(argv, g_strdup("-S"));
+    g_ptr_array_add(argv, g_strdup("-display"));
+    g_ptr_array_add(argv, g_strdup("none"));
+    g_ptr_array_add(argv, g_strdup("-chardev"));
+    g_ptr_array_add(argv, g_steal_pointer(&chardev));
+    g_ptr_array_add(argv, g_strdup("-mon"));
+    g_ptr_array_add(argv, g_strdup("chardev=featmask-qmp,mode=control"));
+    for (i = 0; args && args[i]; i++) {
+        g_ptr_array_add(argv, g_strdup(args[i]));
+    }
+    g_ptr_array_add(argv, NULL);
+
+    logfd = open(qp->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (logfd < 0) {
+        error_setg(errp, "cannot create %s: %s", qp->log, g_strerror(errno));
+        return false;
+    }
+    if (!g_spawn_async_with_fds(NULL, (char **)argv->pdata, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD |
+                                G_SPAWN_SEARCH_PATH, NULL, NULL, &qp->pid,
+                                -1, logfd, logfd, &gerr)) {
+        close(logfd);
+        error_setg(errp, "cannot run %s: %s", binary, gerr->message);
+        return false;
+    }
+    close(logfd);
+    qp->running = true;
+
+    for (i = 0; i < QEMU_START_TIMEOUT_S * 50; i++) {
+        struct stat st;
+        int status;
+
+        if (waitpid(qp->pid, &status, WNOHANG) == qp->pid) {
+            g_autofree char *out = qemu_output(qp);
+
+            qp->running = false;
+            error_setg(errp, "QEMU failed to start (%s %d): %s",
+                       WIFEXITED(status) ? "exit status" : "signal",
+                       WIFEXITED(status) ? WEXITSTATUS(status)
+                                         : WTERMSIG(status), out);
+            return false;
+        }
+        if (stat(qp->sock, &st) == 0) {
+            return true;
+        }
+        g_usleep(20000);
+    }
+    error_setg(errp, "QEMU did not open its QMP socket in %d s",
+               QEMU_START_TIMEOUT_S);
+    return false;
+}
+
+/*
+ * x-query-virtio-status prints features as "VIRTIO_NET_F_HOST_USO: ...":
+ * the part after "_F_" is the specification's name, which featmask's maps
+ * know as the feature's name or an alias.
+ */
+static bool decode_virtio_names(JsonArray *a, const FeatmaskMap *map,
+                                FeatmaskSet *set, GPtrArray *unknown)
+{
+    guint i;
+
+    for (i = 0; a && i < json_array_get_length(a); i++) {
+        const char *s = json_array_get_string_element(a, i);
+        const char *f = s ? strstr(s, "_F_") : NULL;
+        g_autofree char *name = NULL;
+        const char *colon;
+        int idx;
+
+        /* vhost's own bits (protocol features, log) are no guest's. */
+        if (!f || g_str_has_prefix(s, "VHOST_")) {
+            continue;
+        }
+        f += 3;
+        colon = strchr(f, ':');
+        name = g_ascii_strdown(f, colon ? colon - f : -1);
+        idx = featmask_map_lookup(map, name);
+        if (idx >= 0) {
+            featmask_set_add(set, idx);
+        } else {
+            g_ptr_array_add(unknown, g_strndup(s, colon ? colon - s : -1));
+        }
+    }
+    return true;
+}
+
+static JsonNode *path_args(const char *path)
+{
+    JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, "path", path);
+    json_node_take_object(n, o);
+    return n;
+}
+
+static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
+                        FeatmaskProfile *p, GPtrArray *notes, Error **errp)
+{
+    g_autoptr(JsonNode) list = featmask_qmp_execute(
+        q, "qom-list", path_args("/machine/peripheral"), NULL, errp);
+    JsonArray *a;
+    guint i;
+
+    if (!list) {
+        return false;
+    }
+    a = json_node_get_array(list);
+    for (i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *child = json_array_get_object_element(a, i);
+        const char *id = json_object_get_string_member(child, "name");
+        const char *t = json_object_get_string_member(child, "type");
+        g_autofree char *type = NULL;
+        g_autofree char *path = NULL;
+        g_autoptr(JsonNode) status = NULL;
+        g_autoptr(GPtrArray) unknown = g_ptr_array_new_with_free_func(g_free);
+        JsonObject *hf;
+        FeatmaskProfileDevice *dev;
+        FeatmaskMap *map;
+        gint64 bits;
+
+        if (!g_str_has_prefix(t, "child<")) {
+            continue;
+        }
+        type = g_strndup(t + 6, strlen(t) - 7);
+        map = virtio_featmask_kind_of_type(type) ?
+              featmask_maps_get(maps, type) : NULL;
+        if (!map) {
+            if (notes) {
+                g_ptr_array_add(notes, g_strdup_printf(
+                    "device '%s' (%s): QEMU without featmask's patch-set "
+                    "tells the features of virtio devices only", id, type));
+            }
+            continue;
+        }
+        path = g_strdup_printf("/machine/peripheral/%s/virtio-backend", id);
+        status = featmask_qmp_execute(q, "x-query-virtio-status",
+                                      path_args(path), NULL, errp);
+        if (!status) {
+            error_prepend(errp, "device '%s': ", id);
+            return false;
+        }
+        hf = json_object_get_object_member(json_node_get_object(status),
+                                           "host-features");
+        dev = g_new0(FeatmaskProfileDevice, 1);
+        dev->id = g_strdup(id);
+        dev->type = g_strdup(type);
+        dev->source = g_strdup("x-query-virtio-status");
+        dev->features = featmask_set_new(map);
+        g_ptr_array_add(p->devices, dev);
+        decode_virtio_names(json_object_get_array_member(hf, "transports"),
+                            map, dev->features, unknown);
+        decode_virtio_names(json_object_get_array_member(hf, "dev-features"),
+                            map, dev->features, unknown);
+        /* Bits QEMU has no name for: featmask's map may have one. */
+        bits = json_object_get_int_member_with_default(
+            hf, "unknown-dev-features", 0);
+        for (int b = 0; b < 64; b++) {
+            int idx = featmask_map_lookup_bit(map, b);
+
+            if (!(bits & (1LL << b))) {
+                continue;
+            }
+            if (idx >= 0) {
+                featmask_set_add(dev->features, idx);
+            } else {
+                g_ptr_array_add(unknown, g_strdup_printf("bit %d", b));
+            }
+        }
+        if (unknown->len && notes) {
+            g_ptr_array_add(unknown, NULL);
+            g_autofree char *u = g_strjoinv(", ", (char **)unknown->pdata);
+            g_ptr_array_add(notes, g_strdup_printf(
+                "device '%s': left out what is not a guest feature of %s: %s",
+                id, featmask_map_kind(map), u));
+        }
+    }
+    if (notes) {
+        g_ptr_array_add(notes, g_strdup(
+            "QEMU without featmask's patch-set: devices without an id are "
+            "not probed, and the features are what QEMU offers the guest"));
+    }
+    return true;
+}
+
+static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
+                          FeatmaskProfile *p, GPtrArray *notes, Error **errp)
+{
+    JsonArray *a = json_node_get_array(list);
+    guint i, j;
+
+    for (i = 0; i < json_array_get_length(a); i++) {
+        JsonObject *d = json_array_get_object_element(a, i);
+        const char *id = json_object_get_string_member_with_default(d, "id",
+                                                                     NULL);
+        const char *type = json_object_get_string_member(d, "type");
+        JsonArray *avail = json_object_get_array_member(d, "available");
+        FeatmaskMap *map = featmask_maps_get(maps, type);
+        FeatmaskProfileDevice *dev;
+
+        if (!id) {
+            if (notes) {
+                g_ptr_array_add(notes, g_strdup_printf(
+                    "a %s without an id is not in the profile", type));
+            }
+            continue;
+        }
+        if (!map) {
+            if (notes) {
+                g_ptr_array_add(notes, g_strdup_printf(
+                    "device '%s': featmask has no map for %s", id, type));
+            }
+            continue;
+        }
+        dev = g_new0(FeatmaskProfileDevice, 1);
+        dev->id = g_strdup(id);
+        dev->type = g_strdup(type);
+        dev->source = g_strdup("query-device-features");
+        dev->features = featmask_set_new(map);
+        g_ptr_array_add(p->devices, dev);
+        for (j = 0; avail && j < json_array_get_length(avail); j++) {
+            const char *name = json_array_get_string_element(avail, j);
+            int idx = featmask_map_lookup(map, name);
+
+            if (idx < 0) {
+                error_setg(errp, "device '%s': QEMU reports feature '%s',"
+                           " which featmask's %s map lacks", id, name,
+                           featmask_map_kind(map));
+                return false;
+            }
+            featmask_set_add(dev->features, idx);
+        }
+    }
+    return true;
+}
+
+/* Did QEMU exit (wait a little: it may be on its way out)? */
+static bool qemu_process_exited(QemuProcess *qp, int *status)
+{
+    int i;
+
+    for (i = 0; qp->running && i < 25; i++) {
+        if (waitpid(qp->pid, status, WNOHANG) == qp->pid) {
+            qp->running = false;
+            return true;
+        }
+        g_usleep(20000);
+    }
+    return false;
+}
+
+bool featmask_probe_qemu(const char *binary, char *const *args,
+                         FeatmaskMaps *maps, FeatmaskProfile *p,
+                         GPtrArray *notes, Error **errp)
+{
+    QemuProcess qp = { 0 };
+    g_autoptr(FeatmaskQmp) q = NULL;
+    g_autoptr(JsonNode) devs = NULL;
+    g_autofree char *version = NULL;
+    g_autofree char *error_class = NULL;
+    Error *err = NULL;
+    bool ok = false;
+    int status;
+
+    if (!qemu_process_start(&qp, binary, args, errp)) {
+        qemu_process_stop(&qp);
+        return false;
+    }
+    q = featmask_qmp_connect(qp.sock, &version, &err);
+    if (q) {
+        g_free(p->qemu_version);
+        p->qemu_version = g_steal_pointer(&version);
+        devs = featmask_qmp_execute(q, "query-device-features", NULL,
+                                    &error_class, &err);
+        g_free(p->qemu_kind);
+        if (devs) {
+            p->qemu_kind = g_strdup("patched");
+            ok = probe_patched(devs, maps, p, notes, &err);
+        } else if (!g_strcmp0(error_class, "CommandNotFound")) {
+            g_clear_pointer(&err, error_free);
+            p->qemu_kind = g_strdup("stock");
+            ok = probe_stock(q, maps, p, notes, &err);
+        }
+        g_clear_pointer(&devs, json_node_unref);
+        devs = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
+    }
+    if (!ok) {
+        g_autofree char *out = NULL;
+
+        /*
+         * QEMU opens its QMP socket before it creates the devices: a bad
+         * device argument shows as a closed connection, then an exit.
+         */
+        if (qemu_process_exited(&qp, &status)) {
+            out = qemu_output(&qp);
+            error_free(err);
+            error_setg(errp, "QEMU failed to start (%s %d): %s",
+                       WIFEXITED(status) ? "exit status" : "signal",
+                       WIFEXITED(status) ? WEXITSTATUS(status)
+                                         : WTERMSIG(status), out);
+        } else {
+            out = qemu_output(&qp);
+            error_propagate(errp, err);
+            error_append_hint(errp, "QEMU said: %s\n", out);
+        }
+    }
+    qemu_process_stop(&qp);
+    return ok;
+}

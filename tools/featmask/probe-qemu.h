@@ -1,0 +1,34 @@
+/*
+ * featmask: probe a host's devices through QEMU
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef FEATMASK_PROBE_QEMU_H
+#define FEATMASK_PROBE_QEMU_H
+
+#include "profile.h"
+
+/**
+ * featmask_probe_qemu: what this host's backends provide for each device
+ * @binary: the QEMU to run
+ * @args: this host's device configuration (QEMU arguments), NULL-ended
+ * @maps: the maps of the devices' features
+ * @p: the profile that receives the devices and the QEMU kind and version
+ * @notes: receives text about what could not be known (may be NULL)
+ * @errp: error object
+ *
+ * Starts QEMU paused (-S: no guest code runs) with a QMP socket, reads
+ * the devices' available features, and stops QEMU.  QEMU with featmask's
+ * patch-set answers query-device-features; any other QEMU (7.2 and later)
+ * is asked x-query-virtio-status for each virtio device with an id, and
+ * the feature names it prints are decoded with featmask's maps.  If QEMU
+ * fails to start, the error includes QEMU's own message.
+ */
+bool featmask_probe_qemu(const char *binary, char *const *args,
+                         FeatmaskMaps *maps, FeatmaskProfile *p,
+                         GPtrArray *notes, Error **errp);
+
+#endif
