@@ -4,10 +4,10 @@
  *
  * A device class adopts feature masks with qdev_featmask_class_init() and a
  * DEFINE_PROP_FEATMASK() property, and names the fields that hold its
- * feature bits with qdev_featmask_class_add_word().  Its feature map is then derived from its
- * own bit properties on those fields (names and bits), with dependencies
- * taken from featmask's static map of the device's kind where the names
- * match: there is no second table to keep.
+ * feature bits with qdev_featmask_class_add_word().  Its feature map is
+ * then derived from its own bit properties on those fields (names and
+ * bits), with dependencies taken from featmask's static map of the
+ * device's kind where the names match: there is no second table to keep.
  *
  * Copyright (c) 2026 The featmask authors
  *

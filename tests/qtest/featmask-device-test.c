@@ -1,0 +1,761 @@
+/*
+ * QTest for device feature masks: features=, its enforcement against the
+ * backend, its errors, and the migration guard between hosts whose
+ * vhost-user backends offer different features
+ *
+ * Each "host" is a QEMU with its own vhost-user-featmask backend process
+ * (featmask's contrib/vhost-user-featmask), started with the features
+ * that host's switch software has.  The backend's path comes from the
+ * environment variable FEATMASK_VHOST_USER_BACKEND.
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include <glib/gstdio.h>
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "qobject/qstring.h"
+#include "libqos/malloc-pc.h"
+#include "libqos/pci-pc.h"
+#include "libqos/virtio-pci.h"
+#include "standard-headers/linux/virtio_config.h"
+
+#define MEM_SIZE "128M"
+#define NET_SLOT 4
+#define WAIT_US (60 * G_USEC_PER_SEC)
+
+/* What the two kinds of host can provide: one has no USO offload. */
+#define BACKEND_FULL "all"
+#define BACKEND_NO_USO "all,-host_uso,-guest_uso4,-guest_uso6"
+#define USO_NAMES "guest_uso4, guest_uso6, host_uso"
+
+typedef struct Host {
+    const char *name;
+    char *sock;
+    char *log;
+    char *err;
+    GPid backend;
+    QTestState *qts;
+    QGuestAllocator alloc;
+    QPCIBus *bus;
+    QVirtioPCIDevice *dev;
+    QVirtQueue *vq[2];
+} Host;
+
+static const char *backend_bin;
+static char *tmpdir;
+
+static void backend_start(Host *h, const char *features)
+{
+    g_autoptr(GError) err = NULL;
+    const char *argv[] = {
+        backend_bin, "--socket-path", h->sock, "--features", features,
+        "--log", h->log, NULL,
+    };
+    gint64 deadline = g_get_monotonic_time() + WAIT_US;
+
+    g_unlink(h->sock);
+    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &h->backend, &err));
+    while (!g_file_test(h->sock, G_FILE_TEST_EXISTS)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10000);
+    }
+}
+
+static void backend_stop(Host *h)
+{
+    if (h->backend) {
+        kill(h->backend, SIGTERM);
+        waitpid(h->backend, NULL, 0);
+        g_spawn_close_pid(h->backend);
+        h->backend = 0;
+    }
+}
+
+static void host_init(Host *h, const char *name)
+{
+    h->name = name;
+    h->sock = g_strdup_printf("%s/%s.sock", tmpdir, name);
+    h->log = g_strdup_printf("%s/%s-backend.log", tmpdir, name);
+    h->err = g_strdup_printf("%s/%s-qemu.err", tmpdir, name);
+}
+
+/* The options of a host's QEMU, up to the device. */
+static char *host_args(Host *h, bool incoming)
+{
+    return g_strdup_printf("-M pc,memory-backend=mem -m " MEM_SIZE " "
+                           "-object memory-backend-memfd,id=mem,"
+                           "size=" MEM_SIZE ",share=on "
+                           "-chardev socket,id=c0,path=%s "
+                           "-netdev vhost-user,id=n0,chardev=c0 %s",
+                           h->sock, incoming ? "-incoming defer" : "");
+}
+
+/*
+ * Start a host: its backend with @backend_features, and QEMU with a
+ * virtio-net-pci whose extra options are @device ("" for none).
+ */
+static void host_start(Host *h, const char *backend_features,
+                       const char *device, bool incoming)
+{
+    g_autofree char *base = host_args(h, incoming);
+    g_autofree char *args = NULL;
+
+    backend_start(h, backend_features);
+    args = g_strdup_printf("%s -device virtio-net-pci,id=net0,netdev=n0,"
+                           "addr=%d.0,romfile=,disable-legacy=on%s%s "
+                           "2>%s", base, NET_SLOT, *device ? "," : "",
+                           device, h->err);
+    h->qts = qtest_init(args);
+}
+
+static void host_stop(Host *h)
+{
+    if (h->bus) {
+        qpci_free_pc(h->bus);
+        alloc_destroy(&h->alloc);
+        h->bus = NULL;
+    }
+    g_clear_pointer(&h->dev, g_free);
+    if (h->qts) {
+        qtest_quit(h->qts);
+        h->qts = NULL;
+    }
+    backend_stop(h);
+}
+
+static void host_free(Host *h)
+{
+    host_stop(h);
+    g_free(h->sock);
+    g_free(h->log);
+    g_free(h->err);
+}
+
+/*
+ * The guest driver: negotiate every feature the device offers, set up
+ * the receive and transmit queues and start the device, which starts
+ * the vhost-user backend.  Returns the acked features.
+ */
+static uint64_t guest_driver_start(Host *h)
+{
+    QPCIAddress addr = { .devfn = QPCI_DEVFN(NET_SLOT, 0) };
+    uint64_t features;
+    int i;
+
+    pc_alloc_init(&h->alloc, h->qts, 0);
+    h->bus = qpci_new_pc(h->qts, &h->alloc);
+    h->dev = virtio_pci_new(h->bus, &addr);
+    g_assert_nonnull(h->dev);
+    qvirtio_pci_device_enable(h->dev);
+    qvirtio_start_device(&h->dev->vdev);
+    features = qvirtio_get_features(&h->dev->vdev) & ~QVIRTIO_F_BAD_FEATURE;
+    g_assert_true(features & (1ull << VIRTIO_F_VERSION_1));
+    qvirtio_set_features(&h->dev->vdev, features);
+    for (i = 0; i < ARRAY_SIZE(h->vq); i++) {
+        h->vq[i] = qvirtqueue_setup(&h->dev->vdev, &h->alloc, i);
+    }
+    qvirtio_set_driver_ok(&h->dev->vdev);
+    return features;
+}
+
+/* The answer of query-device-features for net0 (a new reference). */
+static QDict *device_features(QTestState *qts)
+{
+    QDict *ret = qtest_qmp_assert_success_ref(
+        qts, "{ 'execute': 'query-device-features',"
+        "  'arguments': { 'id': 'net0' } }");
+    QList *list = qobject_to(QList, qdict_get(ret, "return"));
+    QDict *dev;
+
+    g_assert_nonnull(list);
+    g_assert_cmpint(qlist_size(list), ==, 1);
+    dev = qobject_to(QDict, qlist_peek(list));
+    qobject_ref(dev);
+    qobject_unref(ret);
+    return dev;
+}
+
+/* A list of names as "a, b, c". */
+static char *names_join(QList *list)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(list, e) {
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "",
+                               qstring_get_str(qobject_to(QString,
+                                                          qlist_entry_obj(e))));
+    }
+    return g_strdup(s->str);
+}
+
+static char *device_list(QTestState *qts, const char *member)
+{
+    g_autoptr(QDict) dev = device_features(qts);
+
+    return names_join(qdict_get_qlist(dev, member));
+}
+
+static bool names_has(const char *list, const char *name)
+{
+    g_auto(GStrv) names = g_strsplit(list, ", ", -1);
+
+    return g_strv_contains((const char *const *)names, name);
+}
+
+static QDict *migrate_status(QTestState *qts)
+{
+    return qtest_qmp_assert_success_ref(qts,
+                                        "{ 'execute': 'query-migrate' }");
+}
+
+static char *migrate_wait(QTestState *qts)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_US;
+
+    for (;;) {
+        g_autoptr(QDict) st = migrate_status(qts);
+        const char *status = qdict_get_try_str(st, "status");
+
+        if (status && (!strcmp(status, "completed") ||
+                       !strcmp(status, "failed") ||
+                       !strcmp(status, "cancelled"))) {
+            return g_strdup(status);
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10000);
+    }
+}
+
+static void set_return_path(QTestState *qts)
+{
+    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate-set-capabilities',"
+                             "  'arguments': { 'capabilities': ["
+                             "    { 'capability': 'return-path',"
+                             "      'state': true } ] } }");
+}
+
+/*
+ * Migrate @src to @dst over a unix socket; returns the source's final
+ * status ("completed" or "failed") and the time it took in *@secs.
+ */
+static char *migrate(Host *src, Host *dst, double *secs)
+{
+    g_autofree char *uri = g_strdup_printf("unix:%s/migrate.sock", tmpdir);
+    char *status;
+
+    set_return_path(src->qts);
+    set_return_path(dst->qts);
+    qtest_qmp_assert_success(dst->qts, "{ 'execute': 'migrate-incoming',"
+                             "  'arguments': { 'uri': %s,"
+                             "                 'exit-on-error': false } }",
+                             uri);
+    g_test_timer_start();
+    qtest_qmp_assert_success(src->qts, "{ 'execute': 'migrate',"
+                             "  'arguments': { 'uri': %s } }", uri);
+    status = migrate_wait(src->qts);
+    if (secs) {
+        *secs = g_test_timer_elapsed();
+    }
+    return status;
+}
+
+static const char *run_state(QTestState *qts)
+{
+    static char state[64];
+    g_autoptr(QDict) st = qtest_qmp_assert_success_ref(
+        qts, "{ 'execute': 'query-status' }");
+
+    g_strlcpy(state, qdict_get_str(st, "status"), sizeof(state));
+    return state;
+}
+
+static char *file_contents(const char *path)
+{
+    char *text = NULL;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    return text;
+}
+
+static void wait_running(QTestState *qts)
+{
+    gint64 deadline = g_get_monotonic_time() + WAIT_US;
+
+    while (strcmp(run_state(qts), "running")) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(10000);
+    }
+}
+
+/*
+ * Migrate a guest between two hosts launched with @mask (NULL: without
+ * features=) and check that it completes with the acked features kept.
+ */
+static double migrate_same(const char *src_backend, const char *dst_backend,
+                           const char *mask)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autofree char *device = mask ? g_strdup_printf("features=%s", mask)
+                                   : g_strdup("");
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_dst = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *log = NULL;
+    uint64_t bits;
+    double secs;
+
+    host_init(&a, "a");
+    host_init(&b, "b");
+    host_start(&a, src_backend, device, false);
+    host_start(&b, dst_backend, device, true);
+
+    bits = guest_driver_start(&a);
+    acked = device_list(a.qts, "acked");
+    g_test_message("guest acked 0x%" PRIx64 ": %s", bits, acked);
+    g_assert_true(names_has(acked, "version_1"));
+
+    status = migrate(&a, &b, &secs);
+    g_assert_cmpstr(status, ==, "completed");
+    wait_running(b.qts);
+    acked_dst = device_list(b.qts, "acked");
+    g_assert_cmpstr(acked_dst, ==, acked);
+
+    /* The destination's backend really got the guest's features. */
+    log = file_contents(b.log);
+    g_assert_nonnull(strstr(log, "acked-features"));
+
+    host_free(&a);
+    host_free(&b);
+    return secs;
+}
+
+/* 1. Same features on both hosts: the migration completes. */
+static void test_migrate_same(void)
+{
+    double with, without;
+
+    with = migrate_same(BACKEND_NO_USO, BACKEND_NO_USO,
+                        "all,-rss,-hash,-guest_rsc_ext,-iommu_platform,"
+                        "-host_uso,-guest_uso4,-guest_uso6,-mq");
+    without = migrate_same(BACKEND_NO_USO, BACKEND_NO_USO, NULL);
+    g_test_message("migration: %.3f s with features= (guard),"
+                   " %.3f s without", with, without);
+}
+
+/*
+ * 2. The destination's backend lacks what the source enabled: the guard
+ * fails the migration with the features' names, and the source keeps
+ * running with the features its guest acked.
+ */
+static void test_migrate_lacking(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_after = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(QDict) dst = NULL;
+
+    host_init(&a, "a");
+    host_init(&b, "b");
+    host_start(&a, BACKEND_FULL, "features=+host_uso,+guest_uso4,"
+               "+guest_uso6", false);
+    host_start(&b, BACKEND_NO_USO, "", true);
+
+    guest_driver_start(&a);
+    acked = device_list(a.qts, "acked");
+    g_assert_true(names_has(acked, "host_uso"));
+
+    status = migrate(&a, &b, NULL);
+    g_assert_cmpstr(status, ==, "failed");
+
+    /* The destination said why, with the guard's words. */
+    dst = migrate_status(b.qts);
+    g_assert_cmpstr(qdict_get_str(dst, "status"), ==, "failed");
+    err = file_contents(b.err);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, "device 'net0' (virtio-net-pci): features"
+                            " enabled on the source are not available"
+                            " here: " USO_NAMES));
+    /* ... before virtio's own check of the device state. */
+    g_assert_null(strstr(err, "unsupported"));
+
+    /* The source runs on, its guest's features unchanged. */
+    wait_running(a.qts);
+    acked_after = device_list(a.qts, "acked");
+    g_assert_cmpstr(acked_after, ==, acked);
+
+    host_free(&a);
+    host_free(&b);
+}
+
+static QList *device_available(Host *h)
+{
+    g_autoptr(QDict) dev = device_features(h->qts);
+    QList *list = qdict_get_qlist(dev, "features");
+
+    qobject_ref(list);
+    return list;
+}
+
+/* Double the commas of a mask, for -device's option syntax. */
+static char *escape_commas(const char *mask)
+{
+    g_auto(GStrv) items = g_strsplit(mask, ",", -1);
+
+    return g_strjoinv(",,", items);
+}
+
+/*
+ * 3. Probe both hosts with query-device-features, negotiate with
+ * query-features-baseline, relaunch both with the common set: the
+ * migration completes.
+ */
+static void test_migrate_negotiated(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autoptr(QDict) base = NULL;
+    g_autofree char *mask = NULL;
+    g_autofree char *escaped = NULL;
+    g_autofree char *device = NULL;
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_dst = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *common = NULL;
+    QList *la, *lb;
+
+    host_init(&a, "a");
+    host_init(&b, "b");
+    host_start(&a, BACKEND_FULL, "", false);
+    host_start(&b, BACKEND_NO_USO, "", false);
+    la = device_available(&a);
+    lb = device_available(&b);
+
+    base = qtest_qmp_assert_success_ref(
+        a.qts, "{ 'execute': 'query-features-baseline',"
+        "  'arguments': { 'device': 'net0', 'hosts': ["
+        "    { 'host': 'a', 'features': %p },"
+        "    { 'host': 'b', 'features': %p } ] } }", la, lb);
+    mask = g_strdup(qdict_get_str(base, "mask"));
+    common = names_join(qdict_get_qlist(base, "common"));
+    g_test_message("common: %s; mask: %s", common, mask);
+    g_assert_false(names_has(common, "host_uso"));
+    g_assert_true(names_has(common, "csum"));
+    host_stop(&a);
+    host_stop(&b);
+
+    escaped = escape_commas(mask);
+    device = g_strdup_printf("features=%s", escaped);
+    host_start(&a, BACKEND_FULL, device, false);
+    host_start(&b, BACKEND_NO_USO, device, true);
+    guest_driver_start(&a);
+    acked = device_list(a.qts, "acked");
+    g_assert_false(names_has(acked, "host_uso"));
+
+    status = migrate(&a, &b, NULL);
+    g_assert_cmpstr(status, ==, "completed");
+    wait_running(b.qts);
+    acked_dst = device_list(b.qts, "acked");
+    g_assert_cmpstr(acked_dst, ==, acked);
+
+    host_free(&a);
+    host_free(&b);
+}
+
+/*
+ * Run QEMU with @device_opts for a virtio-net-pci on a host without USO;
+ * it must fail.  Returns its stderr.
+ */
+static char *qemu_cmdline_fails(const char *device_opts)
+{
+    Host h = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *device = NULL;
+    g_autofree char *cmd = NULL;
+    g_autoptr(GError) gerr = NULL;
+    char *out = NULL, *err = NULL;
+    int status;
+
+    host_init(&h, "c");
+    backend_start(&h, BACKEND_NO_USO);
+    base = host_args(&h, false);
+    device = g_strdup_printf("virtio-net-pci,id=net0,netdev=n0,addr=%d.0,"
+                             "romfile=,disable-legacy=on,%s", NET_SLOT,
+                             device_opts);
+    cmd = g_strdup_printf("timeout 30 %s -display none -nodefaults -S "
+                          "-accel qtest %s -device %s",
+                          g_getenv("QTEST_QEMU_BINARY"), base, device);
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status,
+                                            &gerr));
+    host_free(&h);
+    g_free(out);
+    /* An error exit, not a crash or the timeout. */
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    return err;
+}
+
+static char *device_add_fails(QTestState *qts, const char *features)
+{
+    g_autoptr(QDict) rsp = qtest_qmp(qts, "{ 'execute': 'device_add',"
+                                     "  'arguments': {"
+                                     "    'driver': 'virtio-net-pci',"
+                                     "    'id': 'net0', 'netdev': 'n0',"
+                                     "    'romfile': '',"
+                                     "    'features': %s } }", features);
+    QDict *error = qdict_get_qdict(rsp, "error");
+
+    g_assert_nonnull(error);
+    return g_strdup(qdict_get_str(error, "desc"));
+}
+
+/*
+ * 4. features= asks for what the backend lacks: realize fails and names
+ * the features and the backend, on the command line and in device_add.
+ */
+static void test_realize_lacking(void)
+{
+    Host h = { 0 };
+    g_autofree char *err = qemu_cmdline_fails("features=+host_uso,"
+                                              "+guest_uso4,+guest_uso6");
+    g_autofree char *desc = NULL;
+    g_autofree char *base = NULL;
+
+    g_test_message("command line: %s", err);
+    g_assert_nonnull(strstr(err, "device 'net0' (virtio-net-pci): netdev 'n0'"
+                            " (vhost-user) cannot provide features requested"
+                            " by features=: " USO_NAMES));
+
+    host_init(&h, "d");
+    backend_start(&h, BACKEND_NO_USO);
+    base = host_args(&h, false);
+    h.qts = qtest_init(base);
+    desc = device_add_fails(h.qts, "+host_uso");
+    g_assert_nonnull(strstr(desc, "cannot provide features requested by"
+                            " features=: host_uso"));
+    /* The same device without the feature can be added afterwards. */
+    qtest_qmp_assert_success(h.qts, "{ 'execute': 'device_add',"
+                             "  'arguments': {"
+                             "    'driver': 'virtio-net-pci', 'id': 'net0',"
+                             "    'netdev': 'n0', 'romfile': '',"
+                             "    'features': '-host_uso,-guest_uso4,"
+                             "-guest_uso6' } }");
+    host_free(&h);
+}
+
+typedef struct BadMask {
+    const char *path;
+    const char *cmdline;        /* the -device options */
+    const char *qmp;            /* features= in device_add, or NULL */
+    const char *error;          /* part of the error message */
+} BadMask;
+
+static const BadMask bad_masks[] = {
+    /* An unknown name is named, with the nearest valid names. */
+    { "unknown-name", "features=all,-hots_uso", "all,-hots_uso",
+      "virtio-net has no feature 'hots_uso'" },
+    /* A name both on and off in the mask. */
+    { "contradiction", "features=csum,,-csum", "csum,-csum",
+      "feature 'csum' is both enabled and disabled" },
+    /* The mask against a bit property given next to it. */
+    { "property-on", "features=all,-csum,csum=on", NULL,
+      "features='all,-csum' turns off csum, which the same options turn on" },
+    { "property-off", "features=+csum,csum=off", NULL,
+      "features='+csum' turns on csum, which the same options turn off" },
+    /* A bare name after features= is a property of its own. */
+    { "bare-name", "features=none,csum", NULL,
+      "Feature names after features= need a sign" },
+    /* A signed item takes no value. */
+    { "signed-value", "features=all,-csum=off", NULL,
+      "'-csum' is an item of features= and takes no value" },
+    /* What features need must stay. */
+    { "dependency", "features=all,-csum", "all,-csum",
+      "leaves out what these features need: host_tso4 (needs csum)" },
+    /* Garbage. */
+    { "garbage", "features=%%%,,@@@", "%%%,@@@",
+      "virtio-net has no feature '%%%'" },
+    { "empty", "features=", "", "empty feature mask" },
+    { "empty-item", "features=csum,,,,guest_csum", "csum,,guest_csum",
+      "empty item 2" },
+    { "all-twice", "features=all,,all", "all,all",
+      "'all' must come first" },
+    { "bad-switch", "features=csum=maybe", "csum=maybe",
+      "feature 'csum' takes 'on' or 'off', not 'maybe'" },
+    /* A feature without a switch QEMU offers regardless. */
+    { "no-switch-off", "features=-mac", "-mac",
+      "features= turns off mac, but the device offers it regardless" },
+};
+
+static void test_bad_mask(gconstpointer opaque)
+{
+    const BadMask *t = opaque;
+    g_autofree char *err = qemu_cmdline_fails(t->cmdline);
+
+    g_test_message("command line: %s", err);
+    g_assert_nonnull(strstr(err, t->error));
+    if (t->qmp) {
+        Host h = { 0 };
+        g_autofree char *base = NULL;
+        g_autofree char *desc = NULL;
+
+        host_init(&h, "e");
+        backend_start(&h, BACKEND_NO_USO);
+        base = host_args(&h, false);
+        h.qts = qtest_init(base);
+        desc = device_add_fails(h.qts, t->qmp);
+        g_test_message("device_add: %s", desc);
+        g_assert_nonnull(strstr(desc, t->error));
+        g_assert_cmpstr(run_state(h.qts), ==, "running");
+        host_free(&h);
+    }
+}
+
+/* 5. A very long mask is refused on the command line and in device_add. */
+static void test_long_mask(void)
+{
+    g_autoptr(GString) mask = g_string_new("all");
+    g_autofree char *opt = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *desc = NULL;
+    g_autofree char *base = NULL;
+    Host h = { 0 };
+    int i;
+
+    for (i = 0; mask->len < 20000; i++) {
+        g_string_append(mask, ",,-csum");
+    }
+    opt = g_strdup_printf("features=%s", mask->str);
+    err = qemu_cmdline_fails(opt);
+    g_assert_nonnull(strstr(err, "characters long, more than"));
+
+    host_init(&h, "f");
+    backend_start(&h, BACKEND_NO_USO);
+    base = host_args(&h, false);
+    h.qts = qtest_init(base);
+    g_string_replace(mask, ",,", ",", 0);
+    desc = device_add_fails(h.qts, mask->str);
+    g_assert_nonnull(strstr(desc, "characters long, more than"));
+    g_assert_cmpstr(run_state(h.qts), ==, "running");
+    host_free(&h);
+}
+
+/* Without features= the guard adds nothing; with it, a few bytes. */
+static void test_guard_size(void)
+{
+    gsize sizes[2];
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        Host a = { 0 };
+        g_autofree char *path = g_strdup_printf("%s/stream", tmpdir);
+        g_autofree char *uri = g_strdup_printf("file:%s", path);
+        g_autofree char *status = NULL;
+        g_autofree char *stream = NULL;
+
+        host_init(&a, "g");
+        host_start(&a, BACKEND_NO_USO, i ? "features=-host_uso,,"
+                   "-guest_uso4,,-guest_uso6" : "", false);
+        guest_driver_start(&a);
+        qtest_qmp_assert_success(a.qts, "{ 'execute': 'migrate',"
+                                 "  'arguments': { 'uri': %s } }", uri);
+        status = migrate_wait(a.qts);
+        g_assert_cmpstr(status, ==, "completed");
+        g_assert_true(g_file_get_contents(path, &stream, &sizes[i], NULL));
+        /* The guard's section names the features it carries. */
+        g_assert_true(!!memmem(stream, sizes[i], "featmask", 8) == i);
+        host_free(&a);
+        g_unlink(path);
+    }
+    g_test_message("migration stream: %zu bytes without features=,"
+                   " %zu with (guard: %zd bytes)", sizes[0], sizes[1],
+                   (gssize)(sizes[1] - sizes[0]));
+    g_assert_cmpint(sizes[1], >, sizes[0]);
+    g_assert_cmpint(sizes[1] - sizes[0], <, 2048);
+}
+
+/* query-device-features on a host without features=. */
+static void test_query(void)
+{
+    Host h = { 0 };
+    g_autoptr(QDict) dev = NULL;
+    g_autofree char *available = NULL;
+    g_autofree char *enabled = NULL;
+
+    host_init(&h, "q");
+    host_start(&h, BACKEND_NO_USO, "", false);
+    dev = device_features(h.qts);
+    g_assert_cmpstr(qdict_get_str(dev, "type"), ==, "virtio-net-pci");
+    g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-net");
+    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==,
+                    "netdev 'n0' (vhost-user)");
+    g_assert_false(qdict_haskey(dev, "mask"));
+    g_assert_false(qdict_haskey(dev, "requested"));
+    available = names_join(qdict_get_qlist(dev, "features"));
+    enabled = names_join(qdict_get_qlist(dev, "enabled"));
+    g_test_message("available: %s", available);
+    g_assert_false(names_has(available, "host_uso"));
+    g_assert_true(names_has(available, "csum"));
+    g_assert_true(names_has(enabled, "mac"));
+    host_free(&h);
+}
+
+static void remove_tmpdir(void)
+{
+    GDir *dir = g_dir_open(tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = g_build_filename(tmpdir, name, NULL);
+
+        g_unlink(path);
+    }
+    if (dir) {
+        g_dir_close(dir);
+    }
+    g_rmdir(tmpdir);
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GError) err = NULL;
+    int ret;
+    size_t i;
+
+    g_test_init(&argc, &argv, NULL);
+
+    backend_bin = g_getenv("FEATMASK_VHOST_USER_BACKEND");
+    if (!backend_bin || !g_file_test(backend_bin, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("FEATMASK_VHOST_USER_BACKEND does not name the"
+                    " vhost-user-featmask program");
+        return g_test_run();
+    }
+    tmpdir = g_dir_make_tmp("featmask-test-XXXXXX", &err);
+    g_assert_no_error(err);
+
+    qtest_add_func("/featmask/query/device-features", test_query);
+    qtest_add_func("/featmask/realize/backend-lacks", test_realize_lacking);
+    for (i = 0; i < G_N_ELEMENTS(bad_masks); i++) {
+        g_autofree char *path = g_strdup_printf("/featmask/mask/bad/%s",
+                                                bad_masks[i].path);
+
+        qtest_add_data_func(path, &bad_masks[i], test_bad_mask);
+    }
+    qtest_add_func("/featmask/mask/bad/very-long", test_long_mask);
+    qtest_add_func("/featmask/migrate/same-features", test_migrate_same);
+    qtest_add_func("/featmask/migrate/destination-lacks",
+                   test_migrate_lacking);
+    qtest_add_func("/featmask/migrate/negotiated", test_migrate_negotiated);
+    qtest_add_func("/featmask/migrate/guard-size", test_guard_size);
+
+    ret = g_test_run();
+    remove_tmpdir();
+    return ret;
+}
