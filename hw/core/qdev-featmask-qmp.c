@@ -35,12 +35,11 @@ static DeviceFeatures *featmask_device_features(DeviceState *dev,
     g_autoptr(FeatmaskSet) acked = qdev_featmask_acked(dev);
 
     info->qom_path = object_get_canonical_path(OBJECT(user));
-    info->id = g_strdup(user->id ? user->id : info->qom_path);
+    info->id = g_strdup(user->id);
     info->type = g_strdup(object_get_typename(OBJECT(user)));
     info->kind = g_strdup(featmask_map_kind(fm->map));
     info->backend = qdev_featmask_backend(dev);
-    info->source = g_strdup("query-device-features");
-    info->features = featmask_str_list(available);
+    info->available = featmask_str_list(available);
     info->mask = g_strdup(fm->mask);
     if (fm->requested) {
         info->requested = featmask_str_list(fm->requested);
@@ -86,7 +85,7 @@ DeviceFeaturesList *qmp_query_device_features(const char *id, Error **errp)
     for (i = 0; i < all->len; i++) {
         DeviceFeatures *info = all->pdata[i];
 
-        if (id && strcmp(info->id, id) && strcmp(info->qom_path, id)) {
+        if (id && g_strcmp0(info->id, id) && strcmp(info->qom_path, id)) {
             qapi_free_DeviceFeatures(info);
             continue;
         }
@@ -116,7 +115,7 @@ FeatmaskProfile *qmp_query_featmask_profile(const char *host, Error **errp)
         FeatmaskProfileDevice *d;
 
         /* Hosts match devices by id: one without cannot be matched. */
-        if (!strcmp(info->id, info->qom_path)) {
+        if (!info->id) {
             qapi_free_DeviceFeatures(info);
             continue;
         }
@@ -124,8 +123,8 @@ FeatmaskProfile *qmp_query_featmask_profile(const char *host, Error **errp)
         d->id = g_steal_pointer(&info->id);
         d->type = g_steal_pointer(&info->type);
         d->backend = g_steal_pointer(&info->backend);
-        d->source = g_steal_pointer(&info->source);
-        d->features = g_steal_pointer(&info->features);
+        d->source = g_strdup("query-device-features");
+        d->features = g_steal_pointer(&info->available);
         qapi_free_DeviceFeatures(info);
         QAPI_LIST_APPEND(tail, d);
     }

@@ -400,7 +400,7 @@ static void test_migrate_lacking(void)
 static QList *device_available(Host *h)
 {
     g_autoptr(QDict) dev = device_features(h->qts);
-    QList *list = qdict_get_qlist(dev, "features");
+    QList *list = qdict_get_qlist(dev, "available");
 
     qobject_ref(list);
     return list;
@@ -698,7 +698,7 @@ static void test_query(void)
                     "netdev 'n0' (vhost-user)");
     g_assert_false(qdict_haskey(dev, "mask"));
     g_assert_false(qdict_haskey(dev, "requested"));
-    available = names_join(qdict_get_qlist(dev, "features"));
+    available = names_join(qdict_get_qlist(dev, "available"));
     enabled = names_join(qdict_get_qlist(dev, "enabled"));
     g_test_message("available: %s", available);
     g_assert_false(names_has(available, "host_uso"));
