@@ -39,7 +39,6 @@ INIT=$SRCDIR/guest/init
 OUTDIR=${1:-${FEATMASK_CACHE:-/var/cache/featmask}/guest}
 
 [ -r "$INIT" ] || die "missing $INIT"
-[ "$(id -u)" = 0 ] || die "must run as root (apt-get, device nodes)"
 
 need_tools() {
     missing=
@@ -49,6 +48,7 @@ need_tools() {
     command -v sha256sum >/dev/null || missing="$missing coreutils"
     if [ -n "$missing" ]; then
         log "installing$missing"
+        # shellcheck disable=SC2086 # one argument per package
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2
     fi
 }
@@ -79,8 +79,6 @@ BB_VERSION=$(candidate busybox-static)
 [ -n "$KPKG_VERSION" ] || die "no candidate version for $KPKG"
 [ -n "$BB_VERSION" ] || die "no candidate version for busybox-static"
 
-need_tools
-
 STAMP_WANT=$(cat <<EOF
 make-guest $(sha256sum <"$SELF" | cut -d' ' -f1)
 init $(sha256sum <"$INIT" | cut -d' ' -f1)
@@ -89,15 +87,31 @@ busybox-static $BB_VERSION
 EOF
 )
 
-if [ "${FEATMASK_GUEST_FORCE:-0}" != 1 ] &&
-   [ -s "$OUTDIR/vmlinuz" ] && [ -s "$OUTDIR/initramfs.gz" ] &&
-   [ -r "$OUTDIR/stamp" ] &&
-   [ "$(cat "$OUTDIR/stamp")" = "$STAMP_WANT" ]; then
+up_to_date() {
+    [ "${FEATMASK_GUEST_FORCE:-0}" != 1 ] &&
+    [ -s "$OUTDIR/vmlinuz" ] && [ -s "$OUTDIR/initramfs.gz" ] &&
+    [ -r "$OUTDIR/stamp" ] &&
+    [ "$(cat "$OUTDIR/stamp")" = "$STAMP_WANT" ]
+}
+
+# Checking needs no privileges, so tests can call this as any user.
+if up_to_date; then
     log "up to date: $OUTDIR ($KPKG $KPKG_VERSION)"
     exit 0
 fi
 
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get, device nodes)"
+
+# One build at a time per OUTDIR; a waiting run finds the work done.
 mkdir -p "$OUTDIR/debs"
+exec 9>"$OUTDIR/.lock"
+flock 9
+if up_to_date; then
+    log "up to date: $OUTDIR ($KPKG $KPKG_VERSION), built meanwhile"
+    exit 0
+fi
+
+need_tools
 WORK=$(mktemp -d "$OUTDIR/.work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
@@ -107,16 +121,21 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 fetch() {
     pkg=$1
     ver=$2
-    deb=$(ls "$OUTDIR/debs/${pkg}_"*.deb 2>/dev/null | while read -r f; do
-              v=$(dpkg-deb -f "$f" Version)
-              [ "$v" = "$ver" ] && echo "$f" && break
-          done) || true
+    deb=
+    for f in "$OUTDIR/debs/${pkg}_"*.deb; do
+        if [ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$ver" ]; then
+            deb=$f
+        fi
+    done
     if [ -z "$deb" ]; then
         log "downloading $pkg $ver"
         rm -f "$OUTDIR/debs/${pkg}_"*.deb
         (cd "$OUTDIR/debs" &&
          apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2)
-        deb=$(ls "$OUTDIR/debs/${pkg}_"*.deb)
+        for f in "$OUTDIR/debs/${pkg}_"*.deb; do
+            [ -f "$f" ] && deb=$f
+        done
+        [ -n "$deb" ] || die "apt-get download $pkg=$ver wrote no .deb"
     fi
     echo "$deb"
 }
@@ -201,6 +220,46 @@ find "$ROOT" -exec touch -h -d @0 {} +
      cpio --quiet --null -o -H newc -R 0:0 --reproducible) |
     gzip -9n >"$WORK/initramfs.gz"
 
+# The uncompressed kernel, booted through its PVH entry point, saves the
+# several seconds that decompressing vmlinuz takes under TCG.  Find the
+# payload by its compression magic and keep the first one that decompresses
+# to an ELF image.
+extract_vmlinux() {
+    img=$1
+    out=$2
+    for fmt in xz zstd gzip; do
+        case $fmt in
+        xz) magic=$(printf '\3757zXZ'); unpack="xz -dcq" ;;
+        zstd) magic=$(printf '\050\265\057\375'); unpack="zstd -dcq" ;;
+        gzip) magic=$(printf '\037\213\010'); unpack="gzip -dcq" ;;
+        esac
+        command -v "${unpack%% *}" >/dev/null || continue
+        # shellcheck disable=SC2013 # offsets are single words
+        for off in $(LC_ALL=C grep -abo "$magic" "$img" | cut -d: -f1); do
+            # Trailing data after the payload makes the tool fail; the
+            # ELF check below is what decides.
+            tail -c +$((off + 1)) "$img" | $unpack >"$out" 2>/dev/null || :
+            if [ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" = 177ELF ]
+            then
+                return 0
+            fi
+        done
+    done
+    rm -f "$out"
+    return 1
+}
+
+HAVE_VMLINUX=no
+if grep -q '^CONFIG_PVH=y' "$WORK/kernel/boot/config-$KVER" 2>/dev/null; then
+    if extract_vmlinux "$VMLINUZ" "$WORK/vmlinux"; then
+        HAVE_VMLINUX=yes
+    else
+        log "could not extract vmlinux from vmlinuz; only vmlinuz built"
+    fi
+else
+    log "$KVER has no PVH entry point; only vmlinuz built"
+fi
+
 # Forget packages of older versions.
 for f in "$OUTDIR/debs/"*.deb; do
     [ "$f" = "$KDEB" ] || [ "$f" = "$BBDEB" ] || rm -f "$f"
@@ -209,7 +268,12 @@ done
 cp "$VMLINUZ" "$WORK/vmlinuz"
 mv -f "$WORK/vmlinuz" "$OUTDIR/vmlinuz"
 mv -f "$WORK/initramfs.gz" "$OUTDIR/initramfs.gz"
+if [ $HAVE_VMLINUX = yes ]; then
+    mv -f "$WORK/vmlinux" "$OUTDIR/vmlinux"
+else
+    rm -f "$OUTDIR/vmlinux"
+fi
 printf '%s\n' "$STAMP_WANT" >"$OUTDIR/stamp"
-log "built $OUTDIR/vmlinuz and $OUTDIR/initramfs.gz" \
+log "built $OUTDIR: vmlinuz, vmlinux ($HAVE_VMLINUX), initramfs.gz" \
     "($KPKG $KPKG_VERSION, busybox $BB_VERSION," \
     "$(du -k "$OUTDIR/initramfs.gz" | cut -f1) KiB initramfs)"

@@ -11,7 +11,8 @@
 #   - "poweroff" ends QEMU.
 # Prints the time from QEMU's start to the READY line.
 #
-# Usage: check-boot.py [--qemu BIN] [--guest DIR] [--memfd] [--log FILE]
+# Usage: check-boot.py [--qemu BIN] [--guest DIR] [--kernel vmlinux|vmlinuz]
+#                      [--memfd] [--log FILE]
 #
 # Copyright (c) featmask contributors
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console  # noqa: E402
 
@@ -42,9 +44,20 @@ def default_qemu():
     return shutil.which('qemu-system-x86_64')
 
 
-def qemu_cmdline(qemu, guest, sock, memfd):
+def guest_kernel(guest, name):
+    """The kernel to boot: vmlinux (PVH entry, no decompression under TCG)
+    when make-guest.sh could extract it, else vmlinuz."""
+    if name != 'auto':
+        return os.path.join(guest, name)
+    vmlinux = os.path.join(guest, 'vmlinux')
+    if os.path.exists(vmlinux):
+        return vmlinux
+    return os.path.join(guest, 'vmlinuz')
+
+
+def qemu_cmdline(qemu, kernel, guest, sock, memfd):
     cmd = [qemu, '-machine', 'q35', '-accel', 'tcg', '-m', '512',
-           '-kernel', os.path.join(guest, 'vmlinuz'),
+           '-kernel', kernel,
            '-initrd', os.path.join(guest, 'initramfs.gz'),
            '-append', 'console=ttyS0 quiet',
            '-display', 'none', '-monitor', 'none',
@@ -71,7 +84,8 @@ def check(cond, what):
 def run(args):
     tmp = tempfile.mkdtemp(prefix='featmask-guest-')
     sock = os.path.join(tmp, 'serial.sock')
-    cmd = qemu_cmdline(args.qemu, args.guest, sock, args.memfd)
+    cmd = qemu_cmdline(args.qemu, guest_kernel(args.guest, args.kernel),
+                       args.guest, sock, args.memfd)
     print('#', ' '.join(cmd))
     log = open(args.log, 'w') if args.log else None
     start = time.monotonic()
@@ -137,9 +151,12 @@ def run(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Boot the featmask guest and check its console.")
+    ap = argparse.ArgumentParser(
+        description='Boot the featmask guest and check its console.')
     ap.add_argument('--qemu', default=default_qemu())
     ap.add_argument('--guest', default=os.path.join(CACHE, 'guest'))
+    ap.add_argument('--kernel', default='auto',
+                    help='vmlinux, vmlinuz or auto (vmlinux if built)')
     ap.add_argument('--memfd', action='store_true',
                     help='back guest RAM with a shared memfd (vhost-user)')
     ap.add_argument('--timeout', type=float, default=180.0)

@@ -22,7 +22,6 @@
 
 import argparse
 import itertools
-import os
 import re
 import secrets
 import select
@@ -261,7 +260,7 @@ def main(argv=None):
                     help='wait for a line matching REGEX first')
     ap.add_argument('--log', metavar='FILE',
                     help='append every line read from the guest to FILE')
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)
 
     log = open(args.log, 'a') if args.log else None
     try:
@@ -271,7 +270,7 @@ def main(argv=None):
                 print(con.wait_for(args.wait, args.timeout).string)
             if args.wait_ready:
                 fields, devs = con.wait_ready(args.timeout)
-                print(f'FEATMASK-GUEST-READY '
+                print('FEATMASK-GUEST-READY '
                       + ' '.join(f'{k}={v}' for k, v in fields.items())
                       + f' waited={time.monotonic() - start:.2f}')
                 for d in devs.values():
