@@ -9,16 +9,22 @@
 #   - "features" repeats the boot report, "ping" answers with a growing
 #     uptime, "net" shows eth0 up, unknown commands are refused;
 #   - "poweroff" ends QEMU.
+# With --migrate, before the poweroff it also migrates the guest to a second
+# QEMU (same binary, -incoming over a unix socket) and checks on the
+# destination's console that the guest answers and reports the same
+# negotiated features.
 # Prints the time from QEMU's start to the READY line.
 #
 # Usage: check-boot.py [--qemu BIN] [--guest DIR] [--kernel vmlinux|vmlinuz]
-#                      [--memfd] [--log FILE]
+#                      [--memfd] [--migrate] [--log FILE]
 #
 # Copyright (c) featmask contributors
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import argparse
+import json
 import os
+import socket
 import shutil
 import subprocess
 import sys
@@ -75,74 +81,181 @@ def qemu_cmdline(qemu, kernel, guest, sock, memfd):
     return cmd
 
 
+class Qmp:
+    """Just enough QMP: capabilities negotiation and commands, events
+    skipped."""
+
+    def __init__(self, path, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                self.sock.close()
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f'no QMP socket at {path}')
+                time.sleep(0.1)
+        self.sock.settimeout(timeout)
+        self.file = self.sock.makefile('rw')
+        json.loads(self.file.readline())            # greeting
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **arguments):
+        req = {'execute': name}
+        if arguments:
+            req['arguments'] = arguments
+        self.file.write(json.dumps(req) + '\n')
+        self.file.flush()
+        while True:
+            resp = json.loads(self.file.readline())
+            if 'event' in resp:
+                continue
+            if 'error' in resp:
+                raise RuntimeError(f'QMP {name}: {resp["error"]["desc"]}')
+            return resp['return']
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
+
+
 def check(cond, what):
     if not cond:
         raise AssertionError(what)
     print(f'ok - {what}')
 
 
+def check_guest(con, boot_time, fields, boot):
+    """Checks on a freshly booted guest; returns its uptime."""
+    print(f'# READY after {boot_time:.2f} s '
+          f'(guest uptime {fields.get("uptime")} s, '
+          f'kernel {fields.get("kernel")})')
+    for d in boot.values():
+        print(f'# {d.name} device={d.device} driver={d.driver} '
+              f'features=0x{d.features:016x}')
+
+    nets = [d for d in boot.values() if d.device == VIRTIO_ID_NET]
+    check(len(nets) == 1, 'one virtio-net device in the boot report')
+    net = nets[0]
+    check(net.driver == 'virtio_net', 'bound to virtio_net')
+    check(net.status is not None and
+          net.status & VIRTIO_STATUS_DRIVER_OK, 'DRIVER_OK set')
+    check(net.features != 0, 'negotiated features not empty')
+    check(net.has(VIRTIO_F_VERSION_1), 'VIRTIO_F_VERSION_1 negotiated')
+
+    again = con.features()
+    check(bits_of(again) == bits_of(boot),
+          '"features" repeats the boot report')
+
+    up1 = con.ping()
+    time.sleep(1)
+    up2 = con.ping()
+    check(0 < up1 < up2, f'"ping" uptime grows ({up1} -> {up2})')
+
+    lines = con.command('net')
+    check(any(line.startswith('FEATMASK-NET eth0 state=up')
+              for line in lines), '"net" shows eth0 up')
+
+    try:
+        con.command('no-such-command')
+        refused = False
+    except console.GuestError:
+        refused = True
+    check(refused, 'unknown command refused with FEATMASK-ERR')
+
+    con.send('features')
+    con.wait_for(r'^FEATMASK-VIRTIO virtio0 ', 30)
+    con.wait_for(r'^FEATMASK-END$', 30)
+    check(True, 'untagged "features" answers up to FEATMASK-END')
+    return up2
+
+
+def bits_of(devs):
+    return {name: dev.bits for name, dev in devs.items()}
+
+
+def migrate(args, tmp, src_qmp, dst_cmd, boot, uptime, log):
+    """Migrate to a QEMU started from @dst_cmd; check the guest there.
+    Returns the destination's Popen, whose guest is still running."""
+    dst = subprocess.Popen(dst_cmd, stdin=subprocess.DEVNULL)
+    dst_sock = os.path.join(tmp, 'dst-serial.sock')
+    dst_qmp = Qmp(os.path.join(tmp, 'dst-qmp.sock'))
+    con = console.GuestConsole(dst_sock, 30, log)
+    try:
+        start = time.monotonic()
+        src_qmp.cmd('migrate', uri='unix:' + os.path.join(tmp, 'mig.sock'))
+        deadline = start + args.timeout
+        while True:
+            info = src_qmp.cmd('query-migrate')
+            if info.get('status') in ('completed', 'failed', 'cancelled'):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError('migration did not complete')
+            time.sleep(0.2)
+        check(info['status'] == 'completed',
+              f'migration completed ({info.get("status")}, '
+              f'{time.monotonic() - start:.2f} s)')
+        status = dst_qmp.cmd('query-status')
+        check(status['status'] == 'running', 'destination running')
+
+        con.sync(args.timeout)
+        after = con.features()
+        check(bits_of(after) == bits_of(boot),
+              'destination reports the same negotiated features')
+        up = con.ping()
+        check(up > uptime, f'uptime continues on the destination ({up})')
+        check(any(line.startswith('FEATMASK-NET eth0 state=up')
+                  for line in con.command('net')),
+              '"net" shows eth0 up on the destination')
+        con.command('poweroff')
+    finally:
+        con.close()
+        dst_qmp.close()
+    return dst
+
+
 def run(args):
     tmp = tempfile.mkdtemp(prefix='featmask-guest-')
-    sock = os.path.join(tmp, 'serial.sock')
-    cmd = qemu_cmdline(args.qemu, guest_kernel(args.guest, args.kernel),
-                       args.guest, sock, args.memfd)
+    kernel = guest_kernel(args.guest, args.kernel)
+    cmd = qemu_cmdline(args.qemu, kernel, args.guest,
+                       os.path.join(tmp, 'serial.sock'), args.memfd)
+    if args.migrate:
+        cmd += ['-qmp', f'unix:{tmp}/src-qmp.sock,server=on,wait=off']
     print('#', ' '.join(cmd))
     log = open(args.log, 'w') if args.log else None
     start = time.monotonic()
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    procs = [qemu]
     try:
-        with console.GuestConsole(sock, 30, log) as con:
+        with console.GuestConsole(os.path.join(tmp, 'serial.sock'),
+                                  30, log) as con:
             fields, boot = con.wait_ready(args.timeout)
             boot_time = time.monotonic() - start
-            print(f'# READY after {boot_time:.2f} s '
-                  f'(guest uptime {fields.get("uptime")} s, '
-                  f'kernel {fields.get("kernel")})')
-            for d in boot.values():
-                print(f'# {d.name} device={d.device} driver={d.driver} '
-                      f'features=0x{d.features:016x}')
-
-            nets = [d for d in boot.values() if d.device == VIRTIO_ID_NET]
-            check(len(nets) == 1, 'one virtio-net device in the boot report')
-            net = nets[0]
-            check(net.driver == 'virtio_net', 'bound to virtio_net')
-            check(net.status is not None and
-                  net.status & VIRTIO_STATUS_DRIVER_OK, 'DRIVER_OK set')
-            check(net.features != 0, 'negotiated features not empty')
-            check(net.has(VIRTIO_F_VERSION_1), 'VIRTIO_F_VERSION_1 negotiated')
-
-            again = con.features()
-            check({k: v.bits for k, v in again.items()} ==
-                  {k: v.bits for k, v in boot.items()},
-                  '"features" repeats the boot report')
-
-            up1 = con.ping()
-            time.sleep(1)
-            up2 = con.ping()
-            check(0 < up1 < up2, f'"ping" uptime grows ({up1} -> {up2})')
-
-            lines = con.command('net')
-            check(any(line.startswith('FEATMASK-NET eth0 state=up')
-                      for line in lines), '"net" shows eth0 up')
-
-            try:
-                con.command('no-such-command')
-                refused = False
-            except console.GuestError:
-                refused = True
-            check(refused, 'unknown command refused with FEATMASK-ERR')
-
-            con.send('features')
-            con.wait_for(r'^FEATMASK-VIRTIO virtio0 ', 30)
-            con.wait_for(r'^FEATMASK-END$', 30)
-            check(True, 'untagged "features" answers up to FEATMASK-END')
-
-            con.command('poweroff')
-        qemu.wait(timeout=60)
-        check(qemu.returncode == 0, 'QEMU exits after "poweroff"')
+            uptime = check_guest(con, boot_time, fields, boot)
+            if not args.migrate:
+                con.command('poweroff')
+        if args.migrate:
+            src_qmp = Qmp(os.path.join(tmp, 'src-qmp.sock'))
+            dst_cmd = qemu_cmdline(args.qemu, kernel, args.guest,
+                                   os.path.join(tmp, 'dst-serial.sock'),
+                                   args.memfd)
+            dst_cmd += ['-qmp', f'unix:{tmp}/dst-qmp.sock,server=on,wait=off',
+                        '-incoming', f'unix:{tmp}/mig.sock']
+            print('# destination:', ' '.join(dst_cmd[-4:]))
+            dst = migrate(args, tmp, src_qmp, dst_cmd, boot, uptime, log)
+            procs.append(dst)
+            src_qmp.cmd('quit')
+            src_qmp.close()
+        for p in procs:
+            p.wait(timeout=60)
+            check(p.returncode == 0, f'QEMU {p.pid} exits with status 0')
     finally:
-        if qemu.poll() is None:
-            qemu.kill()
-            qemu.wait()
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         if log:
             log.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -159,6 +272,8 @@ def main():
                     help='vmlinux, vmlinuz or auto (vmlinux if built)')
     ap.add_argument('--memfd', action='store_true',
                     help='back guest RAM with a shared memfd (vhost-user)')
+    ap.add_argument('--migrate', action='store_true',
+                    help='also migrate the guest and check it afterwards')
     ap.add_argument('--timeout', type=float, default=180.0)
     ap.add_argument('--log', help='write the guest console to FILE')
     args = ap.parse_args()
@@ -167,7 +282,7 @@ def main():
         return 1
     try:
         return run(args)
-    except (AssertionError, TimeoutError, EOFError) as e:
+    except (AssertionError, TimeoutError, EOFError, RuntimeError) as e:
         print(f'not ok - {e}', file=sys.stderr)
         return 1
 
