@@ -117,7 +117,8 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 
 # Download into OUTDIR/debs so that a change to the script or the init does
 # not fetch the 70 MB kernel package again.  apt-get writes "pkg_ver_arch.deb"
-# with the epoch's colon escaped as %3a.
+# with the epoch's colon escaped as %3a.  Prints the file; fails when the
+# mirror does not have that version (any more).
 fetch() {
     pkg=$1
     ver=$2
@@ -131,17 +132,29 @@ fetch() {
         log "downloading $pkg $ver"
         rm -f "$OUTDIR/debs/${pkg}_"*.deb
         (cd "$OUTDIR/debs" &&
-         apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2)
+         apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >&2) ||
+            return 1
         for f in "$OUTDIR/debs/${pkg}_"*.deb; do
             [ -f "$f" ] && deb=$f
         done
-        [ -n "$deb" ] || die "apt-get download $pkg=$ver wrote no .deb"
+        [ -n "$deb" ] || return 1
     fi
     echo "$deb"
 }
 
-KDEB=$(fetch "$KPKG" "$KPKG_VERSION")
-BBDEB=$(fetch busybox-static "$BB_VERSION")
+if ! KDEB=$(fetch "$KPKG" "$KPKG_VERSION") ||
+   ! BBDEB=$(fetch busybox-static "$BB_VERSION"); then
+    if [ -n "${FEATMASK_GUEST_UPDATED:-}" ]; then
+        die "cannot download $KPKG $KPKG_VERSION or busybox-static $BB_VERSION"
+    fi
+    # Stale package lists name versions the mirror has dropped (security
+    # updates replace kernels): refresh them and start again, since the
+    # kernel package itself may have changed.
+    log "download failed, running apt-get update and starting again"
+    apt-get update -q >&2
+    rm -rf "$WORK"
+    FEATMASK_GUEST_UPDATED=1 exec "$SELF" "$OUTDIR"
+fi
 
 log "unpacking $(basename "$KDEB") and $(basename "$BBDEB")"
 dpkg-deb -x "$KDEB" "$WORK/kernel"
