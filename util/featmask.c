@@ -245,15 +245,16 @@ int featmask_map_lookup(const FeatmaskMap *map, const char *name)
 {
     /* Profiles look up millions of names: normalize on the stack. */
     char buf[64];
-    size_t len = strlen(name);
     g_autofree char *heap = NULL;
     char *norm = buf;
+    size_t i;
     gpointer p;
 
-    if (len < sizeof(buf)) {
-        memcpy(buf, name, len + 1);
-        g_strdelimit(buf, "-", '_');
-    } else {
+    for (i = 0; name[i] && i < sizeof(buf) - 1; i++) {
+        buf[i] = name[i] == '-' ? '_' : name[i];
+    }
+    buf[i] = 0;
+    if (name[i]) {
         norm = heap = featmask_name_normalize(name);
     }
     p = g_hash_table_lookup(map->names, norm);

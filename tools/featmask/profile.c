@@ -1,9 +1,9 @@
 /*
  * featmask host profiles: reading and writing the JSON document
  *
- * Files are parsed fast first; only when a file has an error is it parsed
- * again with every value's position recorded, so that the error can name
- * the line and column.
+ * Profiles are read with a pull parser (json-pull.c): no tree is built,
+ * and every error names the line and column of the offending token.
+ * They are written with json-glib.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -15,16 +15,15 @@
 #include <json-glib/json-glib.h>
 #include "profile.h"
 #include "maps.h"
+#include "json-pull.h"
 
 /* The CPU map of an architecture featmask has no table for. */
 #define CPU_KIND_PREFIX "cpu-"
 
 typedef struct ProfileReader {
-    const char *file;
-    JsonParser *parser;
-    GHashTable *locs;           /* JsonNode * -> line << 16 | column */
+    JsonPull j;
     FeatmaskMaps *maps;
-    GHashTable *pending;        /* type -> GPtrArray of names */
+    GPtrArray *pending;
 } ProfileReader;
 
 /*
@@ -37,164 +36,151 @@ typedef struct PendingSet {
     char **names;
 } PendingSet;
 
-static void record_loc(ProfileReader *r, JsonNode *node)
+static void pending_set_free(void *opaque)
 {
-    guint line = json_parser_get_current_line(r->parser);
-    guint col = json_parser_get_current_pos(r->parser);
+    PendingSet *p = opaque;
 
-    g_hash_table_insert(r->locs, node, GUINT_TO_POINTER(line << 16 |
-                                                        MIN(col, 0xffff)));
+    g_free(p->type);
+    g_strfreev(p->names);
+    g_free(p);
 }
 
-static void on_member(JsonParser *parser, JsonObject *obj, const char *name,
-                      gpointer opaque)
+/* The kind of map of a CPU architecture (a static string). */
+static const char *cpu_kind(const char *arch)
 {
-    record_loc(opaque, json_object_get_member(obj, name));
+    static GHashTable *kinds;
+    char *kind;
+
+    if (!strcmp(arch, "x86_64") || !strcmp(arch, "i386")) {
+        return "x86-cpu";
+    }
+    /* Few architectures ever: keep each kind string for good. */
+    if (!kinds) {
+        kinds = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    kind = g_hash_table_lookup(kinds, arch);
+    if (!kind) {
+        kind = g_strconcat(CPU_KIND_PREFIX, arch, NULL);
+        g_hash_table_insert(kinds, g_strdup(arch), kind);
+    }
+    return kind;
 }
 
-static void on_element(JsonParser *parser, JsonArray *array, int index,
-                       gpointer opaque)
+/* Where a value started: for errors about the value as a whole. */
+typedef struct Pos {
+    unsigned line, col;
+} Pos;
+
+static Pos here(ProfileReader *r)
 {
-    record_loc(opaque, json_array_get_element(array, index));
+    return (Pos){ r->j.tok_line, r->j.tok_col };
 }
 
-static void G_GNUC_PRINTF(4, 5)
-error_at(ProfileReader *r, JsonNode *node, Error **errp, const char *fmt, ...)
+static bool G_GNUC_PRINTF(4, 5)
+error_at(ProfileReader *r, Pos pos, Error **errp, const char *fmt, ...)
 {
     g_autofree char *msg = NULL;
     va_list ap;
-    guint loc = 0;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (r->locs && node) {
-        loc = GPOINTER_TO_UINT(g_hash_table_lookup(r->locs, node));
-    }
-    if (loc) {
-        error_setg(errp, "%s:%u:%u: %s", r->file, loc >> 16, loc & 0xffff,
-                   msg);
-    } else {
-        error_setg(errp, "%s: %s", r->file, msg);
-    }
+    error_setg(errp, "%s:%u:%u: %s", r->j.file, pos.line, pos.col, msg);
+    return false;
 }
 
-static const char *node_kind(JsonNode *node)
+/* The next token, which must start a value of kind @want. */
+static bool expect(ProfileReader *r, JsonPullToken want, const char *what,
+                   Error **errp)
 {
-    if (JSON_NODE_HOLDS_NULL(node)) {
-        return "null";
-    }
-    if (JSON_NODE_HOLDS_OBJECT(node)) {
-        return "an object";
-    }
-    if (JSON_NODE_HOLDS_ARRAY(node)) {
-        return "an array";
-    }
-    switch (json_node_get_value_type(node)) {
-    case G_TYPE_STRING:
-        return "a string";
-    case G_TYPE_BOOLEAN:
-        return "a boolean";
-    default:
-        return "a number";
-    }
-}
+    JsonPullToken tok;
 
-/* The member @name of @obj if it is there, checked to be a string. */
-static bool get_string(ProfileReader *r, JsonNode *obj, const char *where,
-                       const char *name, bool required, const char **out,
-                       Error **errp)
-{
-    JsonNode *m = json_object_get_member(json_node_get_object(obj), name);
-
-    *out = NULL;
-    if (!m) {
-        if (required) {
-            error_at(r, obj, errp, "%s has no member '%s'", where, name);
-            return false;
-        }
-        return true;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(m) ||
-        json_node_get_value_type(m) != G_TYPE_STRING) {
-        error_at(r, m, errp, "'%s' of %s must be a string, not %s", name,
-                 where, node_kind(m));
+    if (!json_pull_next(&r->j, &tok, errp)) {
         return false;
     }
-    *out = json_node_get_string(m);
-    if (required && !**out) {
-        error_at(r, m, errp, "'%s' of %s must not be empty", name, where);
+    if (tok != want) {
+        json_pull_error(&r->j, errp, "%s must be %s, not %s", what,
+                        json_pull_token_name(want),
+                        json_pull_token_name(tok));
         return false;
     }
     return true;
 }
 
-static JsonNode *get_object(ProfileReader *r, JsonNode *obj,
-                            const char *where, const char *name,
-                            Error **errp)
+static bool read_string(ProfileReader *r, const char *where, const char *name,
+                        bool nonempty, char **out, Error **errp)
 {
-    JsonNode *m = json_object_get_member(json_node_get_object(obj), name);
+    JsonPullToken tok;
 
-    if (m && !JSON_NODE_HOLDS_OBJECT(m)) {
-        error_at(r, m, errp, "'%s' of %s must be an object, not %s", name,
-                 where, node_kind(m));
-        return NULL;
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
     }
-    return m;
+    if (tok != JSON_PULL_STRING) {
+        json_pull_error(&r->j, errp, "'%s' of %s must be a string, not %s",
+                        name, where, json_pull_token_name(tok));
+        return false;
+    }
+    if (nonempty && !r->j.str->len) {
+        json_pull_error(&r->j, errp, "'%s' of %s must not be empty", name,
+                        where);
+        return false;
+    }
+    g_free(*out);
+    *out = g_strdup(r->j.str->str);
+    return true;
+}
+
+static bool skip_value(ProfileReader *r, Error **errp)
+{
+    JsonPullToken tok;
+
+    return json_pull_next(&r->j, &tok, errp) &&
+           json_pull_skip(&r->j, tok, errp);
 }
 
 /*
- * Read the "features" array of @obj into *dst over the map of @type; for
- * a type without a map, keep the names for later.
+ * Read a "features" array into *dst over the map of @type; for a type
+ * without a map, keep the names for later.
  */
-static bool read_features(ProfileReader *r, JsonNode *obj, const char *where,
+static bool read_features(ProfileReader *r, const char *where,
                           const char *type, FeatmaskSet **dst,
-                          GPtrArray *pending, Error **errp)
+                          Error **errp)
 {
-    JsonNode *m = json_object_get_member(json_node_get_object(obj),
-                                         "features");
     FeatmaskMap *map = featmask_maps_get(r->maps, type);
-    g_autoptr(FeatmaskSet) set = NULL;
+    g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    JsonArray *a;
-    guint i, n;
+    g_autofree char *what = g_strdup_printf("'features' of %s", where);
+    JsonPullToken tok;
+    unsigned i;
 
-    if (!m) {
-        error_at(r, obj, errp, "%s has no member 'features'", where);
+    if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
         return false;
     }
-    if (!JSON_NODE_HOLDS_ARRAY(m)) {
-        error_at(r, m, errp, "'features' of %s must be an array of names,"
-                 " not %s", where, node_kind(m));
-        return false;
-    }
-    a = json_node_get_array(m);
-    n = json_array_get_length(a);
-    if (map) {
-        set = featmask_set_new(map);
-    }
-    for (i = 0; i < n; i++) {
-        JsonNode *e = json_array_get_element(a, i);
-        const char *name;
+    for (i = 1;; i++) {
         int idx;
 
-        if (!JSON_NODE_HOLDS_VALUE(e) ||
-            json_node_get_value_type(e) != G_TYPE_STRING) {
-            error_at(r, e, errp, "feature %u of %s must be a string, not %s",
-                     i + 1, where, node_kind(e));
+        if (!json_pull_next(&r->j, &tok, errp)) {
             return false;
         }
-        name = json_node_get_string(e);
+        if (tok == JSON_PULL_ARRAY_END) {
+            break;
+        }
+        if (tok != JSON_PULL_STRING) {
+            json_pull_error(&r->j, errp, "feature %u of %s must be a string,"
+                            " not %s", i, where, json_pull_token_name(tok));
+            return false;
+        }
         if (!map) {
-            g_ptr_array_add(names, g_strdup(name));
+            g_ptr_array_add(names, g_strdup(r->j.str->str));
             continue;
         }
-        idx = featmask_map_lookup(map, name);
+        idx = featmask_map_lookup(map, r->j.str->str);
         if (idx < 0) {
             Error *err = NULL;
 
-            featmask_map_resolve(map, name, &err);
-            error_at(r, e, errp, "%s: %s", where, error_get_pretty(err));
+            featmask_map_resolve(map, r->j.str->str, &err);
+            json_pull_error(&r->j, errp, "%s: %s", where,
+                            error_get_pretty(err));
             if (error_get_hint(err)) {
                 error_append_hint(errp, "%s", error_get_hint(err));
             }
@@ -212,89 +198,427 @@ static bool read_features(ProfileReader *r, JsonNode *obj, const char *where,
         p->type = g_strdup(type);
         g_ptr_array_add(names, NULL);
         p->names = (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
-        g_ptr_array_add(pending, p);
+        g_ptr_array_add(r->pending, p);
     }
     return true;
 }
 
-static void pending_set_free(void *opaque)
-{
-    PendingSet *p = opaque;
+/*
+ * "features" may come before "type" or "arch": then the map is not known
+ * yet.  Such a member is read after the object, by a second pass over it.
+ */
+typedef struct Deferred {
+    bool seen;
+    bool deferred;              /* read when the map is known */
+    JsonPull at;                /* the tokenizer just before the value */
+} Deferred;
 
-    g_free(p->type);
-    g_strfreev(p->names);
-    g_free(p);
+/* Read "features" now if @type is known, else note where it is. */
+static bool defer_features(ProfileReader *r, Deferred *d, const char *where,
+                           const char *type, FeatmaskSet **dst, Error **errp)
+{
+    if (type) {
+        return read_features(r, where, type, dst, errp);
+    }
+    d->deferred = true;
+    d->at = r->j;
+    return skip_value(r, errp);
 }
 
-static FeatmaskProfileCpu *read_cpu(ProfileReader *r, JsonNode *node,
-                                    GPtrArray *pending, Error **errp)
+static bool read_deferred(ProfileReader *r, Deferred *d, const char *where,
+                          const char *type, FeatmaskSet **dst, Error **errp)
 {
-    g_autofree FeatmaskProfileCpu *cpu = g_new0(FeatmaskProfileCpu, 1);
-    const char *arch, *vendor, *model, *source;
-    g_autofree char *kind = NULL;
+    JsonPull saved = r->j;
+    bool ok;
 
-    if (!get_string(r, node, "'cpu'", "arch", true, &arch, errp) ||
-        !get_string(r, node, "'cpu'", "vendor", false, &vendor, errp) ||
-        !get_string(r, node, "'cpu'", "model", false, &model, errp) ||
-        !get_string(r, node, "'cpu'", "source", false, &source, errp)) {
-        return NULL;
+    r->j = d->at;
+    r->j.str = saved.str;
+    ok = read_features(r, where, type, dst, errp);
+    saved.str = r->j.str;
+    r->j = saved;
+    return ok;
+}
+
+static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
+{
+    JsonPullToken tok;
+
+    if (!expect(r, JSON_PULL_OBJECT_START, "'qemu'", errp)) {
+        return false;
     }
-    kind = strcmp(arch, "x86_64") && strcmp(arch, "i386") ?
-           g_strconcat(CPU_KIND_PREFIX, arch, NULL) : g_strdup("x86-cpu");
-    /* Pending sets point at cpu->features: allocate it for good first. */
-    cpu->arch = g_strdup(arch);
-    cpu->vendor = g_strdup(vendor);
-    cpu->model = g_strdup(model);
-    cpu->source = g_strdup(source);
-    if (!read_features(r, node, "'cpu'", kind, &cpu->features, pending,
-                       errp)) {
+    for (;;) {
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            return true;
+        }
+        if (!strcmp(r->j.str->str, "kind")) {
+            if (!read_string(r, "'qemu'", "kind", true, &p->qemu_kind,
+                             errp)) {
+                return false;
+            }
+            if (strcmp(p->qemu_kind, "patched") &&
+                strcmp(p->qemu_kind, "stock")) {
+                json_pull_error(&r->j, errp, "'kind' of 'qemu' must be "
+                                "'patched' or 'stock', not '%s'",
+                                p->qemu_kind);
+                return false;
+            }
+        } else if (!strcmp(r->j.str->str, "version")) {
+            if (!read_string(r, "'qemu'", "version", false,
+                             &p->qemu_version, errp)) {
+                return false;
+            }
+        } else if (!skip_value(r, errp)) {
+            return false;
+        }
+    }
+}
+
+static void profile_cpu_free(FeatmaskProfileCpu *cpu)
+{
+    if (cpu) {
         g_free(cpu->arch);
         g_free(cpu->vendor);
         g_free(cpu->model);
         g_free(cpu->source);
-        return NULL;
+        featmask_set_free(cpu->features);
+        g_free(cpu);
     }
-    return g_steal_pointer(&cpu);
 }
 
-static FeatmaskProfileDevice *read_device(ProfileReader *r, JsonNode *node,
-                                          guint i, GPtrArray *pending,
-                                          Error **errp)
+static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
-    g_autofree char *where = g_strdup_printf("device %u", i + 1);
-    const char *id, *type, *backend, *source;
-    FeatmaskProfileDevice *dev;
+    FeatmaskProfileCpu *cpu;
+    Deferred features = { 0 };
+    JsonPullToken tok;
+    Pos start;
 
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
-        error_at(r, node, errp, "%s must be an object, not %s", where,
-                 node_kind(node));
+    if (p->cpu) {
+        json_pull_error(&r->j, errp, "the profile has 'cpu' twice");
+        return false;
+    }
+    if (!expect(r, JSON_PULL_OBJECT_START, "'cpu'", errp)) {
+        return false;
+    }
+    start = here(r);
+    /* Pending sets point into it: it belongs to the profile at once. */
+    cpu = p->cpu = g_new0(FeatmaskProfileCpu, 1);
+    for (;;) {
+        const char *key;
+
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            break;
+        }
+        key = r->j.str->str;
+        if (!strcmp(key, "arch")) {
+            if (!read_string(r, "'cpu'", "arch", true, &cpu->arch, errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "vendor")) {
+            if (!read_string(r, "'cpu'", "vendor", false, &cpu->vendor,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "model")) {
+            if (!read_string(r, "'cpu'", "model", false, &cpu->model,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "source")) {
+            if (!read_string(r, "'cpu'", "source", false, &cpu->source,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "features")) {
+            if (features.seen) {
+                json_pull_error(&r->j, errp, "'features' is given twice");
+                return false;
+            }
+            features.seen = true;
+            if (!defer_features(r, &features, "'cpu'",
+                                cpu->arch ? cpu_kind(cpu->arch) : NULL,
+                                &cpu->features, errp)) {
+                return false;
+            }
+        } else if (!skip_value(r, errp)) {
+            return false;
+        }
+    }
+    if (!cpu->arch) {
+        return error_at(r, start, errp, "'cpu' has no member 'arch'");
+    }
+    if (!features.seen) {
+        return error_at(r, start, errp, "'cpu' has no member 'features'");
+    }
+    return !features.deferred ||
+           read_deferred(r, &features, "'cpu'", cpu_kind(cpu->arch),
+                         &cpu->features, errp);
+}
+
+static bool read_device(ProfileReader *r, FeatmaskProfile *p, unsigned n,
+                        Error **errp)
+{
+    FeatmaskProfileDevice *dev = g_new0(FeatmaskProfileDevice, 1);
+    g_autofree char *where = g_strdup_printf("device %u", n);
+    Deferred features = { 0 };
+    JsonPullToken tok;
+    Pos start = here(r);
+
+    /* Pending sets point into it: it belongs to the profile at once. */
+    g_ptr_array_add(p->devices, dev);
+    for (;;) {
+        const char *key;
+
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            break;
+        }
+        key = r->j.str->str;
+        if (!strcmp(key, "id")) {
+            if (!read_string(r, where, "id", true, &dev->id, errp)) {
+                return false;
+            }
+            g_free(where);
+            where = g_strdup_printf("device '%s'", dev->id);
+        } else if (!strcmp(key, "type")) {
+            if (!read_string(r, where, "type", true, &dev->type, errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "backend")) {
+            if (!read_string(r, where, "backend", false, &dev->backend,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "source")) {
+            if (!read_string(r, where, "source", false, &dev->source,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "features")) {
+            if (features.seen) {
+                json_pull_error(&r->j, errp, "'features' is given twice");
+                return false;
+            }
+            features.seen = true;
+            if (!defer_features(r, &features, where, dev->type,
+                                &dev->features, errp)) {
+                return false;
+            }
+        } else if (!skip_value(r, errp)) {
+            return false;
+        }
+    }
+    if (!dev->id) {
+        return error_at(r, start, errp, "%s has no member 'id'", where);
+    }
+    if (!dev->type) {
+        return error_at(r, start, errp, "%s has no member 'type'", where);
+    }
+    if (!features.seen) {
+        return error_at(r, start, errp, "%s has no member 'features'", where);
+    }
+    for (n = 0; n + 1 < p->devices->len; n++) {
+        if (!strcmp(((FeatmaskProfileDevice *)p->devices->pdata[n])->id,
+                    dev->id)) {
+            return error_at(r, start, errp, "device '%s' is listed twice",
+                            dev->id);
+        }
+    }
+    return !features.deferred ||
+           read_deferred(r, &features, where, dev->type, &dev->features,
+                         errp);
+}
+
+static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
+{
+    JsonPullToken tok;
+    unsigned n;
+
+    if (!expect(r, JSON_PULL_ARRAY_START, "'devices'", errp)) {
+        return false;
+    }
+    for (n = 1;; n++) {
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_ARRAY_END) {
+            return true;
+        }
+        if (tok != JSON_PULL_OBJECT_START) {
+            json_pull_error(&r->j, errp, "device %u must be an object, not"
+                            " %s", n, json_pull_token_name(tok));
+            return false;
+        }
+        if (!read_device(r, p, n, errp)) {
+            return false;
+        }
+    }
+}
+
+/*
+ * The version of the document, checked on its own: a file of another
+ * version is refused as such, whatever else it holds.  Returns false and
+ * sets @errp if the version is missing or not ours.
+ */
+static bool check_version(const char *file, const char *text, size_t len,
+                          Error **errp)
+{
+    JsonPull j;
+    JsonPullToken tok;
+    Pos start;
+    bool ok = true;
+
+    json_pull_init(&j, file, text, len);
+    if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
+        goto out;       /* not an object: the reader says so */
+    }
+    start = (Pos){ j.tok_line, j.tok_col };
+    for (;;) {
+        if (!json_pull_next(&j, &tok, NULL)) {
+            goto out;   /* a syntax error: the reader says so */
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            error_setg(errp, "%s:%u:%u: not a featmask profile: no member"
+                       " 'featmask-profile'", file, start.line, start.col);
+            ok = false;
+            goto out;
+        }
+        if (!strcmp(j.str->str, "featmask-profile")) {
+            break;
+        }
+        if (!json_pull_next(&j, &tok, NULL) ||
+            !json_pull_skip(&j, tok, NULL)) {
+            goto out;
+        }
+    }
+    if (!json_pull_next(&j, &tok, NULL)) {
+        goto out;
+    }
+    if (tok != JSON_PULL_NUMBER || strcmp(j.str->str, G_STRINGIFY(
+            FEATMASK_PROFILE_VERSION))) {
+        json_pull_error(&j, errp, tok == JSON_PULL_NUMBER ?
+                        "unknown profile version %s (this featmask reads"
+                        " version %d)" : "'featmask-profile' must be a"
+                        " version number, not %s",
+                        tok == JSON_PULL_NUMBER ? j.str->str :
+                        json_pull_token_name(tok), FEATMASK_PROFILE_VERSION);
+        ok = false;
+    }
+out:
+    json_pull_destroy(&j);
+    return ok;
+}
+
+static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
+{
+    JsonPullToken tok;
+    bool version = false;
+    Pos start;
+
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
+    }
+    if (tok != JSON_PULL_OBJECT_START) {
+        json_pull_error(&r->j, errp, "a profile must be a JSON object, not"
+                        " %s", json_pull_token_name(tok));
+        return false;
+    }
+    start = here(r);
+    for (;;) {
+        const char *key;
+
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            break;
+        }
+        key = r->j.str->str;
+        if (!strcmp(key, "featmask-profile")) {
+            /* check_version() says what is wrong with it, if anything */
+            version = true;
+            if (!skip_value(r, errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "host")) {
+            if (!read_string(r, "the profile", "host", true, &p->host,
+                             errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "qemu")) {
+            if (!read_qemu(r, p, errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "cpu")) {
+            if (!read_cpu(r, p, errp)) {
+                return false;
+            }
+        } else if (!strcmp(key, "devices")) {
+            if (!read_devices(r, p, errp)) {
+                return false;
+            }
+        } else if (!skip_value(r, errp)) {
+            return false;
+        }
+    }
+    /* Anything after the profile is an error. */
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
+    }
+    if (!version) {
+        return error_at(r, start, errp, "not a featmask profile: no member"
+                        " 'featmask-profile'");
+    }
+    if (!p->host) {
+        return error_at(r, start, errp, "the profile has no member 'host'");
+    }
+    return true;
+}
+
+static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
+                                 GPtrArray *pending, Error **errp)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
+    g_autofree char *text = NULL;
+    ProfileReader r = { .maps = maps, .pending = pending };
+    Error *err = NULL;
+    gsize len;
+    bool ok;
+
+    if (!g_file_get_contents(file, &text, &len, &gerr)) {
+        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            error_setg(errp, "%s: no such file", file);
+        } else {
+            error_setg(errp, "%s: %s", file, gerr->message);
+        }
         return NULL;
     }
-    if (!get_string(r, node, where, "id", true, &id, errp)) {
+    if (strspn(text, " \t\r\n") == len) {
+        error_setg(errp, "%s: empty file, expected a featmask profile", file);
         return NULL;
     }
-    g_free(where);
-    where = g_strdup_printf("device '%s'", id);
-    if (!get_string(r, node, where, "type", true, &type, errp) ||
-        !get_string(r, node, where, "backend", false, &backend, errp) ||
-        !get_string(r, node, where, "source", false, &source, errp)) {
+    json_pull_init(&r.j, file, text, len);
+    ok = read_profile(&r, p, &err);
+    json_pull_destroy(&r.j);
+    /* A version we do not read explains any other error. */
+    if (!check_version(file, text, len, errp)) {
+        error_free(err);
         return NULL;
     }
-    dev = g_new0(FeatmaskProfileDevice, 1);
-    dev->id = g_strdup(id);
-    dev->type = g_strdup(type);
-    dev->backend = g_strdup(backend);
-    dev->source = g_strdup(source);
-    if (!read_features(r, node, where, type, &dev->features, pending,
-                       errp)) {
-        g_free(dev->id);
-        g_free(dev->type);
-        g_free(dev->backend);
-        g_free(dev->source);
-        g_free(dev);
+    if (!ok) {
+        error_propagate(errp, err);
         return NULL;
     }
-    return dev;
+    p->file = g_strdup(file);
+    return g_steal_pointer(&p);
 }
 
 static void profile_device_free(void *opaque)
@@ -327,14 +651,7 @@ void featmask_profile_free(FeatmaskProfile *p)
     g_free(p->file);
     g_free(p->qemu_kind);
     g_free(p->qemu_version);
-    if (p->cpu) {
-        g_free(p->cpu->arch);
-        g_free(p->cpu->vendor);
-        g_free(p->cpu->model);
-        g_free(p->cpu->source);
-        featmask_set_free(p->cpu->features);
-        g_free(p->cpu);
-    }
+    profile_cpu_free(p->cpu);
     g_ptr_array_free(p->devices, TRUE);
     g_free(p);
 }
@@ -352,157 +669,6 @@ FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
         }
     }
     return NULL;
-}
-
-static FeatmaskProfile *read_profile(ProfileReader *r, JsonNode *root,
-                                     GPtrArray *pending, Error **errp)
-{
-    g_autoptr(FeatmaskProfile) p = NULL;
-    JsonNode *ver, *cpu, *qemu, *devs;
-    const char *host;
-
-    if (!JSON_NODE_HOLDS_OBJECT(root)) {
-        error_at(r, root, errp, "a profile must be a JSON object, not %s",
-                 node_kind(root));
-        return NULL;
-    }
-    ver = json_object_get_member(json_node_get_object(root),
-                                 "featmask-profile");
-    if (!ver) {
-        error_at(r, root, errp, "not a featmask profile: no member"
-                 " 'featmask-profile'");
-        return NULL;
-    }
-    if (!JSON_NODE_HOLDS_VALUE(ver) ||
-        json_node_get_value_type(ver) != G_TYPE_INT64) {
-        error_at(r, ver, errp, "'featmask-profile' must be a version number,"
-                 " not %s", node_kind(ver));
-        return NULL;
-    }
-    if (json_node_get_int(ver) != FEATMASK_PROFILE_VERSION) {
-        error_at(r, ver, errp, "unknown profile version %" G_GINT64_FORMAT
-                 " (this featmask reads version %d)", json_node_get_int(ver),
-                 FEATMASK_PROFILE_VERSION);
-        return NULL;
-    }
-    if (!get_string(r, root, "the profile", "host", true, &host, errp)) {
-        return NULL;
-    }
-    p = featmask_profile_new(host);
-    p->file = g_strdup(r->file);
-
-    qemu = get_object(r, root, "the profile", "qemu", errp);
-    if (qemu) {
-        const char *kind, *version;
-
-        if (!get_string(r, qemu, "'qemu'", "kind", false, &kind, errp) ||
-            !get_string(r, qemu, "'qemu'", "version", false, &version,
-                        errp)) {
-            return NULL;
-        }
-        if (kind && strcmp(kind, "patched") && strcmp(kind, "stock")) {
-            error_at(r, qemu, errp, "'kind' of 'qemu' must be 'patched' or"
-                     " 'stock', not '%s'", kind);
-            return NULL;
-        }
-        p->qemu_kind = g_strdup(kind);
-        p->qemu_version = g_strdup(version);
-    } else if (json_object_has_member(json_node_get_object(root), "qemu")) {
-        return NULL;
-    }
-
-    cpu = get_object(r, root, "the profile", "cpu", errp);
-    if (cpu) {
-        p->cpu = read_cpu(r, cpu, pending, errp);
-        if (!p->cpu) {
-            return NULL;
-        }
-    } else if (json_object_has_member(json_node_get_object(root), "cpu")) {
-        return NULL;
-    }
-
-    devs = json_object_get_member(json_node_get_object(root), "devices");
-    if (devs) {
-        JsonArray *a;
-        guint i;
-
-        if (!JSON_NODE_HOLDS_ARRAY(devs)) {
-            error_at(r, devs, errp, "'devices' must be an array, not %s",
-                     node_kind(devs));
-            return NULL;
-        }
-        a = json_node_get_array(devs);
-        for (i = 0; i < json_array_get_length(a); i++) {
-            JsonNode *e = json_array_get_element(a, i);
-            FeatmaskProfileDevice *dev = read_device(r, e, i, pending, errp);
-
-            if (!dev) {
-                return NULL;
-            }
-            if (featmask_profile_find_device(p, dev->id)) {
-                error_at(r, e, errp, "device '%s' is listed twice", dev->id);
-                profile_device_free(dev);
-                return NULL;
-            }
-            g_ptr_array_add(p->devices, dev);
-        }
-    }
-    return g_steal_pointer(&p);
-}
-
-/* Read one file; with @track, record positions for error messages. */
-static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
-                                 bool track, GPtrArray *pending,
-                                 Error **errp)
-{
-    g_autoptr(JsonParser) parser = json_parser_new_immutable();
-    g_autoptr(GError) gerr = NULL;
-    ProfileReader r = {
-        .file = file,
-        .parser = parser,
-        .maps = maps,
-    };
-    g_autofree char *text = NULL;
-    FeatmaskProfile *p;
-    gsize len;
-
-    if (track) {
-        r.locs = g_hash_table_new(g_direct_hash, g_direct_equal);
-        g_signal_connect(parser, "object-member", G_CALLBACK(on_member), &r);
-        g_signal_connect(parser, "array-element", G_CALLBACK(on_element),
-                         &r);
-    }
-    /* One read beats a mapping: many small files, each read once. */
-    if (!g_file_get_contents(file, &text, &len, &gerr) ||
-        !json_parser_load_from_data(parser, text, len, &gerr)) {
-        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-            error_setg(errp, "%s: no such file", file);
-        } else if (gerr->domain == G_FILE_ERROR) {
-            error_setg(errp, "%s: %s", file, gerr->message);
-        } else {
-            /* json-glib says "<data>:LINE:COL: Parse error: ..." */
-            const char *msg = gerr->message;
-
-            if (g_str_has_prefix(msg, "<data>")) {
-                msg += strlen("<data>");
-            }
-            error_setg(errp, "%s%s%s", file, msg[0] == ':' ? "" : ": ", msg);
-        }
-    } else if (!json_parser_get_root(parser)) {
-        error_setg(errp, "%s: empty file, expected a featmask profile",
-                   file);
-    }
-    if (gerr || !json_parser_get_root(parser)) {
-        if (r.locs) {
-            g_hash_table_destroy(r.locs);
-        }
-        return NULL;
-    }
-    p = read_profile(&r, json_parser_get_root(parser), pending, errp);
-    if (r.locs) {
-        g_hash_table_destroy(r.locs);
-    }
-    return p;
 }
 
 /* Build the dynamic maps of the pending types and resolve their sets. */
@@ -559,14 +725,9 @@ GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
     size_t i;
 
     for (i = 0; i < nfiles; i++) {
-        Error *err = NULL;
-        FeatmaskProfile *p = load_one(files[i], maps, false, pending, &err);
+        FeatmaskProfile *p = load_one(files[i], maps, pending, errp);
 
         if (!p) {
-            /* Read it again, slowly, to say where the error is. */
-            error_free(err);
-            p = load_one(files[i], maps, true, pending, errp);
-            g_assert(!p);
             return NULL;
         }
         g_ptr_array_add(profiles, p);

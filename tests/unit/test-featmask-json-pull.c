@@ -1,0 +1,156 @@
+/*
+ * Unit tests of the JSON pull parser that reads profiles
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "json-pull.h"
+
+/* The tokens of @text as one line: "{ k:a s:x [ n:1 t f z ] }". */
+static char *tokens(const char *text, Error **errp)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    JsonPull j;
+    JsonPullToken tok;
+    bool ok = true;
+
+    json_pull_init(&j, "t.json", text, strlen(text));
+    while (ok && (ok = json_pull_next(&j, &tok, errp)) &&
+           tok != JSON_PULL_EOF) {
+        static const char *const names[] = {
+            [JSON_PULL_OBJECT_START] = "{", [JSON_PULL_OBJECT_END] = "}",
+            [JSON_PULL_ARRAY_START] = "[", [JSON_PULL_ARRAY_END] = "]",
+            [JSON_PULL_KEY] = "k:", [JSON_PULL_STRING] = "s:",
+            [JSON_PULL_NUMBER] = "n:", [JSON_PULL_TRUE] = "t",
+            [JSON_PULL_FALSE] = "f", [JSON_PULL_NULL] = "z",
+        };
+
+        if (out->len) {
+            g_string_append_c(out, ' ');
+        }
+        g_string_append(out, names[tok]);
+        if (tok == JSON_PULL_KEY || tok == JSON_PULL_STRING ||
+            tok == JSON_PULL_NUMBER) {
+            g_string_append(out, j.str->str);
+        }
+    }
+    json_pull_destroy(&j);
+    return ok ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
+}
+
+static void test_good(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        /* every kind of token */
+        { "{\"a\": [1, -2.5e3, true, false, null, \"x\"]}",
+          "{ k:a [ n:1 n:-2.5e3 t f z s:x ] }" },
+        { "  [ ]  ", "[ ]" },
+        { "{}", "{ }" },
+        { "\"top\"", "s:top" },
+        { "0", "n:0" },
+        /* escapes, including a surrogate pair */
+        { "\"a\\\"b\\\\c\\/d\\n\\u00e9\\ud83d\\ude00\"",
+          "s:a\"b\\c/d\n\xc3\xa9\xf0\x9f\x98\x80" },
+        /* UTF-8 as it is */
+        { "[\"caf\xc3\xa9\"]", "[ s:caf\xc3\xa9 ]" },
+        { "{\"a\":{\"b\":[[]]}}", "{ k:a { k:b [ [ ] ] } }" },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = tokens(cases[i].in, &error_abort);
+        g_assert_cmpstr(got, ==, cases[i].out);
+    }
+}
+
+static void test_bad(void)
+{
+    static const struct { const char *in, *error; } cases[] = {
+        { "", "t.json:1:1: unexpected end of file, expected a value" },
+        { "{\"a\" 1}", "t.json:1:6: expected ':' after member name 'a'" },
+        /* trailing commas are not JSON */
+        { "[1,]", "t.json:1:4: unexpected ']', expected a value" },
+        { "{\"a\":1,}", "t.json:1:8: unexpected '}', expected a member name"
+          " in double quotes" },
+        { "[1 2]", "t.json:1:4: unexpected '2', expected ',' or ']'" },
+        { "{\"a\":1]", "t.json:1:7: unexpected ']', expected ',' or '}'" },
+        { "{1:2}", "t.json:1:2: unexpected '1', expected a member name in"
+          " double quotes or '}'" },
+        { "[1] [2]", "t.json:1:5: unexpected '[', expected the end of the"
+          " file" },
+        { "[\"abc", "t.json:1:6: unterminated string" },
+        { "[\"a\nb\"]", "t.json:1:4: control character in a string" },
+        { "[\"\\x\"]", "t.json:1:3: bad escape '\\x' in a string" },
+        { "[\"\\ud800\"]", "t.json:1:3: unpaired surrogate in a string" },
+        { "[\"\\u12\"]", "t.json:1:3: bad \\u escape in a string" },
+        { "[\"\xff\"]", "t.json:1:5: a string is not valid UTF-8" },
+        { "[01]", "t.json:1:3: unexpected '1', expected ',' or ']'" },
+        { "[1.]", "t.json:1:4: bad number" },
+        { "[-]", "t.json:1:3: bad number" },
+        { "[tru]", "t.json:1:2: unexpected 't'" },
+        { "[nulls]", "t.json:1:2: unexpected 'n'" },
+        { "// no\n[]", "t.json:1:1: unexpected '/', expected a value" },
+        /* the line counts */
+        { "{\n  \"a\": [\n    1,\n    x\n  ]\n}",
+          "t.json:4:5: unexpected 'x', expected a value" },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        Error *err = NULL;
+        g_autofree char *got = tokens(cases[i].in, &err);
+
+        g_assert_null(got);
+        g_assert_cmpstr(error_get_pretty(err), ==, cases[i].error);
+        error_free(err);
+    }
+}
+
+/* Nesting is bounded: a deep document is an error, not a stack overflow. */
+static void test_deep(void)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+    Error *err = NULL;
+    g_autofree char *got = NULL;
+    int i;
+
+    for (i = 0; i < 100000; i++) {
+        g_string_append_c(s, '[');
+    }
+    got = tokens(s->str, &err);
+    g_assert_null(got);
+    g_assert_nonnull(strstr(error_get_pretty(err), "nesting deeper than"));
+    error_free(err);
+}
+
+static void test_skip(void)
+{
+    const char *text = "{\"skip\": {\"a\": [1, {\"b\": 2}]}, \"keep\": 3}";
+    JsonPull j;
+    JsonPullToken tok;
+
+    json_pull_init(&j, "t.json", text, strlen(text));
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_cmpstr(j.str->str, ==, "skip");
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_true(json_pull_skip(&j, tok, &error_abort));
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_cmpint(tok, ==, JSON_PULL_KEY);
+    g_assert_cmpstr(j.str->str, ==, "keep");
+    json_pull_destroy(&j);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/featmask/json-pull/good", test_good);
+    g_test_add_func("/featmask/json-pull/bad", test_bad);
+    g_test_add_func("/featmask/json-pull/deep", test_deep);
+    g_test_add_func("/featmask/json-pull/skip", test_skip);
+    return g_test_run();
+}

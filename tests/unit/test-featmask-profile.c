@@ -1,0 +1,199 @@
+/*
+ * Unit tests of host profiles: reading, writing, errors
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include <glib/gstdio.h>
+#include "profile.h"
+
+static char *tmpdir;
+
+/* Write @text to a file of the temporary folder; returns its path. */
+static char *write_file(const char *name, const char *text)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+static GPtrArray *load(FeatmaskMaps *maps, Error **errp, ...)
+{
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    const char *name, *text;
+    va_list ap;
+
+    va_start(ap, errp);
+    while ((name = va_arg(ap, const char *))) {
+        text = va_arg(ap, const char *);
+        g_ptr_array_add(files, write_file(name, text));
+    }
+    va_end(ap);
+    return featmask_profiles_load((const char *const *)files->pdata,
+                                  files->len, maps, errp);
+}
+
+/* The error of loading one file, without the folder. */
+static char *load_error(const char *text)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autoptr(GPtrArray) p = NULL;
+    Error *err = NULL;
+    char *msg;
+
+    p = load(maps, &err, "p.json", text, NULL);
+    g_assert_null(p);
+    g_assert_nonnull(err);
+    msg = g_strdup(strstr(error_get_pretty(err), "p.json"));
+    error_free(err);
+    return msg;
+}
+
+static void test_read(void)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    Error *err = NULL;
+    /* features before type, unknown members, aliases */
+    g_autoptr(GPtrArray) ps = load(maps, &err, "a.json",
+        "{\"future\": {\"x\": [1, 2]}, \"featmask-profile\": 1,"
+        " \"host\": \"a\", \"devices\": [{\"features\": [\"csum\","
+        " \"hash-report\"], \"id\": \"net0\", \"type\": \"virtio-net-pci\","
+        " \"note\": null}], \"cpu\": {\"features\": [\"sse4_1\"],"
+        " \"arch\": \"x86_64\"}}", NULL);
+    FeatmaskProfile *p;
+    FeatmaskProfileDevice *dev;
+    g_autofree char *text = NULL;
+
+    g_assert_null(err);
+    p = ps->pdata[0];
+    g_assert_cmpstr(p->host, ==, "a");
+    dev = featmask_profile_find_device(p, "net0");
+    g_assert_nonnull(dev);
+    text = featmask_set_format(dev->features);
+    g_assert_cmpstr(text, ==, "csum,hash");
+    g_free(text);
+    text = featmask_set_format(p->cpu->features);
+    g_assert_cmpstr(text, ==, "sse4.1");
+}
+
+/* What is written reads back the same. */
+static void test_roundtrip(void)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autoptr(GPtrArray) ps = load(maps, &error_abort, "a.json",
+        "{\"featmask-profile\": 1, \"host\": \"h\\u00e9\","
+        " \"qemu\": {\"kind\": \"stock\", \"version\": \"7.2\"},"
+        " \"cpu\": {\"arch\": \"x86_64\", \"vendor\": \"AuthenticAMD\","
+        " \"features\": [\"fpu\", \"sse\"]},"
+        " \"devices\": [{\"id\": \"d\", \"type\": \"virtio-blk-pci\","
+        " \"backend\": \"file\", \"features\": [\"flush\"]}]}", NULL);
+    g_autofree char *json = featmask_profile_to_json(ps->pdata[0]);
+    g_autoptr(GPtrArray) again = load(maps, &error_abort, "b.json", json,
+                                      NULL);
+    FeatmaskProfile *a = ps->pdata[0], *b = again->pdata[0];
+    g_autofree char *json2 = featmask_profile_to_json(b);
+
+    g_assert_cmpstr(json, ==, json2);
+    g_assert_cmpstr(b->host, ==, "h\xc3\xa9");
+    g_assert_cmpstr(b->qemu_kind, ==, "stock");
+    g_assert_true(featmask_set_equal(a->cpu->features, b->cpu->features));
+}
+
+/* Devices featmask has no map for share one map across files. */
+static void test_dynamic(void)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autoptr(GPtrArray) ps = load(maps, &error_abort,
+        "a.json", "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\":"
+        " [{\"id\": \"n\", \"type\": \"e1000e\", \"features\": [\"x\","
+        " \"y\"]}]}",
+        "b.json", "{\"featmask-profile\": 1, \"host\": \"b\", \"devices\":"
+        " [{\"id\": \"n\", \"type\": \"e1000e\", \"features\": [\"y\","
+        " \"z\"]}]}", NULL);
+    FeatmaskProfileDevice *a = featmask_profile_find_device(ps->pdata[0],
+                                                            "n");
+    FeatmaskProfileDevice *b = featmask_profile_find_device(ps->pdata[1],
+                                                            "n");
+
+    g_assert_true(featmask_set_map(a->features) ==
+                  featmask_set_map(b->features));
+    g_assert_true(featmask_map_is_dynamic(featmask_set_map(a->features)));
+    g_assert_cmpuint(featmask_map_size(featmask_set_map(a->features)), ==,
+                     3);
+}
+
+static void test_errors(void)
+{
+    static const struct { const char *in, *error; } cases[] = {
+        { "[]", "p.json:1:1: a profile must be a JSON object, not an array" },
+        { "{\"host\": \"a\"}", "p.json:1:1: not a featmask profile: no"
+          " member 'featmask-profile'" },
+        { "{\"featmask-profile\": 1}", "p.json:1:1: the profile has no"
+          " member 'host'" },
+        { "{\"featmask-profile\": 1, \"host\": \"\"}", "p.json:1:33: 'host'"
+          " of the profile must not be empty" },
+        { "{\"featmask-profile\": \"1\", \"host\": \"a\"}", "p.json:1:22:"
+          " 'featmask-profile' must be a version number, not a string" },
+        /* another version explains any other error in the file */
+        { "{\"host\": 5, \"featmask-profile\": 2}", "p.json:1:33: unknown"
+          " profile version 2 (this featmask reads version 1)" },
+        { "{\"featmask-profile\": 1.0, \"host\": \"a\"}", "p.json:1:22:"
+          " unknown profile version 1.0 (this featmask reads version 1)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\", \"type\": \"virtio-net-pci\", \"features\": []}, {\"id\":"
+          " \"n\", \"type\": \"virtio-net-pci\", \"features\": []}]}",
+          "p.json:1:105: device 'n' is listed twice" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\", \"features\": []}]}", "p.json:1:50: device 'n' has no"
+          " member 'type'" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\", \"type\": \"virtio-net-pci\", \"features\": [],"
+          " \"features\": []}]}", "p.json:1:104: 'features' is given twice" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [7]}",
+          "p.json:1:50: device 1 must be an object, not a number" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": [\"fpu\", 3]}}", "p.json:1:84: feature"
+          " 2 of 'cpu' must be a string, not a number" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"qemu\": {\"kind\":"
+          " \"forked\"}}", "p.json:1:55: 'kind' of 'qemu' must be 'patched'"
+          " or 'stock', not 'forked'" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\"} x", "p.json:1:38:"
+          " unexpected 'x', expected the end of the file" },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = load_error(cases[i].in);
+        g_assert_cmpstr(got, ==, cases[i].error);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("featmask-test-XXXXXX", NULL);
+    g_test_add_func("/featmask/profile/read", test_read);
+    g_test_add_func("/featmask/profile/roundtrip", test_roundtrip);
+    g_test_add_func("/featmask/profile/dynamic-map", test_dynamic);
+    g_test_add_func("/featmask/profile/errors", test_errors);
+    ret = g_test_run();
+    /* The files are small and few: remove them one by one. */
+    {
+        g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
+        const char *name;
+
+        while (dir && (name = g_dir_read_name(dir))) {
+            g_autofree char *path = g_build_filename(tmpdir, name, NULL);
+            g_unlink(path);
+        }
+        g_rmdir(tmpdir);
+    }
+    return ret;
+}

@@ -1,0 +1,408 @@
+/*
+ * featmask: a pull parser for JSON
+ *
+ * Copyright (c) 2026 The featmask authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "json-pull.h"
+
+enum {
+    NEED_VALUE,                 /* at the start, after ':' or ',' in [] */
+    NEED_VALUE_OR_END,          /* after '[' */
+    NEED_KEY,                   /* after ',' in {} */
+    NEED_KEY_OR_END,            /* after '{' */
+    NEED_COMMA_OR_END,          /* after a value in a container */
+    NEED_EOF,                   /* after the top-level value */
+};
+
+void json_pull_init(JsonPull *j, const char *file, const char *text,
+                    size_t len)
+{
+    memset(j, 0, sizeof(*j));
+    j->file = file;
+    j->p = text;
+    j->end = text + len;
+    j->line = 1;
+    j->line_start = text;
+    j->str = g_string_sized_new(64);
+    j->state = NEED_VALUE;
+}
+
+void json_pull_destroy(JsonPull *j)
+{
+    g_string_free(j->str, TRUE);
+}
+
+static void json_pull_verror(JsonPull *j, Error **errp, unsigned line,
+                             unsigned col, const char *fmt, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+    error_setg(errp, "%s:%u:%u: %s", j->file, line, col, msg);
+}
+
+void json_pull_error(JsonPull *j, Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    json_pull_verror(j, errp, j->tok_line, j->tok_col, fmt, ap);
+    va_end(ap);
+}
+
+/* An error at the current position (inside a token). */
+static bool G_GNUC_PRINTF(3, 4)
+error_here(JsonPull *j, Error **errp, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    json_pull_verror(j, errp, j->line, j->p - j->line_start + 1, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+const char *json_pull_token_name(JsonPullToken tok)
+{
+    static const char *const names[] = {
+        [JSON_PULL_EOF] = "the end of the file",
+        [JSON_PULL_OBJECT_START] = "an object",
+        [JSON_PULL_OBJECT_END] = "'}'",
+        [JSON_PULL_ARRAY_START] = "an array",
+        [JSON_PULL_ARRAY_END] = "']'",
+        [JSON_PULL_KEY] = "a member name",
+        [JSON_PULL_STRING] = "a string",
+        [JSON_PULL_NUMBER] = "a number",
+        [JSON_PULL_TRUE] = "a boolean",
+        [JSON_PULL_FALSE] = "a boolean",
+        [JSON_PULL_NULL] = "null",
+    };
+
+    return names[tok];
+}
+
+static void skip_space(JsonPull *j)
+{
+    while (j->p < j->end) {
+        char c = *j->p;
+
+        if (c == '\n') {
+            j->line++;
+            j->line_start = j->p + 1;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            return;
+        }
+        j->p++;
+    }
+}
+
+static int hex4(const char *p)
+{
+    int v = 0, i;
+
+    for (i = 0; i < 4; i++) {
+        int d = g_ascii_xdigit_value(p[i]);
+
+        if (d < 0) {
+            return -1;
+        }
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* A string, j->p at the opening quote; its text goes to j->str. */
+static bool read_string(JsonPull *j, Error **errp)
+{
+    unsigned char high = 0;
+    const char *s;
+
+    g_string_truncate(j->str, 0);
+    j->p++;
+    for (;;) {
+        /* Copy the plain run in one go: most strings have no escape. */
+        for (s = j->p; s < j->end && *s != '"' && *s != '\\' &&
+             (unsigned char)*s >= 0x20; s++) {
+            high |= *s;
+        }
+        g_string_append_len(j->str, j->p, s - j->p);
+        j->p = s;
+        if (s == j->end) {
+            return error_here(j, errp, "unterminated string");
+        }
+        if (*s == '"') {
+            j->p++;
+            break;
+        }
+        if (*s != '\\') {
+            return error_here(j, errp, "control character in a string");
+        }
+        if (j->end - s < 2) {
+            return error_here(j, errp, "unterminated string");
+        }
+        switch (s[1]) {
+        case '"': case '\\': case '/':
+            g_string_append_c(j->str, s[1]);
+            break;
+        case 'b': g_string_append_c(j->str, '\b'); break;
+        case 'f': g_string_append_c(j->str, '\f'); break;
+        case 'n': g_string_append_c(j->str, '\n'); break;
+        case 'r': g_string_append_c(j->str, '\r'); break;
+        case 't': g_string_append_c(j->str, '\t'); break;
+        case 'u': {
+            int u = j->end - s >= 6 ? hex4(s + 2) : -1;
+
+            if (u < 0) {
+                return error_here(j, errp, "bad \\u escape in a string");
+            }
+            if (u >= 0xd800 && u < 0xdc00) {
+                int lo = j->end - s >= 12 && s[6] == '\\' && s[7] == 'u' ?
+                         hex4(s + 8) : -1;
+
+                if (lo < 0xdc00 || lo >= 0xe000) {
+                    return error_here(j, errp, "unpaired surrogate in a"
+                                      " string");
+                }
+                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                j->p += 6;
+            } else if (u >= 0xdc00 && u < 0xe000) {
+                return error_here(j, errp, "unpaired surrogate in a string");
+            }
+            if (u == 0) {
+                return error_here(j, errp, "NUL character in a string");
+            }
+            g_string_append_unichar(j->str, u);
+            high |= u >= 0x80 ? 0x80 : 0;
+            j->p += 4;
+            break;
+        }
+        default:
+            return error_here(j, errp, "bad escape '\\%c' in a string",
+                              s[1]);
+        }
+        j->p += 2;
+    }
+    /* Plain ASCII needs no check. */
+    if ((high & 0x80) &&
+        !g_utf8_validate(j->str->str, j->str->len, NULL)) {
+        return error_here(j, errp, "a string is not valid UTF-8");
+    }
+    return true;
+}
+
+static bool read_number(JsonPull *j, Error **errp)
+{
+    const char *s = j->p;
+
+    if (s < j->end && *s == '-') {
+        s++;
+    }
+    if (s < j->end && *s == '0') {
+        s++;
+    } else if (s < j->end && g_ascii_isdigit(*s)) {
+        while (s < j->end && g_ascii_isdigit(*s)) {
+            s++;
+        }
+    } else {
+        j->p = s;
+        return error_here(j, errp, "bad number");
+    }
+    if (s < j->end && *s == '.') {
+        if (++s == j->end || !g_ascii_isdigit(*s)) {
+            j->p = s;
+            return error_here(j, errp, "bad number");
+        }
+        while (s < j->end && g_ascii_isdigit(*s)) {
+            s++;
+        }
+    }
+    if (s < j->end && (*s == 'e' || *s == 'E')) {
+        s++;
+        if (s < j->end && (*s == '+' || *s == '-')) {
+            s++;
+        }
+        if (s == j->end || !g_ascii_isdigit(*s)) {
+            j->p = s;
+            return error_here(j, errp, "bad number");
+        }
+        while (s < j->end && g_ascii_isdigit(*s)) {
+            s++;
+        }
+    }
+    g_string_truncate(j->str, 0);
+    g_string_append_len(j->str, j->p, s - j->p);
+    j->p = s;
+    return true;
+}
+
+static bool read_word(JsonPull *j, const char *word, Error **errp)
+{
+    size_t len = strlen(word);
+
+    if ((size_t)(j->end - j->p) < len || memcmp(j->p, word, len) ||
+        (j->p + len < j->end && g_ascii_isalnum(j->p[len]))) {
+        return error_here(j, errp, "unexpected '%c'", *j->p);
+    }
+    j->p += len;
+    return true;
+}
+
+static void after_value(JsonPull *j)
+{
+    j->state = j->depth ? NEED_COMMA_OR_END : NEED_EOF;
+}
+
+static bool expecting_value(JsonPull *j)
+{
+    return j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END;
+}
+
+static const char *expected(JsonPull *j)
+{
+    switch (j->state) {
+    case NEED_VALUE:
+        return "a value";
+    case NEED_VALUE_OR_END:
+        return "a value or ']'";
+    case NEED_KEY:
+        return "a member name in double quotes";
+    case NEED_KEY_OR_END:
+        return "a member name in double quotes or '}'";
+    case NEED_COMMA_OR_END:
+        return j->stack[j->depth - 1] == '{' ? "',' or '}'" : "',' or ']'";
+    default:
+        return "the end of the file";
+    }
+}
+
+static bool open_container(JsonPull *j, char c, Error **errp)
+{
+    if (j->depth == JSON_PULL_MAX_DEPTH) {
+        return error_here(j, errp, "nesting deeper than %d levels",
+                          JSON_PULL_MAX_DEPTH);
+    }
+    j->stack[j->depth++] = c;
+    j->state = c == '{' ? NEED_KEY_OR_END : NEED_VALUE_OR_END;
+    j->p++;
+    return true;
+}
+
+bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
+{
+    for (;;) {
+        char c;
+
+        skip_space(j);
+        j->tok_line = j->line;
+        j->tok_col = j->p - j->line_start + 1;
+        if (j->p == j->end) {
+            if (j->state != NEED_EOF) {
+                return error_here(j, errp, "unexpected end of file, expected"
+                                  " %s", expected(j));
+            }
+            *tok = JSON_PULL_EOF;
+            return true;
+        }
+        c = *j->p;
+        if (c == ',' && j->state == NEED_COMMA_OR_END) {
+            j->state = j->stack[j->depth - 1] == '{' ? NEED_KEY : NEED_VALUE;
+            j->p++;
+            continue;
+        }
+        if ((c == '}' && (j->state == NEED_KEY_OR_END ||
+                          (j->state == NEED_COMMA_OR_END &&
+                           j->stack[j->depth - 1] == '{'))) ||
+            (c == ']' && (j->state == NEED_VALUE_OR_END ||
+                          (j->state == NEED_COMMA_OR_END &&
+                           j->stack[j->depth - 1] == '[')))) {
+            j->depth--;
+            j->p++;
+            after_value(j);
+            *tok = c == '}' ? JSON_PULL_OBJECT_END : JSON_PULL_ARRAY_END;
+            return true;
+        }
+        if (c == '"' && (j->state == NEED_KEY ||
+                         j->state == NEED_KEY_OR_END)) {
+            if (!read_string(j, errp)) {
+                return false;
+            }
+            skip_space(j);
+            if (j->p == j->end || *j->p != ':') {
+                return error_here(j, errp, "expected ':' after member name"
+                                  " '%s'", j->str->str);
+            }
+            j->p++;
+            j->state = NEED_VALUE;
+            *tok = JSON_PULL_KEY;
+            return true;
+        }
+        if (!expecting_value(j)) {
+            return error_here(j, errp, "unexpected '%c', expected %s", c,
+                              expected(j));
+        }
+        switch (c) {
+        case '{':
+            *tok = JSON_PULL_OBJECT_START;
+            return open_container(j, c, errp);
+        case '[':
+            *tok = JSON_PULL_ARRAY_START;
+            return open_container(j, c, errp);
+        case '"':
+            *tok = JSON_PULL_STRING;
+            if (!read_string(j, errp)) {
+                return false;
+            }
+            break;
+        case 't':
+            *tok = JSON_PULL_TRUE;
+            if (!read_word(j, "true", errp)) {
+                return false;
+            }
+            break;
+        case 'f':
+            *tok = JSON_PULL_FALSE;
+            if (!read_word(j, "false", errp)) {
+                return false;
+            }
+            break;
+        case 'n':
+            *tok = JSON_PULL_NULL;
+            if (!read_word(j, "null", errp)) {
+                return false;
+            }
+            break;
+        default:
+            if (c != '-' && !g_ascii_isdigit(c)) {
+                return error_here(j, errp, "unexpected '%c', expected %s",
+                                  c, expected(j));
+            }
+            *tok = JSON_PULL_NUMBER;
+            if (!read_number(j, errp)) {
+                return false;
+            }
+            break;
+        }
+        after_value(j);
+        return true;
+    }
+}
+
+bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp)
+{
+    unsigned depth = j->depth;
+
+    if (tok != JSON_PULL_OBJECT_START && tok != JSON_PULL_ARRAY_START) {
+        return true;
+    }
+    /* The container was opened: read until it is closed again. */
+    while (j->depth >= depth) {
+        if (!json_pull_next(j, &tok, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
