@@ -866,9 +866,14 @@ static int read_msg(VufConn *c, VufMsg *m)
 
 static bool send_reply(VufConn *c, VufMsg *reply)
 {
+    uint8_t buf[sizeof(VuMsgHeader) + sizeof(VuPayload)];
+    size_t len = sizeof(VuMsgHeader) + reply->hdr.size;
+
+    /* One write, so that the front-end never sees half a reply. */
     reply->hdr.flags = VU_VERSION | VU_FLAG_REPLY;
-    if (!write_full(c->fd, &reply->hdr, sizeof(reply->hdr)) ||
-        !write_full(c->fd, &reply->payload, reply->hdr.size)) {
+    memcpy(buf, &reply->hdr, sizeof(VuMsgHeader));
+    memcpy(buf + sizeof(VuMsgHeader), &reply->payload, reply->hdr.size);
+    if (!write_full(c->fd, buf, len)) {
         vuf_log("conn %u: write: %s", c->id, g_strerror(errno));
         return false;
     }
@@ -890,7 +895,11 @@ VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
     c->backend_req_fd = -1;
     c->nvrings = 2 * be->queue_pairs;
     c->vrings = g_new0(VufVring, c->nvrings);
-    vrings_reset(c);
+    for (unsigned i = 0; i < c->nvrings; i++) {
+        c->vrings[i].kick_fd = -1;
+        c->vrings[i].call_fd = -1;
+        c->vrings[i].err_fd = -1;
+    }
     vuf_log("conn %u: connected", id);
     return c;
 }

@@ -112,6 +112,15 @@ typedef struct Loop {
     bool stop;
 } Loop;
 
+static void report_err(Error *err)
+{
+    fprintf(stderr, "vhost-user-featmask: %s\n", error_get_pretty(err));
+    if (error_get_hint(err)) {
+        fputs(error_get_hint(err), stderr);
+    }
+    error_free(err);
+}
+
 static bool parse_protocol_features(const char *s, uint64_t *out,
                                     Error **errp)
 {
@@ -320,14 +329,14 @@ int main(int argc, char **argv)
 
     if (!vuf_features_select(&l.be.features, opt_features, opt_profile,
                              opt_device, &err)) {
-        error_report_err(err);
+        report_err(err);
         return 1;
     }
     l.be.protocol_features = VUF_PROTOCOL_FEATURES;
     if (opt_protocol_features &&
         !parse_protocol_features(opt_protocol_features,
                                  &l.be.protocol_features, &err)) {
-        error_report_err(err);
+        report_err(err);
         return 1;
     }
     if (opt_queue_pairs < 1 || opt_queue_pairs > 128) {
@@ -355,7 +364,7 @@ int main(int argc, char **argv)
     }
 
     if (!vuf_log_open(opt_log, opt_verbose, &err)) {
-        error_report_err(err);
+        report_err(err);
         return 1;
     }
     {
@@ -387,7 +396,7 @@ int main(int argc, char **argv)
     } else if (!opt_client) {
         l.listen_fd = listen_unix(opt_socket_path, &err);
         if (l.listen_fd < 0) {
-            error_report_err(err);
+            report_err(err);
             return 1;
         }
         vuf_log("listening on '%s'", opt_socket_path);

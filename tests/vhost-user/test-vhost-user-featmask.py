@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+#
+# Protocol tests of contrib/vhost-user-featmask: this script is the
+# vhost-user front-end, speaking the protocol of QEMU's
+# docs/interop/vhost-user.rst over the backend's socket, and checks every
+# answer.  No QEMU is needed.  Python standard library only.
+#
+# Usage: test-vhost-user-featmask.py [--backend PATH] [unittest options]
+#   PATH defaults to $VHOST_USER_FEATMASK, then build/.../vhost-user-featmask
+#
+# Copyright (c) 2026 The featmask authors
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import argparse
+import array
+import mmap
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BACKEND = None
+
+# Requests and flags (docs/interop/vhost-user.rst)
+GET_FEATURES = 1
+SET_FEATURES = 2
+SET_OWNER = 3
+SET_MEM_TABLE = 5
+SET_LOG_BASE = 6
+SET_LOG_FD = 7
+SET_VRING_NUM = 8
+SET_VRING_ADDR = 9
+SET_VRING_BASE = 10
+GET_VRING_BASE = 11
+SET_VRING_KICK = 12
+SET_VRING_CALL = 13
+GET_PROTOCOL_FEATURES = 15
+SET_PROTOCOL_FEATURES = 16
+GET_QUEUE_NUM = 17
+SET_VRING_ENABLE = 18
+SEND_RARP = 19
+GET_MAX_MEM_SLOTS = 36
+
+VERSION = 0x1
+REPLY = 0x4
+NEED_REPLY = 0x8
+
+F_LOG_ALL = 1 << 26
+F_PROTOCOL_FEATURES = 1 << 30
+F_VERSION_1 = 1 << 32
+MANDATORY = F_LOG_ALL | F_PROTOCOL_FEATURES | F_VERSION_1
+
+P_MQ = 1 << 0
+P_LOG_SHMFD = 1 << 1
+P_REPLY_ACK = 1 << 3
+DEFAULT_PROTOCOL = 0x3f
+
+# Where the test puts the "guest" memory in the front-end's address space.
+UVA = 0x7f1200000000
+MEM_SIZE = 1 << 20
+DESC, AVAIL, USED = 0x1000, 0x2000, 0x3000
+
+
+def find_backend():
+    env = os.environ.get('VHOST_USER_FEATMASK')
+    if env:
+        return env
+    top = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    for build in ('build', '_build', 'builddir'):
+        p = os.path.join(top, build, 'contrib', 'vhost-user-featmask',
+                         'vhost-user-featmask')
+        if os.access(p, os.X_OK):
+            return p
+    return None
+
+
+class Conn:
+    """One front-end connection."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, req, payload=b'', fds=(), flags=0, version=VERSION):
+        msg = struct.pack('<III', req, version | flags, len(payload)) + payload
+        if fds:
+            socket.send_fds(self.sock, [msg], list(fds))
+        else:
+            self.sock.sendall(msg)
+
+    def recv_exact(self, n):
+        buf = b''
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                raise EOFError('backend closed the connection')
+            buf += chunk
+        return buf
+
+    def reply(self, req):
+        hdr = self.recv_exact(12)
+        r, flags, size = struct.unpack('<III', hdr)
+        assert r == req, f'reply to {r}, expected {req}'
+        assert flags == VERSION | REPLY, f'reply flags {flags:#x}'
+        return self.recv_exact(size)
+
+    def call_u64(self, req, payload=b'', fds=(), flags=0):
+        self.send(req, payload, fds, flags)
+        data = self.reply(req)
+        assert len(data) == 8, f'reply payload of {len(data)} bytes'
+        return struct.unpack('<Q', data)[0]
+
+    def ack(self, req, payload=b'', fds=()):
+        """Send with need_reply, return the REPLY_ACK value."""
+        return self.call_u64(req, payload, fds, NEED_REPLY)
+
+    def closed(self, timeout=5):
+        """True if the backend closed this connection."""
+        self.sock.settimeout(timeout)
+        try:
+            return self.sock.recv(1) == b''
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def handshake(self, protocol=DEFAULT_PROTOCOL):
+        features = self.call_u64(GET_FEATURES)
+        self.call_u64(GET_PROTOCOL_FEATURES)
+        self.send(SET_PROTOCOL_FEATURES, u64(protocol))
+        self.send(SET_OWNER)
+        return features
+
+
+def u64(v):
+    return struct.pack('<Q', v)
+
+
+def state(index, num):
+    return struct.pack('<II', index, num)
+
+
+class Backend:
+    """A backend process on a fresh socket in a temporary directory."""
+
+    def __init__(self, *args, client_of=None):
+        self.dir = tempfile.TemporaryDirectory(prefix='vuf-test-')
+        self.sock = client_of or os.path.join(self.dir.name, 'vu.sock')
+        self.log = os.path.join(self.dir.name, 'backend.log')
+        self.conns = []
+        cmd = [BACKEND, '--socket-path', self.sock, '--log', self.log]
+        if client_of:
+            cmd.append('--client')
+        self.proc = subprocess.Popen(cmd + list(args), stderr=subprocess.PIPE,
+                                     text=True)
+
+    def connect(self):
+        c = Conn(self.sock)
+        self.conns.append(c)
+        return c
+
+    def close_conns(self):
+        for c in self.conns:
+            c.close()
+        self.conns = []
+
+    def log_text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def wait_log(self, pattern, timeout=5):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(pattern, self.log_text(), re.M)
+            if m:
+                return m
+            time.sleep(0.02)
+        raise AssertionError(f'{pattern!r} not in the log:\n'
+                             + self.log_text())
+
+    def stop(self):
+        self.close_conns()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(10)
+        finally:
+            self.proc.stderr.close()
+            self.dir.cleanup()
+        return rc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close_conns()
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stderr.close()
+        self.dir.cleanup()
+
+
+def run_backend(*args):
+    return subprocess.run([BACKEND] + list(args), capture_output=True,
+                          text=True, timeout=30)
+
+
+def print_features(*args):
+    r = run_backend('--print-features', *args)
+    assert r.returncode == 0, r.stderr
+    return int(re.search(r'^offered (0x[0-9a-f]+)$', r.stdout, re.M)
+               .group(1), 16), r.stdout
+
+
+class GuestMemory:
+    """A memfd standing for guest RAM, with split rings for vring 0."""
+
+    def __init__(self):
+        self.fd = os.memfd_create('vuf-test-guest')
+        os.ftruncate(self.fd, MEM_SIZE)
+        self.map = mmap.mmap(self.fd, MEM_SIZE)
+
+    def table(self):
+        region = struct.pack('<QQQQ', 0, MEM_SIZE, UVA, 0)
+        return struct.pack('<II', 1, 0) + region
+
+    def set_idx(self, ring, idx):
+        self.map[ring + 2:ring + 4] = struct.pack('<H', idx)
+
+    def close(self):
+        self.map.close()
+        os.close(self.fd)
+
+
+class CommandLine(unittest.TestCase):
+
+    # --print-features: the mask decides, the mandatory bits are added.
+    def test_print_features_mask(self):
+        offered, out = print_features('--features', 'csum,guest_csum')
+        self.assertEqual(offered, MANDATORY | 0x3)
+        self.assertRegex(out, r'(?m)^ 0 csum +backend$')
+        self.assertRegex(out, r'(?m)^32 version_1 +backend mandatory$')
+
+    # Without a mask every feature of the map is offered.
+    def test_print_features_all(self):
+        offered, _ = print_features()
+        minus, _ = print_features('--features', 'all,-host_uso,-guest_uso4')
+        self.assertEqual(offered & ~minus, (1 << 56) | (1 << 54))
+
+    # A relative mask works on the default (everything).
+    def test_relative_mask(self):
+        offered, _ = print_features()
+        minus, _ = print_features('--features=-mrg_rxbuf')
+        self.assertEqual(offered & ~minus, 1 << 15)
+
+    # Unknown names fail and name the culprit.
+    def test_unknown_feature(self):
+        r = run_backend('--features', 'csum,no_such_feature',
+                        '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no_such_feature", r.stderr)
+
+    # Mandatory features cannot be switched off.
+    def test_mandatory(self):
+        r = run_backend('--features', 'all,-version_1', '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'version_1' is mandatory", r.stderr)
+
+    # A host profile's device is the default; a mask may only narrow it.
+    def test_profile(self):
+        with tempfile.NamedTemporaryFile('w', suffix='.json') as f:
+            f.write('{"featmask-profile": 1, "host": "b", "devices": ['
+                    '{"id": "net0", "type": "virtio-net-pci", "features": '
+                    '["csum", "mrg_rxbuf", "event_idx"]},'
+                    '{"id": "blk0", "type": "virtio-blk-pci", "features": '
+                    '["seg_max"]}]}')
+            f.flush()
+            offered, _ = print_features('--profile', f.name, '--device',
+                                        'net0')
+            self.assertEqual(offered,
+                             MANDATORY | 1 | (1 << 15) | (1 << 29))
+            offered, _ = print_features('--profile', f.name, '--device',
+                                        'net0', '--features=-csum')
+            self.assertEqual(offered, MANDATORY | (1 << 15) | (1 << 29))
+            r = run_backend('--profile', f.name, '--device', 'net0',
+                            '--features=+host_tso4', '--print-features')
+            self.assertEqual(r.returncode, 1)
+            self.assertIn('host_tso4', r.stderr)
+            r = run_backend('--profile', f.name, '--device', 'blk0',
+                            '--print-features')
+            self.assertEqual(r.returncode, 1)
+            self.assertIn('not a virtio-net device', r.stderr)
+            r = run_backend('--profile', f.name, '--device', 'nic9',
+                            '--print-features')
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("no device 'nic9'", r.stderr)
+
+    # --help says there is no data path and which bits are mandatory.
+    def test_help(self):
+        r = run_backend('--help')
+        self.assertEqual(r.returncode, 0)
+        self.assertIn('NO DATA PATH', r.stdout)
+        for bit in ('26', '30', '32'):
+            self.assertRegex(r.stdout, rf'bit {bit} ')
+
+    # Neither socket nor fd is a usage error.
+    def test_no_socket(self):
+        r = run_backend('--features', 'csum')
+        self.assertEqual(r.returncode, 1)
+
+
+class Protocol(unittest.TestCase):
+
+    def setUp(self):
+        self.be = Backend('--features', 'csum,guest_csum,mrg_rxbuf,event_idx',
+                          '--queue-pairs', '2')
+        self.mem = GuestMemory()
+
+    def tearDown(self):
+        self.mem.close()
+        rc = self.be.stop()
+        self.assertEqual(rc, 0)
+
+    # GET_FEATURES answers the mask plus the mandatory bits.
+    def test_get_features(self):
+        c = self.be.connect()
+        self.assertEqual(c.call_u64(GET_FEATURES),
+                         MANDATORY | 0x3 | (1 << 15) | (1 << 29))
+
+    # Protocol features: MQ, LOG_SHMFD, RARP, REPLY_ACK, MTU, BACKEND_REQ.
+    def test_protocol_features(self):
+        c = self.be.connect()
+        self.assertEqual(c.call_u64(GET_PROTOCOL_FEATURES), DEFAULT_PROTOCOL)
+        c.send(SET_PROTOCOL_FEATURES, u64(DEFAULT_PROTOCOL))
+        self.assertEqual(c.call_u64(GET_QUEUE_NUM), 2)
+
+    # REPLY_ACK: a request with need_reply gets a zero u64.
+    def test_reply_ack(self):
+        c = self.be.connect()
+        c.handshake()
+        self.assertEqual(c.ack(SET_OWNER), 0)
+        self.assertEqual(c.ack(SET_VRING_ENABLE, state(1, 1)), 0)
+
+    # SET_FEATURES records what the guest acked, in the log.
+    def test_set_features_logged(self):
+        c = self.be.connect()
+        c.handshake()
+        acked = F_PROTOCOL_FEATURES | F_VERSION_1 | 0x1 | (1 << 15)
+        self.assertEqual(c.ack(SET_FEATURES, u64(acked)), 0)
+        m = self.be.wait_log(r'acked-features (0x[0-9a-f]+) (\S+)$')
+        self.assertEqual(int(m.group(1), 16), acked & ~F_PROTOCOL_FEATURES)
+        self.assertEqual(m.group(2), 'csum,mrg_rxbuf,version_1')
+
+    # Acking a feature that was not offered is refused.
+    def test_set_features_not_offered(self):
+        c = self.be.connect()
+        c.handshake()
+        self.assertNotEqual(c.ack(SET_FEATURES, u64(F_VERSION_1 | (1 << 11))),
+                            0)
+        self.be.wait_log(r'refused: not offered: host_tso4')
+
+    # Rings over mapped memory: GET_VRING_BASE returns the base it was
+    # given (nothing is consumed) and reports the ring's indexes.
+    def test_vring_base(self):
+        c = self.be.connect()
+        c.handshake()
+        self.mem.set_idx(AVAIL, 7)
+        self.mem.set_idx(USED, 3)
+        self.assertEqual(c.ack(SET_MEM_TABLE, self.mem.table(),
+                               [self.mem.fd]), 0)
+        self.assertEqual(c.ack(SET_VRING_NUM, state(0, 256)), 0)
+        self.assertEqual(c.ack(SET_VRING_BASE, state(0, 3)), 0)
+        addr = struct.pack('<IIQQQQ', 0, 0, UVA + DESC, UVA + USED,
+                           UVA + AVAIL, USED)
+        self.assertEqual(c.ack(SET_VRING_ADDR, addr), 0)
+        kick = os.eventfd(0)
+        try:
+            self.assertEqual(c.ack(SET_VRING_KICK, u64(0), [kick]), 0)
+        finally:
+            os.close(kick)
+        c.send(GET_VRING_BASE, state(0, 0))
+        self.assertEqual(struct.unpack('<II', c.reply(GET_VRING_BASE)),
+                         (0, 3))
+        self.be.wait_log(r'GET_VRING_BASE vring 0 -> 0x3 \(avail idx 7, '
+                         r'used idx 3, num 256\)')
+
+    # Migration: LOG_ALL, the shared log with its reply, SET_LOG_FD, and
+    # the used ring logged.
+    def test_dirty_log(self):
+        c = self.be.connect()
+        c.handshake()
+        self.assertEqual(c.ack(SET_MEM_TABLE, self.mem.table(),
+                               [self.mem.fd]), 0)
+        log = os.memfd_create('vuf-test-log')
+        os.ftruncate(log, 4096)
+        try:
+            c.send(SET_LOG_BASE, struct.pack('<QQ', 32, 0), [log])
+            self.assertEqual(struct.unpack('<Q', c.reply(SET_LOG_BASE))[0], 0)
+        finally:
+            os.close(log)
+        ev = os.eventfd(0)
+        try:
+            self.assertEqual(c.ack(SET_LOG_FD, b'', [ev]), 0)
+        finally:
+            os.close(ev)
+        feats = F_PROTOCOL_FEATURES | F_VERSION_1 | F_LOG_ALL | 1
+        self.assertEqual(c.ack(SET_FEATURES, u64(feats)), 0)
+        addr = struct.pack('<IIQQQQ', 1, 1, UVA + DESC, UVA + USED,
+                           UVA + AVAIL, USED)
+        self.assertEqual(c.ack(SET_VRING_ADDR, addr), 0)
+        self.be.wait_log(r'SET_FEATURES 0x[0-9a-f]+ log_all=on')
+        self.be.wait_log(r'SET_VRING_ADDR vring 1 .* log on 0x3000')
+
+    # A vring index beyond --queue-pairs fails, the connection stays.
+    def test_vring_out_of_range(self):
+        c = self.be.connect()
+        c.handshake()
+        self.assertNotEqual(c.ack(SET_VRING_NUM, state(4, 256)), 0)
+        self.assertEqual(c.ack(SET_VRING_NUM, state(3, 256)), 0)
+
+    # A region count that does not match the descriptors closes the
+    # connection, and only it.
+    def test_mem_table_without_fd(self):
+        other = self.be.connect()
+        c = self.be.connect()
+        c.handshake()
+        c.send(SET_MEM_TABLE, self.mem.table(), flags=NEED_REPLY)
+        self.assertTrue(c.closed())
+        self.assertEqual(other.call_u64(GET_PROTOCOL_FEATURES),
+                         DEFAULT_PROTOCOL)
+
+    # A wrong version or an oversized payload ends that connection only.
+    def test_garbage(self):
+        c = self.be.connect()
+        c.send(GET_FEATURES, version=2)
+        self.assertTrue(c.closed())
+        c = self.be.connect()
+        c.sock.sendall(struct.pack('<III', SET_FEATURES, VERSION, 1 << 20))
+        self.assertTrue(c.closed())
+        c = self.be.connect()
+        c.sock.sendall(b'\x01\x00')
+        c.sock.shutdown(socket.SHUT_WR)
+        self.assertTrue(c.closed())
+        self.assertEqual(self.be.connect().call_u64(GET_QUEUE_NUM), 2)
+
+    # Unsupported requests with need_reply get a failure, not silence.
+    def test_unsupported(self):
+        c = self.be.connect()
+        c.handshake()
+        self.assertNotEqual(c.ack(GET_MAX_MEM_SLOTS), 0)
+
+    # Front-ends come and go (a migration source leaves); some overlap.
+    def test_reconnect(self):
+        held = self.be.connect()
+        held.handshake()
+        for i in range(50):
+            c = self.be.connect()
+            c.handshake()
+            if i % 2:
+                self.assertEqual(c.ack(SET_MEM_TABLE, self.mem.table(),
+                                       [self.mem.fd]), 0)
+            c.close()
+        self.assertEqual(held.call_u64(GET_QUEUE_NUM), 2)
+        self.be.wait_log(r'conn 51: gone')
+        self.assertIsNone(self.be.proc.poll())
+
+
+class Lifecycle(unittest.TestCase):
+
+    # SIGTERM: exit 0 and the listening socket is removed.
+    def test_sigterm(self):
+        be = Backend('--features', 'csum')
+        sock = be.sock
+        c = be.connect()
+        c.handshake()
+        self.assertEqual(be.stop(), 0)
+        self.assertFalse(os.path.exists(sock))
+
+    # --client: connects to the front-end's socket, reconnects after it
+    # closes the connection.
+    def test_client_mode(self):
+        with tempfile.TemporaryDirectory(prefix='vuf-test-') as d:
+            path = os.path.join(d, 'qemu.sock')
+            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            srv.bind(path)
+            srv.listen(1)
+            srv.settimeout(10)
+            with Backend('--features', 'mrg_rxbuf', client_of=path) as be:
+                for _ in range(3):
+                    s, _ = srv.accept()
+                    s.settimeout(10)
+                    c = Conn.__new__(Conn)
+                    c.sock = s
+                    self.assertEqual(c.call_u64(GET_FEATURES),
+                                     MANDATORY | (1 << 15))
+                    s.close()
+                self.assertEqual(be.stop(), 0)
+            srv.close()
+
+    # --fd: serve an inherited socket, exit when it closes.
+    def test_fd(self):
+        a, b = socket.socketpair()
+        p = subprocess.Popen([BACKEND, '--fd', str(b.fileno()),
+                              '--features', 'csum'], pass_fds=[b.fileno()])
+        b.close()
+        c = Conn.__new__(Conn)
+        c.sock = a
+        a.settimeout(10)
+        self.assertEqual(c.call_u64(GET_FEATURES), MANDATORY | 1)
+        a.close()
+        self.assertEqual(p.wait(10), 0)
+
+
+def main():
+    global BACKEND
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument('--backend')
+    args, rest = ap.parse_known_args()
+    BACKEND = args.backend or find_backend()
+    if not BACKEND or not os.access(BACKEND, os.X_OK):
+        print('vhost-user-featmask binary not found (--backend PATH or '
+              '$VHOST_USER_FEATMASK)', file=sys.stderr)
+        return 77
+    prog = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
