@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+#
+# Integration test of contrib/vhost-user-featmask with a real QEMU and a
+# real Linux guest: two backend processes play two hosts.
+#
+#  start     QEMU starts on the backend; QMP shows the device, and the
+#            host features QEMU reports follow what the backend offers
+#  guest     the guest driver negotiates; what it acked reaches the backend
+#  migrate   live migration between two QEMUs, each with its own backend
+#            offering the same features, completes; the guest keeps its
+#            features and answers on the destination
+#  fewer     migration to a QEMU whose backend offers less fails with
+#            QEMU's "Features 0x... unsupported"; the source runs on
+#
+# Usage: test-vhost-user-featmask-qemu.py [--qemu PATH] [--backend PATH]
+#            [--guest DIR] [--keep] [unittest options]
+# QEMU defaults to $FEATMASK_QEMU, then the project's QEMU build in
+# ${FEATMASK_CACHE:-/var/cache/featmask}/qemu-build/prefix/bin, then
+# qemu-system-x86_64 on PATH.  The guest (vmlinuz, initramfs.gz) comes from
+# scripts/make-guest.sh.  Exit status 77 (skip) when either is missing.
+# Figures (migration time) are printed on stderr as "FIGURE name value".
+#
+# Copyright (c) 2026 The featmask authors
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, 'scripts', 'guest'))
+from console import GuestConsole  # noqa: E402
+
+CACHE = os.environ.get('FEATMASK_CACHE', '/var/cache/featmask')
+QEMU = BACKEND = GUEST = None
+KEEP = False
+
+# What the backends offer: everything, and everything but two features a
+# Linux guest acks.  Both can be overridden for experiments.
+MASK = os.environ.get('VUF_TEST_MASK', 'all')
+MASK_FEWER = os.environ.get('VUF_TEST_MASK_FEWER',
+                            'all,-mrg_rxbuf,-guest_tso4')
+
+# Names QEMU's x-query-virtio-status prints for virtio-net, with their bits
+# (the virtio specification's and vhost's constants).
+QEMU_FEATURE_BITS = {
+    'VIRTIO_NET_F_CSUM': 0, 'VIRTIO_NET_F_GUEST_CSUM': 1,
+    'VIRTIO_NET_F_CTRL_GUEST_OFFLOADS': 2, 'VIRTIO_NET_F_MTU': 3,
+    'VIRTIO_NET_F_MAC': 5, 'VIRTIO_NET_F_GSO': 6,
+    'VIRTIO_NET_F_GUEST_TSO4': 7, 'VIRTIO_NET_F_GUEST_TSO6': 8,
+    'VIRTIO_NET_F_GUEST_ECN': 9, 'VIRTIO_NET_F_GUEST_UFO': 10,
+    'VIRTIO_NET_F_HOST_TSO4': 11, 'VIRTIO_NET_F_HOST_TSO6': 12,
+    'VIRTIO_NET_F_HOST_ECN': 13, 'VIRTIO_NET_F_HOST_UFO': 14,
+    'VIRTIO_NET_F_MRG_RXBUF': 15, 'VIRTIO_NET_F_STATUS': 16,
+    'VIRTIO_NET_F_CTRL_VQ': 17, 'VIRTIO_NET_F_CTRL_RX': 18,
+    'VIRTIO_NET_F_CTRL_VLAN': 19, 'VIRTIO_NET_F_CTRL_RX_EXTRA': 20,
+    'VIRTIO_NET_F_GUEST_ANNOUNCE': 21, 'VIRTIO_NET_F_MQ': 22,
+    'VIRTIO_NET_F_CTRL_MAC_ADDR': 23, 'VIRTIO_NET_F_NOTF_COAL': 53,
+    'VIRTIO_NET_F_GUEST_USO4': 54, 'VIRTIO_NET_F_GUEST_USO6': 55,
+    'VIRTIO_NET_F_HOST_USO': 56, 'VIRTIO_NET_F_HASH_REPORT': 57,
+    'VIRTIO_NET_F_RSS': 60, 'VIRTIO_NET_F_RSC_EXT': 61,
+    'VIRTIO_NET_F_STANDBY': 62, 'VIRTIO_NET_F_SPEED_DUPLEX': 63,
+    'VIRTIO_F_NOTIFY_ON_EMPTY': 24, 'VHOST_F_LOG_ALL': 26,
+    'VIRTIO_F_ANY_LAYOUT': 27, 'VIRTIO_RING_F_INDIRECT_DESC': 28,
+    'VIRTIO_RING_F_EVENT_IDX': 29, 'VHOST_USER_F_PROTOCOL_FEATURES': 30,
+    'VIRTIO_F_VERSION_1': 32, 'VIRTIO_F_IOMMU_PLATFORM': 33,
+    'VIRTIO_F_RING_PACKED': 34, 'VIRTIO_F_IN_ORDER': 35,
+    'VIRTIO_F_ORDER_PLATFORM': 36, 'VIRTIO_F_SR_IOV': 37,
+    'VIRTIO_F_NOTIFICATION_DATA': 38, 'VIRTIO_F_RING_RESET': 40,
+}
+
+# Bits QEMU takes from a vhost-user net backend (the backend's
+# --print-features marks them "backend"); QEMU emulates the others.
+# Of those, the ones QEMU's virtio-net device has on by default, so that
+# the host features must equal the offer on them.
+DEFAULT_ON = [0, 1, 7, 8, 9, 11, 12, 13, 15, 28, 29, 32]
+
+VHOST_BITS = (1 << 26) | (1 << 30)
+
+
+def find_qemu():
+    if os.environ.get('FEATMASK_QEMU'):
+        return os.environ['FEATMASK_QEMU']
+    p = os.path.join(CACHE, 'qemu-build', 'prefix', 'bin',
+                     'qemu-system-x86_64')
+    if os.access(p, os.X_OK):
+        return p
+    return shutil.which('qemu-system-x86_64')
+
+
+def find_backend():
+    env = os.environ.get('VHOST_USER_FEATMASK')
+    if env:
+        return env
+    for build in ('build', '_build', 'builddir'):
+        p = os.path.join(TOP, build, 'contrib', 'vhost-user-featmask',
+                         'vhost-user-featmask')
+        if os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def qemu_version(qemu):
+    out = subprocess.run([qemu, '--version'], capture_output=True,
+                         text=True).stdout
+    m = re.search(r'version (\d+)\.(\d+)', out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+class Qmp:
+    """A minimal QMP client."""
+
+    def __init__(self, path, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.sock.settimeout(timeout)
+        self.file = self.sock.makefile('r')
+        json.loads(self.file.readline())        # greeting
+        self.cmd('qmp_capabilities')
+
+    def cmd(self, name, **args):
+        self.sock.sendall(json.dumps({'execute': name,
+                                      'arguments': args}).encode())
+        while True:
+            line = self.file.readline()
+            if not line:
+                raise EOFError('QMP connection closed')
+            r = json.loads(line)
+            if 'return' in r:
+                return r['return']
+            if 'error' in r:
+                raise RuntimeError(f"{name}: {r['error']['desc']}")
+
+    def hmp(self, line):
+        return self.cmd('human-monitor-command', **{'command-line': line})
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
+
+
+class Backend:
+    """One backend process: one host's switch."""
+
+    def __init__(self, tmp, name, mask):
+        self.sock = os.path.join(tmp, f'{name}-vu.sock')
+        self.log = os.path.join(tmp, f'{name}-backend.log')
+        out = subprocess.run([BACKEND, '--features', mask,
+                              '--print-features'], capture_output=True,
+                             text=True, check=True).stdout
+        self.offered = int(re.search(r'^offered (0x[0-9a-f]+)', out,
+                                     re.M).group(1), 16)
+        self.backend_bits = 0
+        for m in re.finditer(r'^ ?(\d+) \S+ +backend', out, re.M):
+            self.backend_bits |= 1 << int(m.group(1))
+        self.proc = subprocess.Popen([BACKEND, '--socket-path', self.sock,
+                                      '--features', mask, '--log',
+                                      self.log])
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.sock):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError('backend did not start')
+            time.sleep(0.02)
+
+    def log_text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def acked(self):
+        """The last features a front-end acked, or None."""
+        found = re.findall(r'acked-features (0x[0-9a-f]+)', self.log_text())
+        return int(found[-1], 16) if found else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(10)
+
+
+class Qemu:
+    """One QEMU on one backend, with QMP and the guest's console."""
+
+    def __init__(self, tmp, name, backend, incoming=None):
+        self.name = name
+        self.qmp_path = os.path.join(tmp, f'{name}-qmp.sock')
+        self.serial = os.path.join(tmp, f'{name}-serial.sock')
+        self.stderr_path = os.path.join(tmp, f'{name}-qemu.err')
+        dev = 'virtio-net-pci,id=net0,netdev=n0,romfile='
+        if qemu_version(QEMU) < (8, 0):
+            # QEMU 7.2 crashes in msix_set_vector_notifiers when vhost
+            # starts without KVM irqfd; legacy interrupts avoid it.
+            dev += ',vectors=0'
+        cmd = [QEMU, '-nodefaults', '-display', 'none', '-m', '512',
+               '-object', 'memory-backend-memfd,id=mem,size=512M,share=on',
+               '-machine', 'q35,memory-backend=mem',
+               '-L', '/usr/share/seabios', '-L', '/usr/share/qemu',
+               '-chardev', f'socket,id=c0,path={backend.sock}',
+               '-netdev', 'vhost-user,id=n0,chardev=c0',
+               '-device', dev,
+               '-kernel', os.path.join(GUEST, 'vmlinuz'),
+               '-initrd', os.path.join(GUEST, 'initramfs.gz'),
+               '-append', 'console=ttyS0',
+               '-serial', f'unix:{self.serial},server=on,wait=off',
+               '-qmp', f'unix:{self.qmp_path},server=on,wait=off']
+        if incoming:
+            cmd += ['-incoming', 'defer']
+        self.err = open(self.stderr_path, 'w')
+        self.proc = subprocess.Popen(cmd, stderr=self.err,
+                                     stdout=subprocess.DEVNULL)
+        self.qmp = Qmp(self.qmp_path)
+        # With a return path the source learns that the destination failed
+        # to load, and runs on instead of staying paused.
+        self.qmp.cmd('migrate-set-capabilities', capabilities=[
+            {'capability': 'return-path', 'state': True}])
+        if incoming:
+            self.qmp.cmd('migrate-incoming', uri=incoming)
+        self.console = GuestConsole(self.serial)
+
+    def stderr(self):
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def status(self):
+        return self.qmp.cmd('query-status')['status']
+
+    def virtio_host_features(self):
+        """Host features of the virtio-net device, from
+        x-query-virtio-status, as an int."""
+        devs = self.qmp.cmd('x-query-virtio')
+        path = next(d['path'] for d in devs if d['name'] == 'virtio-net')
+        st = self.qmp.cmd('x-query-virtio-status', path=path)
+        hf = st['host-features']
+        bits = 0
+        for s in hf.get('transports', []) + hf.get('dev-features', []):
+            name = s.split(':')[0].strip()
+            if name not in QEMU_FEATURE_BITS:
+                raise AssertionError(f'unknown feature name {name!r}')
+            bits |= 1 << QEMU_FEATURE_BITS[name]
+        return bits | hf.get('unknown-dev-features', 0)
+
+    def quit(self):
+        if self.proc.poll() is None:
+            try:
+                self.qmp.cmd('quit')
+            except (EOFError, OSError):
+                pass
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.qmp.close()
+        self.console.close()
+        self.err.close()
+
+
+def migrate(src, dst_uri, timeout=300):
+    """Migrate; return (final status, seconds, query-migrate)."""
+    t0 = time.monotonic()
+    src.qmp.cmd('migrate', uri=dst_uri)
+    while time.monotonic() - t0 < timeout:
+        info = src.qmp.cmd('query-migrate')
+        if info.get('status') in ('completed', 'failed', 'cancelled'):
+            return info['status'], time.monotonic() - t0, info
+        time.sleep(0.1)
+    raise TimeoutError('migration did not end')
+
+
+def bits_str(v):
+    return ','.join(str(b) for b in range(64) if v >> b & 1)
+
+
+class QemuTest(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='vuf-qemu-')
+        self.backends = []
+        self.qemus = []
+
+    def tearDown(self):
+        for q in self.qemus:
+            q.quit()
+        for b in self.backends:
+            self.assertEqual(b.stop(), 0, 'backend did not exit cleanly')
+        if KEEP or not self._outcome.success:
+            print(f'files kept in {self.tmp}', file=sys.stderr)
+        else:
+            shutil.rmtree(self.tmp)
+
+    def backend(self, name, mask):
+        b = Backend(self.tmp, name, mask)
+        self.backends.append(b)
+        return b
+
+    def qemu(self, name, backend, incoming=None):
+        q = Qemu(self.tmp, name, backend, incoming)
+        self.qemus.append(q)
+        return q
+
+    def boot(self, name, backend):
+        q = self.qemu(name, backend)
+        _, devs = q.console.wait_ready(timeout=180)
+        net = [d for d in devs.values() if d.device == 1]
+        self.assertEqual(len(net), 1, f'virtio devices: {devs}')
+        return q, net[0].features
+
+    # (a) QEMU starts; its device's host features follow the offer.
+    def test_start(self):
+        for mask in (MASK, 'csum,guest_csum,mrg_rxbuf,event_idx'):
+            with self.subTest(mask=mask):
+                b = self.backend(f'a{len(self.backends)}', mask)
+                q = self.qemu(f'a{len(self.qemus)}', b)
+                net = q.qmp.hmp('info network')
+                self.assertRegex(net, r'vhost-user')
+                self.assertRegex(net, r'virtio-net-pci')
+                host = q.virtio_host_features()
+                from_backend = host & b.backend_bits
+                print(f'mask {mask}: offered {b.offered:#x} host {host:#x}',
+                      file=sys.stderr)
+                self.assertEqual(from_backend & ~b.offered, 0,
+                                 'QEMU reports features the backend lacks: '
+                                 + bits_str(from_backend & ~b.offered))
+                for bit in DEFAULT_ON:
+                    self.assertEqual(host >> bit & 1, b.offered >> bit & 1,
+                                     f'bit {bit}')
+
+    # (b) The guest negotiates; the backend learns what it acked.
+    def test_guest(self):
+        b = self.backend('g', 'csum,guest_csum,host_tso4,mrg_rxbuf,'
+                         'event_idx,indirect_desc')
+        q, feats = self.boot('g', b)
+        self.assertTrue(feats >> 32 & 1, 'version_1 not negotiated')
+        self.assertEqual(feats & b.backend_bits & ~b.offered, 0)
+        for bit in (0, 1, 11, 15, 28, 29):
+            self.assertTrue(feats >> bit & 1, f'bit {bit} not negotiated')
+        for bit in (7, 8, 12, 34):
+            self.assertFalse(feats >> bit & 1, f'bit {bit} negotiated')
+        self.assertEqual(b.acked(), feats & b.backend_bits & ~VHOST_BITS)
+
+    # (c) Same features: migration completes, the guest keeps its
+    # features.  Then the destination becomes a source, towards a host
+    # whose backend lacks features the guest acked: QEMU refuses, the
+    # source runs on.
+    def test_migrate(self):
+        bsrc = self.backend('src', MASK)
+        bdst = self.backend('dst', MASK)
+        bless = self.backend('less', MASK_FEWER)
+        src, feats = self.boot('src', bsrc)
+
+        mig = os.path.join(self.tmp, 'mig1.sock')
+        dst = self.qemu('dst', bdst, incoming=f'unix:{mig}')
+        status, secs, info = migrate(src, f'unix:{mig}')
+        self.assertEqual(status, 'completed', info)
+        print(f"FIGURE migration-seconds {secs:.2f} total-time-ms "
+              f"{info.get('total-time')} downtime-ms {info.get('downtime')}",
+              file=sys.stderr)
+        self.assertEqual(dst.status(), 'running')
+        self.assertEqual(src.status(), 'postmigrate')
+        dst.console.sync(timeout=60)
+        after = dst.console.features()
+        self.assertEqual([d.features for d in after.values()
+                          if d.device == 1], [feats])
+        self.assertEqual(bdst.acked(), feats & bdst.backend_bits
+                         & ~VHOST_BITS)
+        self.assertIn('log_all=on', bsrc.log_text())
+
+        # The source QEMU goes away; its backend carries on.
+        src.quit()
+        self.qemus.remove(src)
+        self.assertIsNone(bsrc.proc.poll())
+
+        missing = bdst.offered & ~bless.offered & feats
+        self.assertNotEqual(missing, 0, 'the smaller offer misses nothing '
+                            'the guest acked')
+        mig2 = os.path.join(self.tmp, 'mig2.sock')
+        less = self.qemu('less', bless, incoming=f'unix:{mig2}')
+        status, secs, info = migrate(dst, f'unix:{mig2}')
+        self.assertEqual(status, 'failed', info)
+        less.proc.wait(30)
+        self.assertRegex(less.stderr(),
+                         r'Features 0x[0-9a-f]+ unsupported')
+        self.assertEqual(dst.status(), 'running')
+        dst.console.sync(timeout=60)
+        again = dst.console.features()
+        self.assertEqual([d.features for d in again.values()
+                          if d.device == 1], [feats])
+        self.assertIsNone(bless.proc.poll())
+
+
+def main():
+    global QEMU, BACKEND, GUEST, KEEP
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument('--qemu')
+    ap.add_argument('--backend')
+    ap.add_argument('--guest')
+    ap.add_argument('--keep', action='store_true')
+    args, rest = ap.parse_known_args()
+    QEMU = args.qemu or find_qemu()
+    BACKEND = args.backend or find_backend()
+    GUEST = args.guest or os.path.join(CACHE, 'guest')
+    KEEP = args.keep
+    for what, path in (('QEMU', QEMU), ('vhost-user-featmask', BACKEND)):
+        if not path or not os.access(path, os.X_OK):
+            print(f'SKIP: no {what}', file=sys.stderr)
+            return 77
+    if not os.path.exists(os.path.join(GUEST, 'initramfs.gz')):
+        print(f'SKIP: no guest in {GUEST} (scripts/make-guest.sh)',
+              file=sys.stderr)
+        return 77
+    print(f'QEMU {QEMU} {qemu_version(QEMU)}', file=sys.stderr)
+    prog = unittest.main(argv=[sys.argv[0]] + rest, exit=False, verbosity=2)
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
