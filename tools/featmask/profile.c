@@ -239,41 +239,157 @@ static bool read_deferred(ProfileReader *r, Deferred *d, const char *where,
     return ok;
 }
 
-static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
+/* A string member of an object, stored at @offset of the C struct. */
+typedef struct Member {
+    const char *name;
+    size_t offset;
+    bool required;
+    const char *const *choices;     /* the values allowed, or NULL */
+} Member;
+
+static const Member qemu_members[] = {
+    { "kind", offsetof(FeatmaskProfile, qemu_kind),
+      .choices = (const char *const[]){ "patched", "stock", NULL } },
+    { "version", offsetof(FeatmaskProfile, qemu_version) },
+    { NULL }
+};
+
+static const Member cpu_members[] = {
+    { "arch", offsetof(FeatmaskProfileCpu, arch), true },
+    { "vendor", offsetof(FeatmaskProfileCpu, vendor) },
+    { "model", offsetof(FeatmaskProfileCpu, model) },
+    { "source", offsetof(FeatmaskProfileCpu, source) },
+    { NULL }
+};
+
+static const Member device_members[] = {
+    { "id", offsetof(FeatmaskProfileDevice, id), true },
+    { "type", offsetof(FeatmaskProfileDevice, type), true },
+    { "backend", offsetof(FeatmaskProfileDevice, backend) },
+    { "source", offsetof(FeatmaskProfileDevice, source) },
+    { NULL }
+};
+
+static char **member_field(void *obj, const Member *m)
 {
+    return (char **)((char *)obj + m->offset);
+}
+
+/*
+ * What is being read, for messages: a device is "device N" until its id
+ * is known, then "device 'ID'".
+ */
+typedef struct Subject {
+    const char *name;           /* "'cpu'", "'qemu'" or NULL for a device */
+    unsigned n;
+    FeatmaskProfileDevice *dev;
+    char buf[128];
+} Subject;
+
+static const char *subject(Subject *s)
+{
+    if (s->name) {
+        return s->name;
+    }
+    if (s->dev->id) {
+        g_snprintf(s->buf, sizeof(s->buf), "device '%s'", s->dev->id);
+    } else {
+        g_snprintf(s->buf, sizeof(s->buf), "device %u", s->n);
+    }
+    return s->buf;
+}
+
+/* The map kind of an object's features, NULL while it is not known. */
+typedef const char *TypeOf(void *obj);
+
+static const char *cpu_type_of(void *obj)
+{
+    FeatmaskProfileCpu *cpu = obj;
+
+    return cpu->arch ? cpu_kind(cpu->arch) : NULL;
+}
+
+static const char *device_type_of(void *obj)
+{
+    return ((FeatmaskProfileDevice *)obj)->type;
+}
+
+/*
+ * Read the members of an object whose '{' was just read: the strings of
+ * @members into @obj, "features" into *@features over the map of
+ * @type_of(@obj) (at once if the type is known by then, else after the
+ * object), and skip the others.  Required members must be there and not
+ * empty.
+ */
+static bool read_object(ProfileReader *r, Subject *what,
+                        const Member *members, void *obj, TypeOf *type_of,
+                        FeatmaskSet **features, Error **errp)
+{
+    Deferred d = { 0 };
+    Pos start = here(r);
+    const Member *m;
     JsonPullToken tok;
 
-    if (!expect(r, JSON_PULL_OBJECT_START, "'qemu'", errp)) {
-        return false;
-    }
     for (;;) {
         if (!json_pull_next(&r->j, &tok, errp)) {
             return false;
         }
         if (tok == JSON_PULL_OBJECT_END) {
-            return true;
+            break;
         }
-        if (!strcmp(r->j.str->str, "kind")) {
-            if (!read_string(r, "'qemu'", "kind", true, &p->qemu_kind,
-                             errp)) {
+        for (m = members; m->name && strcmp(m->name, r->j.str->str); m++) {
+            /* look the member up */
+        }
+        if (m->name) {
+            if (!read_string(r, subject(what), m->name, m->required,
+                             member_field(obj, m), errp)) {
                 return false;
             }
-            if (strcmp(p->qemu_kind, "patched") &&
-                strcmp(p->qemu_kind, "stock")) {
-                json_pull_error(&r->j, errp, "'kind' of 'qemu' must be "
-                                "'patched' or 'stock', not '%s'",
-                                p->qemu_kind);
+            if (m->choices &&
+                !g_strv_contains(m->choices, *member_field(obj, m))) {
+                g_autofree char *list = g_strjoinv("' or '",
+                                                   (char **)m->choices);
+
+                json_pull_error(&r->j, errp, "'%s' of %s must be '%s', not"
+                                " '%s'", m->name, subject(what), list,
+                                *member_field(obj, m));
                 return false;
             }
-        } else if (!strcmp(r->j.str->str, "version")) {
-            if (!read_string(r, "'qemu'", "version", false,
-                             &p->qemu_version, errp)) {
+        } else if (features && !strcmp(r->j.str->str, "features")) {
+            if (d.seen) {
+                json_pull_error(&r->j, errp, "'features' is given twice");
+                return false;
+            }
+            d.seen = true;
+            if (!defer_features(r, &d, subject(what), type_of(obj),
+                                features, errp)) {
                 return false;
             }
         } else if (!skip_value(r, errp)) {
             return false;
         }
     }
+    for (m = members; m->name; m++) {
+        if (m->required && !*member_field(obj, m)) {
+            return error_at(r, start, errp, "%s has no member '%s'",
+                            subject(what), m->name);
+        }
+    }
+    if (features && !d.seen) {
+        return error_at(r, start, errp, "%s has no member 'features'",
+                        subject(what));
+    }
+    return !d.deferred ||
+           read_deferred(r, &d, subject(what), type_of(obj), features,
+                         errp);
+}
+
+static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
+{
+    Subject what = { .name = "'qemu'" };
+
+    return expect(r, JSON_PULL_OBJECT_START, "'qemu'", errp) &&
+           read_object(r, &what, qemu_members, p, NULL, NULL, errp);
 }
 
 static void profile_cpu_free(FeatmaskProfileCpu *cpu)
@@ -290,10 +406,7 @@ static void profile_cpu_free(FeatmaskProfileCpu *cpu)
 
 static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
-    FeatmaskProfileCpu *cpu;
-    Deferred features = { 0 };
-    JsonPullToken tok;
-    Pos start;
+    Subject what = { .name = "'cpu'" };
 
     if (p->cpu) {
         json_pull_error(&r->j, errp, "the profile has 'cpu' twice");
@@ -302,149 +415,25 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     if (!expect(r, JSON_PULL_OBJECT_START, "'cpu'", errp)) {
         return false;
     }
-    start = here(r);
     /* Pending sets point into it: it belongs to the profile at once. */
-    cpu = p->cpu = g_new0(FeatmaskProfileCpu, 1);
-    for (;;) {
-        const char *key;
-
-        if (!json_pull_next(&r->j, &tok, errp)) {
-            return false;
-        }
-        if (tok == JSON_PULL_OBJECT_END) {
-            break;
-        }
-        key = r->j.str->str;
-        if (!strcmp(key, "arch")) {
-            if (!read_string(r, "'cpu'", "arch", true, &cpu->arch, errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "vendor")) {
-            if (!read_string(r, "'cpu'", "vendor", false, &cpu->vendor,
-                             errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "model")) {
-            if (!read_string(r, "'cpu'", "model", false, &cpu->model,
-                             errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "source")) {
-            if (!read_string(r, "'cpu'", "source", false, &cpu->source,
-                             errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "features")) {
-            if (features.seen) {
-                json_pull_error(&r->j, errp, "'features' is given twice");
-                return false;
-            }
-            features.seen = true;
-            if (!defer_features(r, &features, "'cpu'",
-                                cpu->arch ? cpu_kind(cpu->arch) : NULL,
-                                &cpu->features, errp)) {
-                return false;
-            }
-        } else if (!skip_value(r, errp)) {
-            return false;
-        }
-    }
-    if (!cpu->arch) {
-        return error_at(r, start, errp, "'cpu' has no member 'arch'");
-    }
-    if (!features.seen) {
-        return error_at(r, start, errp, "'cpu' has no member 'features'");
-    }
-    return !features.deferred ||
-           read_deferred(r, &features, "'cpu'", cpu_kind(cpu->arch),
-                         &cpu->features, errp);
-}
-
-static bool read_device(ProfileReader *r, FeatmaskProfile *p, unsigned n,
-                        Error **errp)
-{
-    FeatmaskProfileDevice *dev = g_new0(FeatmaskProfileDevice, 1);
-    g_autofree char *where = g_strdup_printf("device %u", n);
-    Deferred features = { 0 };
-    JsonPullToken tok;
-    Pos start = here(r);
-
-    /* Pending sets point into it: it belongs to the profile at once. */
-    g_ptr_array_add(p->devices, dev);
-    for (;;) {
-        const char *key;
-
-        if (!json_pull_next(&r->j, &tok, errp)) {
-            return false;
-        }
-        if (tok == JSON_PULL_OBJECT_END) {
-            break;
-        }
-        key = r->j.str->str;
-        if (!strcmp(key, "id")) {
-            if (!read_string(r, where, "id", true, &dev->id, errp)) {
-                return false;
-            }
-            g_free(where);
-            where = g_strdup_printf("device '%s'", dev->id);
-        } else if (!strcmp(key, "type")) {
-            if (!read_string(r, where, "type", true, &dev->type, errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "backend")) {
-            if (!read_string(r, where, "backend", false, &dev->backend,
-                             errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "source")) {
-            if (!read_string(r, where, "source", false, &dev->source,
-                             errp)) {
-                return false;
-            }
-        } else if (!strcmp(key, "features")) {
-            if (features.seen) {
-                json_pull_error(&r->j, errp, "'features' is given twice");
-                return false;
-            }
-            features.seen = true;
-            if (!defer_features(r, &features, where, dev->type,
-                                &dev->features, errp)) {
-                return false;
-            }
-        } else if (!skip_value(r, errp)) {
-            return false;
-        }
-    }
-    if (!dev->id) {
-        return error_at(r, start, errp, "%s has no member 'id'", where);
-    }
-    if (!dev->type) {
-        return error_at(r, start, errp, "%s has no member 'type'", where);
-    }
-    if (!features.seen) {
-        return error_at(r, start, errp, "%s has no member 'features'", where);
-    }
-    for (n = 0; n + 1 < p->devices->len; n++) {
-        if (!strcmp(((FeatmaskProfileDevice *)p->devices->pdata[n])->id,
-                    dev->id)) {
-            return error_at(r, start, errp, "device '%s' is listed twice",
-                            dev->id);
-        }
-    }
-    return !features.deferred ||
-           read_deferred(r, &features, where, dev->type, &dev->features,
-                         errp);
+    p->cpu = g_new0(FeatmaskProfileCpu, 1);
+    return read_object(r, &what, cpu_members, p->cpu, cpu_type_of,
+                       &p->cpu->features, errp);
 }
 
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
-    unsigned n;
+    unsigned n, i;
 
     if (!expect(r, JSON_PULL_ARRAY_START, "'devices'", errp)) {
         return false;
     }
     for (n = 1;; n++) {
+        FeatmaskProfileDevice *dev;
+        Subject what = { .n = n };
+        Pos start;
+
         if (!json_pull_next(&r->j, &tok, errp)) {
             return false;
         }
@@ -456,8 +445,21 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                             " %s", n, json_pull_token_name(tok));
             return false;
         }
-        if (!read_device(r, p, n, errp)) {
+        start = here(r);
+        /* Pending sets point into it: it belongs to the profile at once. */
+        dev = what.dev = g_new0(FeatmaskProfileDevice, 1);
+        g_ptr_array_add(p->devices, dev);
+        if (!read_object(r, &what, device_members, dev, device_type_of,
+                         &dev->features, errp)) {
             return false;
+        }
+        for (i = 0; i + 1 < p->devices->len; i++) {
+            FeatmaskProfileDevice *other = p->devices->pdata[i];
+
+            if (!strcmp(other->id, dev->id)) {
+                return error_at(r, start, errp, "device '%s' is listed twice",
+                                dev->id);
+            }
         }
     }
 }
