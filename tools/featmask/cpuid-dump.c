@@ -125,6 +125,15 @@ typedef struct DumpParser {
     GHashTable *seen;
 } DumpParser;
 
+/* A logical CPU section begins: the first one is read, the next ends it. */
+static void start_cpu(DumpParser *ps)
+{
+    if (ps->in_cpu) {
+        ps->done = true;
+    }
+    ps->in_cpu = true;
+}
+
 #define PARSE_ERROR(ps, errp, fmt, ...) \
     error_setg(errp, "%s:%d: " fmt, (ps)->file, (ps)->line, ## __VA_ARGS__)
 
@@ -160,10 +169,7 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
         return true;
     }
     if (g_str_has_prefix(p, "_________________ Logical CPU #")) {
-        if (ps->in_cpu) {
-            ps->done = true;
-        }
-        ps->in_cpu = true;
+        start_cpu(ps);
         return true;
     }
     if (g_str_has_prefix(p, "arm_")) {
@@ -235,18 +241,12 @@ static bool parse_aida64_line(DumpParser *ps, const char *line, Error **errp)
 
     if (g_str_has_prefix(p, "------[")) {
         if (strstr(p, "Logical CPU #")) {
-            if (ps->in_cpu) {
-                ps->done = true;
-            }
-            ps->in_cpu = true;
+            start_cpu(ps);
         }
         return true;
     }
     if (g_str_has_prefix(p, "CPU#")) {
-        if (ps->in_cpu) {
-            ps->done = true;
-        }
-        ps->in_cpu = true;
+        start_cpu(ps);
         return true;
     }
     if (!skip_literal(&p, "CPUID ")) {
@@ -318,10 +318,7 @@ static bool parse_cpuid_tool_line(DumpParser *ps, const char *line,
     skip_space(&p);
     if (!strcmp(p, "CPU:") ||
         (g_str_has_prefix(p, "CPU ") && g_str_has_suffix(p, ":"))) {
-        if (ps->in_cpu) {
-            ps->done = true;
-        }
-        ps->in_cpu = true;
+        start_cpu(ps);
         return true;
     }
     if (!skip_literal(&p, "0x") || !parse_hex32(&p, 8, &leaf) ||
