@@ -91,5 +91,6 @@ dir=$(dumps_dir) || {
     echo "fetch-cpuid-dumps: libcpuid from $SUITE has no tests/*.test" >&2
     exit 1
 }
-echo "fetch-cpuid-dumps: $(find "$dir" -name '*.test' | wc -l) dumps in $dir" >&2
+echo "fetch-cpuid-dumps: $(find "$dir" -name '*.test' | wc -l) dumps" \
+     "in $dir" >&2
 echo "$dir"

@@ -259,9 +259,9 @@ static void test_names_and_models(void)
     models = x86_models(&n);
     for (i = 0; i < n; i++) {
         for (v = 0; v < models[i].nversions; v++) {
+            int ver = models[i].versions[v].version;
             g_autofree char *name = g_strdup_printf("%s-v%d",
-                                                    models[i].name,
-                                                    models[i].versions[v].version);
+                                                    models[i].name, ver);
 
             nmodels++;
             if (!g_hash_table_contains(known, name)) {
@@ -297,8 +297,9 @@ static void test_model_features(void)
     models = x86_models(&n);
     for (i = 0; i < n; i++) {
         for (v = 0; v < models[i].nversions; v++) {
+            int ver = models[i].versions[v].version;
             g_autofree char *name = g_strdup_printf("%s-v%d", models[i].name,
-                                                    models[i].versions[v].version);
+                                                    ver);
             g_autoptr(GHashTable) props = expand(q, name);
             g_autoptr(FeatmaskSet) ours = NULL;
             g_autoptr(FeatmaskSet) theirs = featmask_set_new(map);
