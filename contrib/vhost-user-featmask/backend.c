@@ -1,5 +1,6 @@
 /*
- * vhost-user-featmask: the control path of a vhost-user net backend
+ * vhost-user-featmask: the control path of a vhost-user net (or blk)
+ * backend
  *
  * Everything a front-end needs to start the device, let a guest driver
  * negotiate, and migrate: features, protocol features, memory table,
@@ -216,9 +217,8 @@ static bool payload_at_least(VufConn *c, const VufMsg *m, size_t n)
 static VufVring *vring_get(VufConn *c, const VufMsg *m, uint32_t index)
 {
     if (index >= c->nvrings) {
-        vuf_log("conn %u: %s: vring %u out of range (%u vrings, "
-                "--queue-pairs %u)", c->id, request_name(m->hdr.request),
-                index, c->nvrings, c->be->queue_pairs);
+        vuf_log("conn %u: %s: vring %u out of range (%u vrings)", c->id,
+                request_name(m->hdr.request), index, c->nvrings);
         return NULL;
     }
     return &c->vrings[index];
@@ -375,8 +375,8 @@ static VufResult do_set_protocol_features(VufConn *c, VufMsg *m,
 
 static VufResult do_get_queue_num(VufConn *c, VufMsg *m, VufMsg *reply)
 {
-    vuf_log("conn %u: GET_QUEUE_NUM -> %u", c->id, c->be->queue_pairs);
-    return reply_u64(reply, c->be->queue_pairs);
+    vuf_log("conn %u: GET_QUEUE_NUM -> %u", c->id, c->be->queues);
+    return reply_u64(reply, c->be->queues);
 }
 
 static VufResult do_set_owner(VufConn *c, VufMsg *m, VufMsg *reply)
@@ -722,6 +722,90 @@ static VufResult do_iotlb_msg(VufConn *c, VufMsg *m, VufMsg *reply)
     return reply_u64(reply, 0);
 }
 
+/* Offsets in struct virtio_blk_config (virtio 1.2, 5.2.4). */
+#define BLK_CFG_CAPACITY        0
+#define BLK_CFG_SIZE_MAX        8
+#define BLK_CFG_SEG_MAX         12
+#define BLK_CFG_BLK_SIZE        20
+#define BLK_CFG_MIN_IO_SIZE     26
+#define BLK_CFG_NUM_QUEUES      34
+#define BLK_CFG_MAX_DISCARD     36
+#define BLK_CFG_DISCARD_SEG     40
+#define BLK_CFG_DISCARD_ALIGN   44
+#define BLK_CFG_MAX_WZEROES     48
+#define BLK_CFG_WZEROES_SEG     52
+#define BLK_CFG_SIZE            60
+
+static void put_le(uint8_t *cfg, size_t len, size_t off, uint64_t v,
+                   size_t n)
+{
+    for (size_t i = 0; i < n && off + i < len; i++) {
+        cfg[off + i] = v >> (8 * i);
+    }
+}
+
+/* The disk's config space: a sparse disk with 512-byte sectors. */
+static void blk_config(const VufBackend *be, uint8_t *cfg, size_t len)
+{
+    memset(cfg, 0, len);
+    put_le(cfg, len, BLK_CFG_CAPACITY, be->blk_capacity, 8);
+    put_le(cfg, len, BLK_CFG_SIZE_MAX, 65536, 4);
+    put_le(cfg, len, BLK_CFG_SEG_MAX, 126, 4);
+    put_le(cfg, len, BLK_CFG_BLK_SIZE, 512, 4);
+    put_le(cfg, len, BLK_CFG_MIN_IO_SIZE, 1, 2);
+    put_le(cfg, len, BLK_CFG_NUM_QUEUES, be->queues, 2);
+    put_le(cfg, len, BLK_CFG_MAX_DISCARD, 32768, 4);
+    put_le(cfg, len, BLK_CFG_DISCARD_SEG, 1, 4);
+    put_le(cfg, len, BLK_CFG_DISCARD_ALIGN, 1, 4);
+    put_le(cfg, len, BLK_CFG_MAX_WZEROES, 32768, 4);
+    put_le(cfg, len, BLK_CFG_WZEROES_SEG, 1, 4);
+}
+
+/* GET_CONFIG / SET_CONFIG payload: offset, size, flags, then the bytes. */
+#define VU_CONFIG_HDR_SIZE      12
+
+static VufResult do_get_config(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    uint32_t off, size;
+    uint8_t cfg[VU_MAX_PAYLOAD];
+
+    if (!payload_at_least(c, m, VU_CONFIG_HDR_SIZE)) {
+        return VUF_CLOSE;
+    }
+    memcpy(&off, m->payload.raw, 4);
+    memcpy(&size, m->payload.raw + 4, 4);
+    memcpy(reply->payload.raw, m->payload.raw, VU_CONFIG_HDR_SIZE);
+    if (!c->be->blk ||
+        (uint64_t)off + size > VU_MAX_PAYLOAD - VU_CONFIG_HDR_SIZE) {
+        /* A zero-sized reply is the protocol's way to say "error". */
+        vuf_log("conn %u: GET_CONFIG offset %u size %u refused", c->id, off,
+                size);
+        reply->hdr.size = 0;
+        return VUF_REPLY;
+    }
+    blk_config(c->be, cfg, off + size);
+    memcpy(reply->payload.raw + VU_CONFIG_HDR_SIZE, cfg + off, size);
+    reply->hdr.size = VU_CONFIG_HDR_SIZE + size;
+    vuf_log("conn %u: GET_CONFIG offset %u size %u (capacity %" PRIu64
+            " sectors)", c->id, off, size, c->be->blk_capacity);
+    return VUF_REPLY;
+}
+
+static VufResult do_set_config(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    uint32_t off, size;
+
+    if (!payload_at_least(c, m, VU_CONFIG_HDR_SIZE)) {
+        return VUF_CLOSE;
+    }
+    memcpy(&off, m->payload.raw, 4);
+    memcpy(&size, m->payload.raw + 4, 4);
+    /* Only the write-cache flag is writable; it changes nothing here. */
+    vuf_log("conn %u: SET_CONFIG offset %u size %u ignored", c->id, off,
+            size);
+    return VUF_OK;
+}
+
 typedef VufResult (*VufHandler)(VufConn *c, VufMsg *m, VufMsg *reply);
 
 static const VufHandler handlers[VU_REQUEST_MAX] = {
@@ -747,6 +831,8 @@ static const VufHandler handlers[VU_REQUEST_MAX] = {
     [VU_NET_SET_MTU] = do_net_set_mtu,
     [VU_SET_BACKEND_REQ_FD] = do_set_backend_req_fd,
     [VU_IOTLB_MSG] = do_iotlb_msg,
+    [VU_GET_CONFIG] = do_get_config,
+    [VU_SET_CONFIG] = do_set_config,
 };
 
 /*
@@ -893,7 +979,7 @@ VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
     c->be = be;
     c->log_call_fd = -1;
     c->backend_req_fd = -1;
-    c->nvrings = 2 * be->queue_pairs;
+    c->nvrings = be->blk ? be->queues : 2 * be->queues;
     c->vrings = g_new0(VufVring, c->nvrings);
     for (unsigned i = 0; i < c->nvrings; i++) {
         c->vrings[i].kick_fd = -1;

@@ -13,21 +13,31 @@
 #include "features.h"
 
 /* Protocol features offered unless --protocol-features says otherwise. */
-#define VUF_PROTOCOL_FEATURES \
+#define VUF_PROTOCOL_FEATURES_NET \
     ((1ull << VU_PROTOCOL_F_MQ) | (1ull << VU_PROTOCOL_F_LOG_SHMFD) | \
      (1ull << VU_PROTOCOL_F_RARP) | (1ull << VU_PROTOCOL_F_REPLY_ACK) | \
      (1ull << VU_PROTOCOL_F_MTU) | (1ull << VU_PROTOCOL_F_BACKEND_REQ))
+/* QEMU's vhost-user-blk needs the config space from the backend. */
+#define VUF_PROTOCOL_FEATURES_BLK \
+    ((1ull << VU_PROTOCOL_F_MQ) | (1ull << VU_PROTOCOL_F_LOG_SHMFD) | \
+     (1ull << VU_PROTOCOL_F_REPLY_ACK) | (1ull << VU_PROTOCOL_F_CONFIG) | \
+     (1ull << VU_PROTOCOL_F_BACKEND_REQ))
 
 /**
  * VufBackend: what every connection of this process offers
  * @features: the virtio features
  * @protocol_features: the vhost-user protocol features
- * @queue_pairs: answer to GET_QUEUE_NUM; 2 * @queue_pairs vrings
+ * @blk: a virtio-blk device instead of virtio-net
+ * @queues: answer to GET_QUEUE_NUM: queue pairs for net (2 * @queues
+ *          vrings), queues for blk
+ * @blk_capacity: the disk size in 512-byte sectors (blk)
  */
 typedef struct VufBackend {
     VufFeatures features;
     uint64_t protocol_features;
-    unsigned queue_pairs;
+    bool blk;
+    unsigned queues;
+    uint64_t blk_capacity;
 } VufBackend;
 
 typedef struct VufConn VufConn;

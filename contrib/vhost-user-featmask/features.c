@@ -2,8 +2,9 @@
  * vhost-user-featmask: which virtio features the backend offers
  *
  * The offered set comes from the project's mask language over the
- * virtio-net feature map, or from a featmask host profile, so that two
- * backend processes can play two hosts whose switch software differs.
+ * virtio-net (or virtio-blk) feature map, or from a featmask host
+ * profile, so that two backend processes can play two hosts whose switch
+ * (or storage) software differs.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -22,9 +23,9 @@
 #include "features.h"
 
 /*
- * The virtio-net bits QEMU (10.0, and 7.2 but for notification_data)
- * negotiates with a vhost-user backend: the guest sees one of these only
- * if the backend offers it.  Every other bit is emulated by QEMU itself.
+ * The bits QEMU (10.0, and 7.2 but for notification_data) negotiates with
+ * a vhost-user backend: the guest sees one of these only if the backend
+ * offers it.  Every other bit is emulated by QEMU itself.
  */
 static const int net_backend_bits[] = {
     0, 1, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,    /* offloads, mtu */
@@ -32,12 +33,23 @@ static const int net_backend_bits[] = {
     24, 27, 28, 29,                     /* notify_on_empty .. event_idx */
     32, 33, 34, 35, 38, 40,             /* version_1 .. ring_reset */
     54, 55, 56, 57, 60, 61,             /* uso, hash_report, rss, rsc */
+    -1
 };
 
-bool vuf_net_bit_from_backend(int bit)
+static const int blk_backend_bits[] = {
+    1, 2, 4, 5, 6, 9, 10, 11, 12, 13, 14,   /* size_max .. write_zeroes */
+    24, 28, 29,                         /* notify_on_empty .. event_idx */
+    32, 33, 34, 35, 38, 40,             /* version_1 .. ring_reset */
+    -1
+};
+
+bool vuf_bit_from_backend(const char *kind, int bit)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(net_backend_bits); i++) {
-        if (net_backend_bits[i] == bit) {
+    const int *bits = strcmp(kind, "virtio-blk") == 0 ? blk_backend_bits
+                                                      : net_backend_bits;
+
+    for (size_t i = 0; bits[i] >= 0; i++) {
+        if (bits[i] == bit) {
             return true;
         }
     }
@@ -85,7 +97,7 @@ char *vuf_features_names(const FeatmaskMap *map, uint64_t bits)
     return g_strdup(s->len ? s->str : "none");
 }
 
-/* The device's set in @file, re-expressed over @map. */
+/* The device's set in @file, re-expressed over @map (of its kind). */
 static FeatmaskSet *profile_device_set(const FeatmaskMap *map,
                                        const char *file, const char *device,
                                        Error **errp)
@@ -110,11 +122,12 @@ static FeatmaskSet *profile_device_set(const FeatmaskMap *map,
     }
     kind = dev->type ? virtio_featmask_kind_of_type(dev->type) : NULL;
     dmap = featmask_set_map(dev->features);
-    if (g_strcmp0(kind, "virtio-net") != 0 ||
+    if (g_strcmp0(kind, featmask_map_kind(map)) != 0 ||
         strcmp(featmask_map_kind(dmap), featmask_map_kind(map)) != 0) {
         error_setg(errp, "device '%s' in profile '%s' is a '%s', not a "
-                   "virtio-net device", device, file,
-                   dev->type ? dev->type : "(no type)");
+                   "%s device", device, file,
+                   dev->type ? dev->type : "(no type)",
+                   featmask_map_kind(map));
         return NULL;
     }
     if (dmap == map) {
@@ -127,11 +140,11 @@ static FeatmaskSet *profile_device_set(const FeatmaskMap *map,
     }
 }
 
-bool vuf_features_select(VufFeatures *f, const char *mask,
+bool vuf_features_select(VufFeatures *f, const char *kind, const char *mask,
                          const char *profile, const char *device,
                          Error **errp)
 {
-    g_autoptr(FeatmaskMap) map = virtio_featmask_map("virtio-net");
+    g_autoptr(FeatmaskMap) map = virtio_featmask_map(kind);
     g_autoptr(FeatmaskSet) dflt = NULL;
     g_autoptr(FeatmaskSet) selected = NULL;
     g_autoptr(FeatmaskMask) parsed = NULL;
@@ -139,7 +152,7 @@ bool vuf_features_select(VufFeatures *f, const char *mask,
     uint64_t words[2] = { 0, 0 };
 
     if (!map) {
-        error_setg(errp, "featmask has no 'virtio-net' feature map");
+        error_setg(errp, "featmask has no '%s' feature map", kind);
         return false;
     }
     if (profile && !device) {
@@ -159,7 +172,7 @@ bool vuf_features_select(VufFeatures *f, const char *mask,
         source = g_strdup_printf("profile '%s' device '%s'", profile, device);
     } else {
         dflt = featmask_set_new_full(map);
-        source = g_strdup("the whole virtio-net map");
+        source = g_strdup_printf("the whole %s map", kind);
     }
 
     if (mask) {
@@ -206,6 +219,7 @@ bool vuf_features_select(VufFeatures *f, const char *mask,
         return false;
     }
 
+    f->kind = featmask_map_kind(map);
     f->map = g_steal_pointer(&map);
     f->selected = g_steal_pointer(&selected);
     f->offered = words[0] | VUF_MANDATORY_BITS;
@@ -239,7 +253,7 @@ void vuf_features_print(const VufFeatures *f, FILE *out)
         idx = featmask_map_lookup_bit(f->map, bit);
         if (idx >= 0) {
             name = featmask_map_get(f->map, idx)->name;
-            who = vuf_net_bit_from_backend(bit) ? "backend" : "qemu";
+            who = vuf_bit_from_backend(f->kind, bit) ? "backend" : "qemu";
         } else {
             who = "vhost";
         }

@@ -18,13 +18,15 @@
 
 /**
  * VufFeatures:
- * @map: the virtio-net feature map the selection is over
+ * @kind: the device kind, "virtio-net" or "virtio-blk"
+ * @map: the kind's feature map the selection is over
  * @selected: what the mask or profile selected, over @map
  * @offered: the GET_FEATURES answer: @selected as bits plus the
  *           mandatory bits
  * @source: human description of where @selected comes from
  */
 typedef struct VufFeatures {
+    const char *kind;
     FeatmaskMap *map;
     FeatmaskSet *selected;
     uint64_t offered;
@@ -34,17 +36,18 @@ typedef struct VufFeatures {
 /**
  * vuf_features_select: compute the offered features
  * @f: filled on success
+ * @kind: "virtio-net" or "virtio-blk"
  * @mask: a featmask mask string, or NULL
  * @profile: a featmask host profile file, or NULL
  * @device: the device id in @profile (required with @profile)
  * @errp: error object
  *
- * Without @profile, @mask is applied to the whole virtio-net map ("all"
+ * Without @profile, @mask is applied to the whole map of @kind ("all"
  * when @mask is NULL).  With @profile, the device's features are the
  * default set and @mask (relative or absolute) may only narrow them.
  * Switching a mandatory feature off is an error.
  */
-bool vuf_features_select(VufFeatures *f, const char *mask,
+bool vuf_features_select(VufFeatures *f, const char *kind, const char *mask,
                          const char *profile, const char *device,
                          Error **errp);
 
@@ -63,10 +66,10 @@ char *vuf_features_names(const FeatmaskMap *map, uint64_t bits);
 void vuf_features_print(const VufFeatures *f, FILE *out);
 
 /**
- * vuf_net_bit_from_backend: does QEMU take virtio-net feature @bit from a
- * vhost-user backend?  QEMU decides the others itself (ctrl_vq, status,
+ * vuf_bit_from_backend: does QEMU take feature @bit of a @kind device from
+ * a vhost-user backend?  QEMU decides the others itself (ctrl_vq, status,
  * mac, ...), whatever the backend offers.
  */
-bool vuf_net_bit_from_backend(int bit);
+bool vuf_bit_from_backend(const char *kind, int bit);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * vhost-user-featmask: a vhost-user net backend that offers a chosen set
- * of virtio features, and has no data path
+ * vhost-user-featmask: a vhost-user net (or blk) backend that offers a
+ * chosen set of virtio features, and has no data path
  *
  * Two of these with different features are two hosts whose switch
  * software differs: QEMU, the guest driver and live migration see real
@@ -34,7 +34,9 @@ static gboolean opt_client;
 static char *opt_features;
 static char *opt_profile;
 static char *opt_device;
-static int opt_queue_pairs = 1;
+static char *opt_type;
+static int opt_queues = 1;
+static gint64 opt_blk_size = 1 << 30;
 static char *opt_protocol_features;
 static char *opt_log;
 static gboolean opt_print_features;
@@ -57,11 +59,21 @@ static GOptionEntry entries[] = {
       "FILE" },
     { "device", 'd', 0, G_OPTION_ARG_STRING, &opt_device,
       "The device in --profile", "ID" },
-    { "queue-pairs", 'q', 0, G_OPTION_ARG_INT, &opt_queue_pairs,
-      "Answer GET_QUEUE_NUM with N queue pairs (default 1)", "N" },
+    { "type", 't', 0, G_OPTION_ARG_STRING, &opt_type,
+      "The device: net (virtio-net, the default) or blk (virtio-blk)",
+      "TYPE" },
+    { "queue-pairs", 'q', 0, G_OPTION_ARG_INT, &opt_queues,
+      "Answer GET_QUEUE_NUM with N queue pairs (net) or queues (blk); "
+      "default 1", "N" },
+    { "queues", 0, 0, G_OPTION_ARG_INT, &opt_queues,
+      "The same as --queue-pairs", "N" },
+    { "blk-size", 0, 0, G_OPTION_ARG_INT64, &opt_blk_size,
+      "The disk's capacity in bytes, a multiple of 512 (blk; default "
+      "1 GiB)", "BYTES" },
     { "protocol-features", 0, 0, G_OPTION_ARG_STRING, &opt_protocol_features,
-      "Offer only these vhost-user protocol features (number, default "
-      "0x3f: mq, log_shmfd, rarp, reply_ack, mtu, backend_req)", "BITS" },
+      "Offer only these vhost-user protocol features (number; default "
+      "net 0x3f: mq, log_shmfd, rarp, reply_ack, mtu, backend_req; blk "
+      "0x22b: mq, log_shmfd, reply_ack, backend_req, config)", "BITS" },
     { "log", 'l', 0, G_OPTION_ARG_FILENAME, &opt_log,
       "Log every message and the acked features to FILE", "FILE" },
     { "print-features", 0, 0, G_OPTION_ARG_NONE, &opt_print_features,
@@ -76,17 +88,18 @@ static GOptionEntry entries[] = {
 
 static const char description[] =
 "This backend has NO DATA PATH: it never processes a virtqueue, so no\n"
-"packet is sent or received.  It implements the vhost-user control path\n"
-"(docs/interop/vhost-user.rst in QEMU) far enough for QEMU to start the\n"
-"device, for a guest driver to negotiate the offered features, and for\n"
-"live migration (VHOST_F_LOG_ALL, protocol features LOG_SHMFD and\n"
-"REPLY_ACK, GET_VRING_BASE).\n"
+"packet is sent or received (with --type blk, no request completes).\n"
+"It implements the vhost-user control path (docs/interop/vhost-user.rst\n"
+"in QEMU) far enough for QEMU to start the device, for a guest driver to\n"
+"negotiate the offered features, and for live migration\n"
+"(VHOST_F_LOG_ALL, protocol features LOG_SHMFD and REPLY_ACK,\n"
+"GET_VRING_BASE).\n"
 "\n"
 "Mandatory features, offered whatever MASK or the profile say:\n"
 "  bit 26 VHOST_F_LOG_ALL                 (dirty logging, for migration)\n"
 "  bit 30 VHOST_USER_F_PROTOCOL_FEATURES  (protocol feature negotiation)\n"
 "  bit 32 VIRTIO_F_VERSION_1              (modern virtio)\n"
-"Without --features or --profile every feature of the virtio-net map is\n"
+"Without --features or --profile every feature of the device's map is\n"
 "offered.  With --profile, --features may only narrow the profile's set.\n"
 "QEMU takes offloads, mrg_rxbuf, mtu, mq, indirect_desc, event_idx,\n"
 "packed rings and similar bits from the backend; ctrl_vq, status, mac and\n"
@@ -100,7 +113,9 @@ static const char description[] =
 "  -machine q35,memory-backend=mem\n"
 "  -chardev socket,id=c0,path=PATH\n"
 "  -netdev vhost-user,id=n0,chardev=c0\n"
-"  -device virtio-net-pci,netdev=n0";
+"  -device virtio-net-pci,netdev=n0\n"
+"or, with --type blk:\n"
+"  -device vhost-user-blk-pci,chardev=c0";
 
 typedef struct Loop {
     VufBackend be;
@@ -121,8 +136,8 @@ static void report_err(Error *err)
     error_free(err);
 }
 
-static bool parse_protocol_features(const char *s, uint64_t *out,
-                                    Error **errp)
+static bool parse_protocol_features(const char *s, uint64_t implemented,
+                                    uint64_t *out, Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
     guint64 v;
@@ -133,10 +148,9 @@ static bool parse_protocol_features(const char *s, uint64_t *out,
         error_setg(errp, "--protocol-features '%s': not a number", s);
         return false;
     }
-    if (v & ~VUF_PROTOCOL_FEATURES) {
+    if (v & ~implemented) {
         error_setg(errp, "--protocol-features 0x%" PRIx64 ": this backend "
-                   "implements only 0x%llx", (uint64_t)v,
-                   VUF_PROTOCOL_FEATURES);
+                   "implements only 0x%" PRIx64, (uint64_t)v, implemented);
         return false;
     }
     *out = v;
@@ -294,10 +308,11 @@ static int loop_run(Loop *l)
     return 0;
 }
 
-static void print_capabilities(void)
+static void print_capabilities(bool blk)
 {
     /* The schema of QEMU's docs/interop/vhost-user.json. */
-    printf("{\n  \"type\": \"net\",\n  \"features\": []\n}\n");
+    printf("{\n  \"type\": \"%s\",\n  \"features\": []\n}\n",
+           blk ? "block" : "net");
 }
 
 int main(int argc, char **argv)
@@ -322,29 +337,44 @@ int main(int argc, char **argv)
                 argv[1]);
         return 1;
     }
+    if (opt_type && strcmp(opt_type, "net") && strcmp(opt_type, "blk")) {
+        fprintf(stderr, "vhost-user-featmask: --type must be 'net' or "
+                "'blk', not '%s'\n", opt_type);
+        return 1;
+    }
+    l.be.blk = opt_type && !strcmp(opt_type, "blk");
     if (opt_print_capabilities) {
-        print_capabilities();
+        print_capabilities(l.be.blk);
         return 0;
     }
 
-    if (!vuf_features_select(&l.be.features, opt_features, opt_profile,
-                             opt_device, &err)) {
+    if (!vuf_features_select(&l.be.features,
+                             l.be.blk ? "virtio-blk" : "virtio-net",
+                             opt_features, opt_profile, opt_device, &err)) {
         report_err(err);
         return 1;
     }
-    l.be.protocol_features = VUF_PROTOCOL_FEATURES;
+    l.be.protocol_features = l.be.blk ? VUF_PROTOCOL_FEATURES_BLK
+                                      : VUF_PROTOCOL_FEATURES_NET;
     if (opt_protocol_features &&
         !parse_protocol_features(opt_protocol_features,
+                                 l.be.protocol_features,
                                  &l.be.protocol_features, &err)) {
         report_err(err);
         return 1;
     }
-    if (opt_queue_pairs < 1 || opt_queue_pairs > 128) {
+    if (opt_queues < 1 || opt_queues > 128) {
         fprintf(stderr, "vhost-user-featmask: --queue-pairs must be 1 to "
                 "128\n");
         return 1;
     }
-    l.be.queue_pairs = opt_queue_pairs;
+    l.be.queues = opt_queues;
+    if (opt_blk_size < 512 || opt_blk_size % 512) {
+        fprintf(stderr, "vhost-user-featmask: --blk-size must be a positive "
+                "multiple of 512\n");
+        return 1;
+    }
+    l.be.blk_capacity = opt_blk_size / 512;
 
     if (opt_print_features) {
         vuf_features_print(&l.be.features, stdout);
@@ -372,9 +402,9 @@ int main(int argc, char **argv)
                                                     l.be.features.offered);
 
         vuf_log("offered 0x%016" PRIx64 " %s", l.be.features.offered, names);
-        vuf_log("offered-protocol 0x%" PRIx64 " queue-pairs %u from %s",
-                l.be.protocol_features, l.be.queue_pairs,
-                l.be.features.source);
+        vuf_log("offered-protocol 0x%" PRIx64 " %s queues %u from %s",
+                l.be.protocol_features, l.be.blk ? "blk" : "net",
+                l.be.queues, l.be.features.source);
     }
 
     /* SIGTERM and SIGINT end the loop; a dead peer is an EPIPE. */

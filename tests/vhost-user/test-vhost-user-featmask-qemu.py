@@ -11,6 +11,9 @@
 #            features and answers on the destination
 #  fewer     migration to a QEMU whose backend offers less fails with
 #            QEMU's "Features 0x... unsupported"; the source runs on
+#  blk       the same backend as vhost-user-blk: QEMU starts, the host
+#            features follow the offer, migration completes (the test
+#            guest has no virtio-blk driver, so nothing is negotiated)
 #
 # Usage: test-vhost-user-featmask-qemu.py [--qemu PATH] [--backend PATH]
 #            [--guest DIR] [--keep] [unittest options]
@@ -77,6 +80,14 @@ QEMU_FEATURE_BITS = {
     'VIRTIO_F_RING_PACKED': 34, 'VIRTIO_F_IN_ORDER': 35,
     'VIRTIO_F_ORDER_PLATFORM': 36, 'VIRTIO_F_SR_IOV': 37,
     'VIRTIO_F_NOTIFICATION_DATA': 38, 'VIRTIO_F_RING_RESET': 40,
+    'VIRTIO_BLK_F_BARRIER': 0, 'VIRTIO_BLK_F_SIZE_MAX': 1,
+    'VIRTIO_BLK_F_SEG_MAX': 2, 'VIRTIO_BLK_F_GEOMETRY': 4,
+    'VIRTIO_BLK_F_RO': 5, 'VIRTIO_BLK_F_BLK_SIZE': 6,
+    'VIRTIO_BLK_F_SCSI': 7, 'VIRTIO_BLK_F_FLUSH': 9,
+    'VIRTIO_BLK_F_TOPOLOGY': 10, 'VIRTIO_BLK_F_CONFIG_WCE': 11,
+    'VIRTIO_BLK_F_MQ': 12, 'VIRTIO_BLK_F_DISCARD': 13,
+    'VIRTIO_BLK_F_WRITE_ZEROES': 14, 'VIRTIO_BLK_F_LIFETIME': 15,
+    'VIRTIO_BLK_F_SECURE_ERASE': 16, 'VIRTIO_BLK_F_ZONED': 17,
 }
 
 # Bits QEMU takes from a vhost-user net backend (the backend's
@@ -84,6 +95,7 @@ QEMU_FEATURE_BITS = {
 # Of those, the ones QEMU's virtio-net device has on by default, so that
 # the host features must equal the offer on them.
 DEFAULT_ON = [0, 1, 7, 8, 9, 11, 12, 13, 15, 28, 29, 32]
+DEFAULT_ON_BLK = [1, 2, 4, 5, 6, 9, 10, 11, 13, 14, 28, 29, 32]
 
 VHOST_BITS = (1 << 26) | (1 << 30)
 
@@ -161,20 +173,21 @@ class Qmp:
 class Backend:
     """One backend process: one host's switch."""
 
-    def __init__(self, tmp, name, mask):
+    def __init__(self, tmp, name, mask, blk=False):
         self.sock = os.path.join(tmp, f'{name}-vu.sock')
         self.log = os.path.join(tmp, f'{name}-backend.log')
-        out = subprocess.run([BACKEND, '--features', mask,
-                              '--print-features'], capture_output=True,
-                             text=True, check=True).stdout
+        self.blk = blk
+        args = ['--features', mask, '--type', 'blk' if blk else 'net']
+        out = subprocess.run([BACKEND, '--print-features'] + args,
+                             capture_output=True, text=True,
+                             check=True).stdout
         self.offered = int(re.search(r'^offered (0x[0-9a-f]+)', out,
                                      re.M).group(1), 16)
         self.backend_bits = 0
         for m in re.finditer(r'^ ?(\d+) \S+ +backend', out, re.M):
             self.backend_bits |= 1 << int(m.group(1))
         self.proc = subprocess.Popen([BACKEND, '--socket-path', self.sock,
-                                      '--features', mask, '--log',
-                                      self.log])
+                                      '--log', self.log] + args)
         deadline = time.monotonic() + 10
         while not os.path.exists(self.sock):
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -205,6 +218,8 @@ class Qemu:
         self.serial = os.path.join(tmp, f'{name}-serial.sock')
         self.stderr_path = os.path.join(tmp, f'{name}-qemu.err')
         dev = 'virtio-net-pci,id=net0,netdev=n0,romfile='
+        if backend.blk:
+            dev = 'vhost-user-blk-pci,id=blk0,chardev=c0'
         if qemu_version(QEMU) < (8, 0):
             # QEMU 7.2 crashes in msix_set_vector_notifiers when vhost
             # starts without KVM irqfd; legacy interrupts avoid it.
@@ -214,13 +229,14 @@ class Qemu:
                '-machine', 'q35,memory-backend=mem',
                '-L', '/usr/share/seabios', '-L', '/usr/share/qemu',
                '-chardev', f'socket,id=c0,path={backend.sock}',
-               '-netdev', 'vhost-user,id=n0,chardev=c0',
                '-device', dev,
                '-kernel', os.path.join(GUEST, 'vmlinuz'),
                '-initrd', os.path.join(GUEST, 'initramfs.gz'),
                '-append', 'console=ttyS0',
                '-serial', f'unix:{self.serial},server=on,wait=off',
                '-qmp', f'unix:{self.qmp_path},server=on,wait=off']
+        if not backend.blk:
+            cmd += ['-netdev', 'vhost-user,id=n0,chardev=c0']
         if incoming:
             cmd += ['-incoming', 'defer']
         self.err = open(self.stderr_path, 'w')
@@ -242,11 +258,11 @@ class Qemu:
     def status(self):
         return self.qmp.cmd('query-status')['status']
 
-    def virtio_host_features(self):
-        """Host features of the virtio-net device, from
-        x-query-virtio-status, as an int."""
+    def virtio_host_features(self, kind='virtio-net'):
+        """Host features of the @kind device, from x-query-virtio-status,
+        as an int."""
         devs = self.qmp.cmd('x-query-virtio')
-        path = next(d['path'] for d in devs if d['name'] == 'virtio-net')
+        path = next(d['path'] for d in devs if d['name'] == kind)
         st = self.qmp.cmd('x-query-virtio-status', path=path)
         hf = st['host-features']
         bits = 0
@@ -306,8 +322,8 @@ class QemuTest(unittest.TestCase):
         else:
             shutil.rmtree(self.tmp)
 
-    def backend(self, name, mask):
-        b = Backend(self.tmp, name, mask)
+    def backend(self, name, mask, blk=False):
+        b = Backend(self.tmp, name, mask, blk)
         self.backends.append(b)
         return b
 
@@ -404,6 +420,29 @@ class QemuTest(unittest.TestCase):
         self.assertEqual([d.features for d in again.values()
                           if d.device == 1], [feats])
         self.assertIsNone(bless.proc.poll())
+
+    # vhost-user-blk: start, host features, migration.
+    def test_blk(self):
+        for mask in ('all', 'all,-ro,-discard,-topology'):
+            with self.subTest(mask=mask):
+                n = len(self.backends)
+                b = self.backend(f'b{n}', mask, blk=True)
+                q = self.qemu(f'b{n}', b)
+                host = q.virtio_host_features('virtio-blk')
+                print(f'blk mask {mask}: offered {b.offered:#x} '
+                      f'host {host:#x}', file=sys.stderr)
+                self.assertEqual(host & b.backend_bits & ~b.offered, 0)
+                for bit in DEFAULT_ON_BLK:
+                    self.assertEqual(host >> bit & 1, b.offered >> bit & 1,
+                                     f'bit {bit}')
+        bdst = self.backend('bdst', mask, blk=True)
+        mig = os.path.join(self.tmp, 'migb.sock')
+        dst = self.qemu('bdst', bdst, incoming=f'unix:{mig}')
+        status, secs, info = migrate(q, f'unix:{mig}')
+        self.assertEqual(status, 'completed', info)
+        self.assertEqual(dst.status(), 'running')
+        self.assertEqual(dst.virtio_host_features('virtio-blk'), host)
+        self.assertIn('GET_CONFIG', bdst.log_text())
 
 
 def main():

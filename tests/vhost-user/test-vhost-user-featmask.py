@@ -45,6 +45,7 @@ SET_PROTOCOL_FEATURES = 16
 GET_QUEUE_NUM = 17
 SET_VRING_ENABLE = 18
 SEND_RARP = 19
+GET_CONFIG = 24
 GET_MAX_MEM_SLOTS = 36
 
 VERSION = 0x1
@@ -353,6 +354,9 @@ class Protocol(unittest.TestCase):
         self.assertEqual(c.call_u64(GET_PROTOCOL_FEATURES), DEFAULT_PROTOCOL)
         c.send(SET_PROTOCOL_FEATURES, u64(DEFAULT_PROTOCOL))
         self.assertEqual(c.call_u64(GET_QUEUE_NUM), 2)
+        # CONFIG is not offered for net: an error-sized reply.
+        c.send(GET_CONFIG, struct.pack('<III', 0, 8, 0) + bytes(8))
+        self.assertEqual(c.reply(GET_CONFIG), b'')
 
     # REPLY_ACK: a request with need_reply gets a zero u64.
     def test_reply_ack(self):
@@ -483,6 +487,53 @@ class Protocol(unittest.TestCase):
         self.assertEqual(held.call_u64(GET_QUEUE_NUM), 2)
         self.be.wait_log(r'conn 51: gone')
         self.assertIsNone(self.be.proc.poll())
+
+
+class Blk(unittest.TestCase):
+
+    def setUp(self):
+        self.be = Backend('--type', 'blk', '--features', 'all,-ro',
+                          '--queues', '4', '--blk-size', str(8 << 30))
+
+    def tearDown(self):
+        self.assertEqual(self.be.stop(), 0)
+
+    # The virtio-blk map, config space, queue count, CONFIG protocol bit.
+    def test_blk(self):
+        c = self.be.connect()
+        features = c.handshake(0x22b)
+        self.assertEqual(features & MANDATORY, MANDATORY)
+        self.assertFalse(features & (1 << 5), 'ro offered')
+        self.assertTrue(features & (1 << 9), 'flush not offered')
+        self.assertEqual(c.call_u64(GET_PROTOCOL_FEATURES), 0x22b)
+        self.assertEqual(c.call_u64(GET_QUEUE_NUM), 4)
+        c.send(GET_CONFIG, struct.pack('<III', 0, 60, 0) + bytes(60))
+        r = c.reply(GET_CONFIG)
+        self.assertEqual(len(r), 12 + 60)
+        capacity, = struct.unpack_from('<Q', r, 12)
+        self.assertEqual(capacity, (8 << 30) // 512)
+        blk_size, = struct.unpack_from('<I', r, 12 + 20)
+        num_queues, = struct.unpack_from('<H', r, 12 + 34)
+        self.assertEqual((blk_size, num_queues), (512, 4))
+        # A window into the config space, and one beyond any size.
+        c.send(GET_CONFIG, struct.pack('<III', 20, 4, 0) + bytes(4))
+        self.assertEqual(c.reply(GET_CONFIG)[12:], struct.pack('<I', 512))
+        c.send(GET_CONFIG, struct.pack('<III', 0, 8000, 0))
+        self.assertEqual(c.reply(GET_CONFIG), b'')
+        c.send(GET_CONFIG, struct.pack('<III', 0xfffffff0, 32, 0))
+        self.assertEqual(c.reply(GET_CONFIG), b'')
+        # Four queues, one vring each.
+        self.assertEqual(c.ack(SET_VRING_NUM, state(3, 128)), 0)
+        self.assertNotEqual(c.ack(SET_VRING_NUM, state(4, 128)), 0)
+
+    # blk names are checked against the virtio-blk map.
+    def test_blk_names(self):
+        r = run_backend('--type', 'blk', '--features', 'csum',
+                        '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'csum'", r.stderr)
+        r = run_backend('--type', 'disk', '--print-features')
+        self.assertEqual(r.returncode, 1)
 
 
 class Lifecycle(unittest.TestCase):
