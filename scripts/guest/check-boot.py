@@ -66,7 +66,7 @@ def qemu_cmdline(qemu, kernel, guest, sock, memfd):
            '-kernel', kernel,
            '-initrd', os.path.join(guest, 'initramfs.gz'),
            '-append', 'console=ttyS0 quiet',
-           '-display', 'none', '-monitor', 'none',
+           '-nodefaults', '-display', 'none', '-monitor', 'none',
            '-serial', f'unix:{sock},server=on,wait=off',
            '-netdev', 'user,id=n0',
            '-device', 'virtio-net-pci,netdev=n0,romfile=',
