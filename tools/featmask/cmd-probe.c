@@ -154,15 +154,15 @@ int cmd_probe(int argc, char **argv)
     ProbeCpuOptions cpu = { .kvm_dev = "/dev/kvm" };
     Error *err = NULL;
 
-    if (!cli_parse("probe", "[-- QEMU-ARGS...]", "Writes the profile of this host: its CPU "
-                   "features as QEMU names them, from what KVM\ncan give a "
-                   "guest (/dev/kvm) or else from the CPU's own CPUID "
-                   "(libcpuid).\nWith --cpuid-dump, the profile of the "
-                   "machine the dump comes from.\nWith --qemu, also the devices of "
-                   "this host's QEMU configuration (the arguments\nafter --): "
-                   "QEMU starts paused, tells what its backends provide, and "
-                   "stops.", probe_options, &argc,
-                   &argv)) {
+    if (!cli_parse("probe", "[-- QEMU-ARGS...]",
+                   "Writes the profile of this host: its CPU features as "
+                   "QEMU names them, from what KVM\ncan give a guest "
+                   "(/dev/kvm) or else from the CPU's own CPUID (libcpuid)."
+                   "\nWith --cpuid-dump, the profile of the machine the dump"
+                   " comes from.\nWith --qemu, also the devices of this "
+                   "host's QEMU configuration (the arguments\nafter --): "
+                   "QEMU starts paused, tells what its backends provide, and"
+                   " stops.", probe_options, &argc, &argv)) {
         return FEATMASK_EXIT_USAGE;
     }
     if (argc > 1 && !opt_qemu) {
