@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -64,6 +65,9 @@ struct VufConn {
     VufVring *vrings;
     unsigned nvrings;
 };
+
+/* How long the rest of a started message (or a reply) may take. */
+#define VUF_MSG_TIMEOUT_S       2
 
 typedef struct VufMsg {
     VuMsgHeader hdr;
@@ -973,6 +977,14 @@ static bool send_reply(VufConn *c, VufMsg *reply)
 VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
 {
     VufConn *c = g_new0(VufConn, 1);
+    struct timeval tv = { .tv_sec = VUF_MSG_TIMEOUT_S };
+
+    /*
+     * A message arrives whole once its first byte is there: a peer that
+     * stops half-way must not stall the other connections, nor SIGTERM.
+     */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 
     c->fd = fd;
     c->id = id;

@@ -467,6 +467,17 @@ class Protocol(unittest.TestCase):
         self.assertTrue(c.closed())
         self.assertEqual(self.be.connect().call_u64(GET_QUEUE_NUM), 2)
 
+    # A peer that stops in the middle of a message loses its connection
+    # after a short timeout; the others are served meanwhile.
+    def test_stalled_peer(self):
+        stalled = self.be.connect()
+        stalled.sock.sendall(struct.pack('<II', GET_FEATURES, VERSION))
+        t0 = time.monotonic()
+        self.assertEqual(self.be.connect().call_u64(GET_QUEUE_NUM), 2)
+        self.assertTrue(stalled.closed(timeout=10))
+        self.assertLess(time.monotonic() - t0, 8)
+        self.be.wait_log(r'conn 1: short header')
+
     # Unsupported requests with need_reply get a failure, not silence.
     def test_unsupported(self):
         c = self.be.connect()
