@@ -11,6 +11,8 @@
 #            features and answers on the destination
 #  fewer     migration to a QEMU whose backend offers less fails with
 #            QEMU's "Features 0x... unsupported"; the source runs on
+#  packed    the same with packed rings and two queue pairs; a host
+#            without packed rings cannot take the guest
 #  blk       the same backend as vhost-user-blk: QEMU starts, the host
 #            features follow the offer, migration completes (the test
 #            guest has no virtio-blk driver, so nothing is negotiated)
@@ -173,11 +175,12 @@ class Qmp:
 class Backend:
     """One backend process: one host's switch."""
 
-    def __init__(self, tmp, name, mask, blk=False):
+    def __init__(self, tmp, name, mask, blk=False, extra=()):
         self.sock = os.path.join(tmp, f'{name}-vu.sock')
         self.log = os.path.join(tmp, f'{name}-backend.log')
         self.blk = blk
         args = ['--features', mask, '--type', 'blk' if blk else 'net']
+        args += list(extra)
         out = subprocess.run([BACKEND, '--print-features'] + args,
                              capture_output=True, text=True,
                              check=True).stdout
@@ -212,12 +215,13 @@ class Backend:
 class Qemu:
     """One QEMU on one backend, with QMP and the guest's console."""
 
-    def __init__(self, tmp, name, backend, incoming=None):
+    def __init__(self, tmp, name, backend, incoming=None, dev_opts='',
+                 netdev_opts=''):
         self.name = name
         self.qmp_path = os.path.join(tmp, f'{name}-qmp.sock')
         self.serial = os.path.join(tmp, f'{name}-serial.sock')
         self.stderr_path = os.path.join(tmp, f'{name}-qemu.err')
-        dev = 'virtio-net-pci,id=net0,netdev=n0,romfile='
+        dev = 'virtio-net-pci,id=net0,netdev=n0,romfile=' + dev_opts
         if backend.blk:
             dev = 'vhost-user-blk-pci,id=blk0,chardev=c0'
         if qemu_version(QEMU) < (8, 0):
@@ -236,7 +240,7 @@ class Qemu:
                '-serial', f'unix:{self.serial},server=on,wait=off',
                '-qmp', f'unix:{self.qmp_path},server=on,wait=off']
         if not backend.blk:
-            cmd += ['-netdev', 'vhost-user,id=n0,chardev=c0']
+            cmd += ['-netdev', 'vhost-user,id=n0,chardev=c0' + netdev_opts]
         if incoming:
             cmd += ['-incoming', 'defer']
         self.err = open(self.stderr_path, 'w')
@@ -322,18 +326,18 @@ class QemuTest(unittest.TestCase):
         else:
             shutil.rmtree(self.tmp)
 
-    def backend(self, name, mask, blk=False):
-        b = Backend(self.tmp, name, mask, blk)
+    def backend(self, name, mask, blk=False, extra=()):
+        b = Backend(self.tmp, name, mask, blk, extra)
         self.backends.append(b)
         return b
 
-    def qemu(self, name, backend, incoming=None):
-        q = Qemu(self.tmp, name, backend, incoming)
+    def qemu(self, name, backend, incoming=None, **opts):
+        q = Qemu(self.tmp, name, backend, incoming, **opts)
         self.qemus.append(q)
         return q
 
-    def boot(self, name, backend):
-        q = self.qemu(name, backend)
+    def boot(self, name, backend, **opts):
+        q = self.qemu(name, backend, **opts)
         _, devs = q.console.wait_ready(timeout=180)
         net = [d for d in devs.values() if d.device == 1]
         self.assertEqual(len(net), 1, f'virtio devices: {devs}')
@@ -420,6 +424,38 @@ class QemuTest(unittest.TestCase):
         self.assertEqual([d.features for d in again.values()
                           if d.device == 1], [feats])
         self.assertIsNone(bless.proc.poll())
+
+    # Packed rings and two queue pairs: GET_VRING_BASE hands back packed
+    # ring state, every pair migrates; a host without packed rings cannot
+    # take the guest.
+    def test_packed_mq(self):
+        opts = dict(dev_opts=',packed=on,mq=on', netdev_opts=',queues=2')
+        pairs = ['--queue-pairs', '2']
+        bsrc = self.backend('psrc', MASK, extra=pairs)
+        bdst = self.backend('pdst', MASK, extra=pairs)
+        bless = self.backend('pless', 'all,-packed', extra=pairs)
+        src, feats = self.boot('psrc', bsrc, **opts)
+        self.assertTrue(feats >> 34 & 1, 'packed not negotiated')
+        self.assertTrue(feats >> 22 & 1, 'mq not negotiated')
+
+        mig = os.path.join(self.tmp, 'migp.sock')
+        dst = self.qemu('pdst', bdst, incoming=f'unix:{mig}', **opts)
+        status, secs, info = migrate(src, f'unix:{mig}')
+        self.assertEqual(status, 'completed', info)
+        dst.console.sync(timeout=60)
+        self.assertEqual([d.features for d in dst.console.features().values()
+                          if d.device == 1], [feats])
+        for vring in range(4):
+            self.assertRegex(bdst.log_text(),
+                             rf'SET_VRING_BASE vring {vring} base 0x8000')
+
+        mig2 = os.path.join(self.tmp, 'migp2.sock')
+        less = self.qemu('pless', bless, incoming=f'unix:{mig2}', **opts)
+        status, secs, info = migrate(dst, f'unix:{mig2}')
+        self.assertEqual(status, 'failed', info)
+        less.proc.wait(30)
+        self.assertRegex(less.stderr(), r'Features 0x[0-9a-f]+ unsupported')
+        self.assertEqual(dst.status(), 'running')
 
     # vhost-user-blk: start, host features, migration.
     def test_blk(self):
