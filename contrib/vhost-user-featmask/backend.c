@@ -50,7 +50,6 @@ struct VufConn {
     const VufBackend *be;
 
     uint64_t acked_features;
-    bool features_set;
     uint64_t acked_protocol;
 
     VufMemMap mem[VU_MAX_MEM_REGIONS];
@@ -330,7 +329,6 @@ static VufResult do_set_features(VufConn *c, VufMsg *m, VufMsg *reply)
         return VUF_FAIL;
     }
     c->acked_features = v;
-    c->features_set = true;
     names = vuf_features_names(map, v & ~vhost_bits);
     vuf_log("conn %u: SET_FEATURES 0x%016" PRIx64 " log_all=%s", c->id, v,
             (v & (1ull << VU_F_LOG_ALL)) ? "on" : "off");
