@@ -501,16 +501,23 @@ static VufResult do_set_log_fd(VufConn *c, VufMsg *m, VufMsg *reply)
     return VUF_OK;
 }
 
-static VufResult do_set_vring_num(VufConn *c, VufMsg *m, VufMsg *reply)
+/* The ring a request with a vring state payload is about. */
+static VufResult state_vring(VufConn *c, const VufMsg *m, VufVring **vr)
 {
-    VufVring *vr;
-
     if (!payload_at_least(c, m, sizeof(VuVringState))) {
         return VUF_CLOSE;
     }
-    vr = vring_get(c, m, m->payload.state.index);
-    if (!vr) {
-        return VUF_FAIL;
+    *vr = vring_get(c, m, m->payload.state.index);
+    return *vr ? VUF_OK : VUF_FAIL;
+}
+
+static VufResult do_set_vring_num(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    VufVring *vr;
+    VufResult res = state_vring(c, m, &vr);
+
+    if (res != VUF_OK) {
+        return res;
     }
     if (m->payload.state.num == 0 || m->payload.state.num > 32768) {
         vuf_log("conn %u: SET_VRING_NUM %u: bad size %u", c->id,
@@ -553,13 +560,10 @@ static VufResult do_set_vring_addr(VufConn *c, VufMsg *m, VufMsg *reply)
 static VufResult do_set_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
 {
     VufVring *vr;
+    VufResult res = state_vring(c, m, &vr);
 
-    if (!payload_at_least(c, m, sizeof(VuVringState))) {
-        return VUF_CLOSE;
-    }
-    vr = vring_get(c, m, m->payload.state.index);
-    if (!vr) {
-        return VUF_FAIL;
+    if (res != VUF_OK) {
+        return res;
     }
     vr->base = m->payload.state.num;
     vuf_log("conn %u: SET_VRING_BASE vring %u base 0x%x", c->id,
@@ -569,16 +573,11 @@ static VufResult do_set_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
 
 static VufResult do_get_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
 {
-    uint32_t index;
+    uint32_t index = m->payload.state.index;
     VufVring *vr;
     int avail = -1, used = -1;
 
-    if (!payload_at_least(c, m, sizeof(VuVringState))) {
-        return VUF_CLOSE;
-    }
-    index = m->payload.state.index;
-    vr = vring_get(c, m, index);
-    if (!vr) {
+    if (state_vring(c, m, &vr) != VUF_OK) {
         /* The front-end waits for an answer: do not leave it hanging. */
         return VUF_CLOSE;
     }
@@ -659,13 +658,10 @@ static VufResult do_set_vring_fd(VufConn *c, VufMsg *m, VufMsg *reply)
 static VufResult do_set_vring_enable(VufConn *c, VufMsg *m, VufMsg *reply)
 {
     VufVring *vr;
+    VufResult res = state_vring(c, m, &vr);
 
-    if (!payload_at_least(c, m, sizeof(VuVringState))) {
-        return VUF_CLOSE;
-    }
-    vr = vring_get(c, m, m->payload.state.index);
-    if (!vr) {
-        return VUF_FAIL;
+    if (res != VUF_OK) {
+        return res;
     }
     vr->enabled = m->payload.state.num != 0;
     vuf_log("conn %u: SET_VRING_ENABLE vring %u %s", c->id,
