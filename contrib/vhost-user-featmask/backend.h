@@ -10,7 +10,7 @@
 #define VUF_BACKEND_H
 
 #include "vhost-user-proto.h"
-#include "features.h"
+#include "offer.h"
 
 /* Protocol features offered unless --protocol-features says otherwise. */
 #define VUF_PROTOCOL_FEATURES_NET \

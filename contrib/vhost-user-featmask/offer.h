@@ -6,8 +6,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#ifndef VUF_FEATURES_H
-#define VUF_FEATURES_H
+#ifndef VUF_OFFER_H
+#define VUF_OFFER_H
 
 #include "qemu/featmask.h"
 

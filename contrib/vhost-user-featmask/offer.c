@@ -20,7 +20,7 @@
 #include "hw/virtio/virtio-featmask.h"
 #include "tools/featmask/profile.h"
 #include "vhost-user-proto.h"
-#include "features.h"
+#include "offer.h"
 
 /*
  * The bits QEMU (10.0, and 7.2 but for notification_data) negotiates with
