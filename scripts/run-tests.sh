@@ -23,6 +23,12 @@ if [ -z "${FEATMASK_SKIP_CPUID_DUMPS:-}" ]; then
     }
 fi
 
+# The Linux guest of the QEMU integration tests (cached after the first run).
+"$HERE/scripts/make-guest.sh" >/dev/null || {
+    echo "run-tests: cannot build the test guest" >&2
+    exit 1
+}
+
 if [ -f "$BUILD/build.ninja" ]; then
     meson configure "$BUILD" -Dcpuid_dumps="$dumps" >/dev/null || exit 1
 else
