@@ -250,7 +250,9 @@ fi
 step_done "series"
 
 # --- configure ------------------------------------------------------------
-config_id=$(printf '%s\n' "${CONFIGURE_ARGS[@]}" | sha256sum | cut -d' ' -f1)
+# The recipe number changes when this script configures differently.
+config_id=$(printf '%s\n' recipe=2 "${CONFIGURE_ARGS[@]}" | sha256sum |
+            cut -d' ' -f1)
 if [ ! -f "$BUILD/build.ninja" ] ||
    [ "$(cat "$BUILD/.featmask-configure" 2>/dev/null)" != "$config_id" ]; then
     mkdir -p "$BUILD"
@@ -262,6 +264,14 @@ if [ ! -f "$BUILD/build.ninja" ] ||
     fi
     echo "$config_id" >"$BUILD/.featmask-configure"
     step_done "configure"
+fi
+# For a git work tree QEMU's configure writes "werror = true" into the
+# native file config-meson.cross.  --disable-werror wins at configure time,
+# but meson reads the native file again when ninja regenerates the build (a
+# hook changed a meson.build) and then the file wins: every compile command
+# gains -Werror, ccache misses everything and warnings stop the build.
+if grep -q '^werror = true$' "$BUILD/config-meson.cross"; then
+    sed -i '/^werror = true$/d' "$BUILD/config-meson.cross"
 fi
 
 # --- build ----------------------------------------------------------------
