@@ -305,6 +305,15 @@ step_done "build"
     tail -n 20 "$BUILD/install.out" >&2
     die "meson install failed, see $BUILD/install.out"
 }
+# A binary in the build directory finds its data under qemu-bundle/
+# (util/cutils.c, get_relocated_path()), the firmware path included.
+IFS=: read -ra fw_dirs <<<"$FIRMWARE_PATH"
+for d in "${fw_dirs[@]}"; do
+    if [ ! -L "$BUILD/qemu-bundle$d" ]; then
+        mkdir -p "$BUILD/qemu-bundle$(dirname "$d")"
+        ln -sfn "$d" "$BUILD/qemu-bundle$d"
+    fi
+done
 write_env >"$BUILD/featmask-qemu.env"
 step_done "install"
 
