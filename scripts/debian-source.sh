@@ -29,7 +29,9 @@ set -euo pipefail
 
 CACHE=${FEATMASK_CACHE:-/var/cache/featmask}
 APT_ROOT=$CACHE/apt
-KEYRING_DIR=/usr/share/keyrings
+# Where debian-archive-keyring puts its keyrings (overridable for testing
+# the refusal of a suite that cannot be verified).
+KEYRING_DIR=${FEATMASK_KEYRING_DIR:-/usr/share/keyrings}
 
 die()
 {
@@ -164,14 +166,16 @@ prepare_state()
         cp /etc/apt/sources.list "$dir/sources.d/system.list"
     fi
     if ! cmp -s "$new" "$dir/sources.d/featmask.sources" ||
-       [ -z "$(ls "$dir/lists" | grep -v -e '^partial$' -e '^lock$')" ] ||
+       ! ls "$dir"/lists/*Release >/dev/null 2>&1 ||
        [ "$REFRESH" = 1 ]; then
         mv "$new" "$dir/sources.d/featmask.sources"
         chmod 644 "$dir/sources.d/featmask.sources"
         note "updating private apt indexes for $suite ($kind) from $mirror"
         log=$dir/update.log
         apt_private apt-get "$dir" update >"$log" 2>&1 || rc=$?
-        check_update "$suite" "$log" "$rc" "$keyrings"
+        # Until the update succeeded the sources do not count as prepared.
+        check_update "$suite" "$log" "$rc" "$keyrings" ||
+            { rm -f "$dir/sources.d/featmask.sources"; exit 1; }
     else
         rm -f "$new"
     fi
@@ -182,20 +186,26 @@ prepare_state()
 # from Signed-By; explain that case rather than only forwarding apt's words.
 check_update()
 {
-    local suite=$1 log=$2 rc=$3 keyrings=$4
+    local suite=$1 log=$2 rc=$3 keyrings=$4 kver
     if grep -q -e NO_PUBKEY -e EXPKEYSIG -e 'is not signed' \
             -e 'signatures were invalid' -e 'signatures couldn' "$log"; then
         cat "$log" >&2
-        die "the Release file of '$suite' cannot be verified with" \
-            "$keyrings (debian-archive-keyring" \
-            "$(dpkg-query -W -f='${Version}' debian-archive-keyring" \
-            "2>/dev/null)). Install a debian-archive-keyring that holds the" \
-            "suite's signing key (the missing key id is in apt's message" \
-            "above); this script will not use trusted=yes."
+        kver=$(dpkg-query -W -f='${Version}' debian-archive-keyring \
+               2>/dev/null || echo "not installed")
+        echo "debian-source: error: the Release file of '$suite' cannot be" \
+             "verified with $keyrings (debian-archive-keyring $kver)." \
+             "Install a debian-archive-keyring that holds the suite's" \
+             "signing key (apt names the missing key ids above); this" \
+             "script will not use trusted=yes." >&2
+        return 1
     fi
     if [ "$rc" -ne 0 ] || grep -q '^[EW]: ' "$log"; then
         cat "$log" >&2
-        [ "$rc" -ne 0 ] && die "apt-get update failed for suite '$suite'"
+        if [ "$rc" -ne 0 ]; then
+            echo "debian-source: error: apt-get update failed for suite" \
+                 "'$suite'" >&2
+            return 1
+        fi
     fi
     # Say which key signed the suite: the check is real, show it.
     local inrel
