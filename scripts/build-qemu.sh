@@ -38,7 +38,7 @@ PREFIX=$BUILD/prefix
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 
 SUITE=trixie
-QEMU_SERIES=10.0
+QEMU_RELEASE=10.0
 MESON_SUITE=bookworm-backports
 MESON_MIN=1.5
 DEFAULT_QTESTS="qos-test migration-test"
@@ -161,7 +161,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         die "cannot install ${missing[*]}"
 fi
 "$HERE/debian-source.sh" --install "$MESON_SUITE" "meson>=$MESON_MIN" ||
-    die "QEMU $QEMU_SERIES needs meson >= $MESON_MIN (from $MESON_SUITE)"
+    die "QEMU $QEMU_RELEASE needs meson >= $MESON_MIN (from $MESON_SUITE)"
 step_done "build dependencies"
 
 # --- pristine source ------------------------------------------------------
@@ -169,8 +169,8 @@ step_done "build dependencies"
     die "cannot fetch Debian's qemu source from $SUITE"
 src_id=$(cat "$PRISTINE/.featmask-source")
 case $(cat "$PRISTINE/VERSION") in
-"$QEMU_SERIES".*) ;;
-*) die "$PRISTINE holds QEMU $(cat "$PRISTINE/VERSION"), not $QEMU_SERIES.x" ;;
+"$QEMU_RELEASE".*) ;;
+*) die "$PRISTINE holds QEMU $(cat "$PRISTINE/VERSION"), not $QEMU_RELEASE.x" ;;
 esac
 step_done "pristine source"
 
