@@ -877,11 +877,12 @@ def main(argv=None):
         print(f'demo: skipped: no {", no ".join(missing)}', file=sys.stderr)
         return EXIT_SKIP
 
-    # SIGTERM and SIGHUP end the demo like Ctrl-C: through the finally
-    # blocks that stop every process.
+    # Ctrl-C, SIGTERM and SIGHUP end the demo through the finally blocks
+    # that stop every process (SIGINT too when the shell that started the
+    # demo in the background had it ignored).
     def interrupted(signum, frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, interrupted)
 
     start = time.monotonic()
