@@ -22,9 +22,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import argparse
-import json
 import os
-import socket
 import shutil
 import subprocess
 import sys
@@ -34,6 +32,7 @@ import time
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console  # noqa: E402
+from qmp import QMP, wait_migration  # noqa: E402
 
 VIRTIO_ID_NET = 1
 VIRTIO_F_VERSION_1 = 32
@@ -79,46 +78,6 @@ def qemu_cmdline(qemu, kernel, guest, sock, memfd):
         cmd[cmd.index('q35')] = 'q35,memory-backend=mem'
         cmd += ['-object', 'memory-backend-memfd,id=mem,size=512M,share=on']
     return cmd
-
-
-class Qmp:
-    """Just enough QMP: capabilities negotiation and commands, events
-    skipped."""
-
-    def __init__(self, path, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                self.sock.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                self.sock.close()
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f'no QMP socket at {path}')
-                time.sleep(0.1)
-        self.sock.settimeout(timeout)
-        self.file = self.sock.makefile('rw')
-        json.loads(self.file.readline())            # greeting
-        self.cmd('qmp_capabilities')
-
-    def cmd(self, name, **arguments):
-        req = {'execute': name}
-        if arguments:
-            req['arguments'] = arguments
-        self.file.write(json.dumps(req) + '\n')
-        self.file.flush()
-        while True:
-            resp = json.loads(self.file.readline())
-            if 'event' in resp:
-                continue
-            if 'error' in resp:
-                raise RuntimeError(f'QMP {name}: {resp["error"]["desc"]}')
-            return resp['return']
-
-    def close(self):
-        self.file.close()
-        self.sock.close()
 
 
 def check(cond, what):
@@ -181,19 +140,12 @@ def migrate(args, tmp, src_qmp, dst_cmd, boot, uptime, log):
     Returns the destination's Popen, whose guest is still running."""
     dst = subprocess.Popen(dst_cmd, stdin=subprocess.DEVNULL)
     dst_sock = os.path.join(tmp, 'dst-serial.sock')
-    dst_qmp = Qmp(os.path.join(tmp, 'dst-qmp.sock'))
+    dst_qmp = QMP(os.path.join(tmp, 'dst-qmp.sock'))
     con = console.GuestConsole(dst_sock, 30, log)
     try:
         start = time.monotonic()
         src_qmp.cmd('migrate', uri='unix:' + os.path.join(tmp, 'mig.sock'))
-        deadline = start + args.timeout
-        while True:
-            info = src_qmp.cmd('query-migrate')
-            if info.get('status') in ('completed', 'failed', 'cancelled'):
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError('migration did not complete')
-            time.sleep(0.2)
+        info = wait_migration(src_qmp, args.timeout, interval=0.2)
         check(info['status'] == 'completed',
               f'migration completed ({info.get("status")}, '
               f'{time.monotonic() - start:.2f} s)')
@@ -237,7 +189,7 @@ def run(args):
             if not args.migrate:
                 con.command('poweroff')
         if args.migrate:
-            src_qmp = Qmp(os.path.join(tmp, 'src-qmp.sock'))
+            src_qmp = QMP(os.path.join(tmp, 'src-qmp.sock'))
             dst_cmd = qemu_cmdline(args.qemu, kernel, args.guest,
                                    os.path.join(tmp, 'dst-serial.sock'),
                                    args.memfd)

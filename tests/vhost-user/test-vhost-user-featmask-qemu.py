@@ -29,12 +29,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import argparse
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +43,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, 'scripts', 'guest'))
 from console import GuestConsole  # noqa: E402
+import qmp as qmplib  # noqa: E402
 
 CACHE = os.environ.get('FEATMASK_CACHE', '/var/cache/featmask')
 QEMU = BACKEND = GUEST = None
@@ -55,42 +54,6 @@ KEEP = False
 MASK = os.environ.get('VUF_TEST_MASK', 'all')
 MASK_FEWER = os.environ.get('VUF_TEST_MASK_FEWER',
                             'all,-mrg_rxbuf,-guest_tso4')
-
-# Names QEMU's x-query-virtio-status prints for virtio-net, with their bits
-# (the virtio specification's and vhost's constants).
-QEMU_FEATURE_BITS = {
-    'VIRTIO_NET_F_CSUM': 0, 'VIRTIO_NET_F_GUEST_CSUM': 1,
-    'VIRTIO_NET_F_CTRL_GUEST_OFFLOADS': 2, 'VIRTIO_NET_F_MTU': 3,
-    'VIRTIO_NET_F_MAC': 5, 'VIRTIO_NET_F_GSO': 6,
-    'VIRTIO_NET_F_GUEST_TSO4': 7, 'VIRTIO_NET_F_GUEST_TSO6': 8,
-    'VIRTIO_NET_F_GUEST_ECN': 9, 'VIRTIO_NET_F_GUEST_UFO': 10,
-    'VIRTIO_NET_F_HOST_TSO4': 11, 'VIRTIO_NET_F_HOST_TSO6': 12,
-    'VIRTIO_NET_F_HOST_ECN': 13, 'VIRTIO_NET_F_HOST_UFO': 14,
-    'VIRTIO_NET_F_MRG_RXBUF': 15, 'VIRTIO_NET_F_STATUS': 16,
-    'VIRTIO_NET_F_CTRL_VQ': 17, 'VIRTIO_NET_F_CTRL_RX': 18,
-    'VIRTIO_NET_F_CTRL_VLAN': 19, 'VIRTIO_NET_F_CTRL_RX_EXTRA': 20,
-    'VIRTIO_NET_F_GUEST_ANNOUNCE': 21, 'VIRTIO_NET_F_MQ': 22,
-    'VIRTIO_NET_F_CTRL_MAC_ADDR': 23, 'VIRTIO_NET_F_NOTF_COAL': 53,
-    'VIRTIO_NET_F_GUEST_USO4': 54, 'VIRTIO_NET_F_GUEST_USO6': 55,
-    'VIRTIO_NET_F_HOST_USO': 56, 'VIRTIO_NET_F_HASH_REPORT': 57,
-    'VIRTIO_NET_F_RSS': 60, 'VIRTIO_NET_F_RSC_EXT': 61,
-    'VIRTIO_NET_F_STANDBY': 62, 'VIRTIO_NET_F_SPEED_DUPLEX': 63,
-    'VIRTIO_F_NOTIFY_ON_EMPTY': 24, 'VHOST_F_LOG_ALL': 26,
-    'VIRTIO_F_ANY_LAYOUT': 27, 'VIRTIO_RING_F_INDIRECT_DESC': 28,
-    'VIRTIO_RING_F_EVENT_IDX': 29, 'VHOST_USER_F_PROTOCOL_FEATURES': 30,
-    'VIRTIO_F_VERSION_1': 32, 'VIRTIO_F_IOMMU_PLATFORM': 33,
-    'VIRTIO_F_RING_PACKED': 34, 'VIRTIO_F_IN_ORDER': 35,
-    'VIRTIO_F_ORDER_PLATFORM': 36, 'VIRTIO_F_SR_IOV': 37,
-    'VIRTIO_F_NOTIFICATION_DATA': 38, 'VIRTIO_F_RING_RESET': 40,
-    'VIRTIO_BLK_F_BARRIER': 0, 'VIRTIO_BLK_F_SIZE_MAX': 1,
-    'VIRTIO_BLK_F_SEG_MAX': 2, 'VIRTIO_BLK_F_GEOMETRY': 4,
-    'VIRTIO_BLK_F_RO': 5, 'VIRTIO_BLK_F_BLK_SIZE': 6,
-    'VIRTIO_BLK_F_SCSI': 7, 'VIRTIO_BLK_F_FLUSH': 9,
-    'VIRTIO_BLK_F_TOPOLOGY': 10, 'VIRTIO_BLK_F_CONFIG_WCE': 11,
-    'VIRTIO_BLK_F_MQ': 12, 'VIRTIO_BLK_F_DISCARD': 13,
-    'VIRTIO_BLK_F_WRITE_ZEROES': 14, 'VIRTIO_BLK_F_LIFETIME': 15,
-    'VIRTIO_BLK_F_SECURE_ERASE': 16, 'VIRTIO_BLK_F_ZONED': 17,
-}
 
 # Bits QEMU takes from a vhost-user net backend (the backend's
 # --print-features marks them "backend"); QEMU emulates the others.
@@ -129,47 +92,6 @@ def qemu_version(qemu):
                          text=True).stdout
     m = re.search(r'version (\d+)\.(\d+)', out)
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-
-
-class Qmp:
-    """A minimal QMP client."""
-
-    def __init__(self, path, timeout=30):
-        deadline = time.monotonic() + timeout
-        while True:
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                self.sock.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(timeout)
-        self.file = self.sock.makefile('r')
-        json.loads(self.file.readline())        # greeting
-        self.cmd('qmp_capabilities')
-
-    def cmd(self, name, **args):
-        self.sock.sendall(json.dumps({'execute': name,
-                                      'arguments': args}).encode())
-        while True:
-            line = self.file.readline()
-            if not line:
-                raise EOFError('QMP connection closed')
-            r = json.loads(line)
-            if 'return' in r:
-                return r['return']
-            if 'error' in r:
-                raise RuntimeError(f"{name}: {r['error']['desc']}")
-
-    def hmp(self, line):
-        return self.cmd('human-monitor-command', **{'command-line': line})
-
-    def close(self):
-        self.file.close()
-        self.sock.close()
 
 
 class Backend:
@@ -246,7 +168,7 @@ class Qemu:
         self.err = open(self.stderr_path, 'w')
         self.proc = subprocess.Popen(cmd, stderr=self.err,
                                      stdout=subprocess.DEVNULL)
-        self.qmp = Qmp(self.qmp_path)
+        self.qmp = qmplib.QMP(self.qmp_path)
         # With a return path the source learns that the destination failed
         # to load, and runs on instead of staying paused.
         self.qmp.cmd('migrate-set-capabilities', capabilities=[
@@ -265,17 +187,7 @@ class Qemu:
     def virtio_host_features(self, kind='virtio-net'):
         """Host features of the @kind device, from x-query-virtio-status,
         as an int."""
-        devs = self.qmp.cmd('x-query-virtio')
-        path = next(d['path'] for d in devs if d['name'] == kind)
-        st = self.qmp.cmd('x-query-virtio-status', path=path)
-        hf = st['host-features']
-        bits = 0
-        for s in hf.get('transports', []) + hf.get('dev-features', []):
-            name = s.split(':')[0].strip()
-            if name not in QEMU_FEATURE_BITS:
-                raise AssertionError(f'unknown feature name {name!r}')
-            bits |= 1 << QEMU_FEATURE_BITS[name]
-        return bits | hf.get('unknown-dev-features', 0)
+        return qmplib.virtio_host_features(self.qmp, kind)
 
     def quit(self):
         if self.proc.poll() is None:
@@ -295,14 +207,7 @@ class Qemu:
 
 def migrate(src, dst_uri, timeout=300):
     """Migrate; return (final status, seconds, query-migrate)."""
-    t0 = time.monotonic()
-    src.qmp.cmd('migrate', uri=dst_uri)
-    while time.monotonic() - t0 < timeout:
-        info = src.qmp.cmd('query-migrate')
-        if info.get('status') in ('completed', 'failed', 'cancelled'):
-            return info['status'], time.monotonic() - t0, info
-        time.sleep(0.1)
-    raise TimeoutError('migration did not end')
+    return qmplib.migrate(src.qmp, dst_uri, timeout)
 
 
 def bits_str(v):
