@@ -666,7 +666,9 @@ class Demo:
 
         r.say(f'   $ featmask baseline --explain {a.name}.json '
               f'{b.name}.json')
-        out = run([fm, 'baseline', '--explain', *profiles], check=True)
+        out = self.timed('featmask baseline --explain', run,
+                         [fm, 'baseline', '--explain', *profiles],
+                         check=True)
         # The CPU's lines are long; the device is what this demo is about.
         text = '\n'.join(line if len(line) < 100 else line[:96] + ' ...'
                          for line in out.stdout.splitlines())
@@ -683,8 +685,10 @@ class Demo:
 
         r.say(f'   $ featmask plan --json --qemu-kind {self.form} '
               f'{a.name}.json {b.name}.json')
-        plan = json.loads(run([fm, 'plan', '--json', '--qemu-kind',
-                               self.form, *profiles], check=True).stdout)
+        plan = json.loads(self.timed('featmask plan --json', run,
+                                     [fm, 'plan', '--json', '--qemu-kind',
+                                      self.form, *profiles],
+                                     check=True).stdout)
         key = 'args-patched' if self.form == 'patched' else 'args-stock'
         self.plan = {}
         for entry in plan:

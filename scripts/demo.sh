@@ -14,7 +14,8 @@
 #   DEMO-OPTIONS     passed to scripts/demo.py (--help lists them), e.g.
 #                    --form stock, --keep, --tap
 # Environment: FEATMASK_BUILD (default ./build), FEATMASK_CACHE (default
-# /var/cache/featmask: QEMU's source and build, the guest, ccache).
+# /var/cache/featmask: QEMU's source and build, the guest, ccache),
+# FEATMASK_QEMU (use this qemu-system-x86_64 and build no QEMU).
 #
 # Cold (nothing cached) it takes about 10 minutes, mostly QEMU's build;
 # warm about a minute.  Exit status: demo.py's (0 when every expectation
@@ -48,12 +49,10 @@ fi
 say "packages (scripts/install-deps.sh)"
 "$HERE/scripts/install-deps.sh"
 
-say "featmask and vhost-user-featmask (meson, $BUILD)"
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$HERE" >/dev/null
-ninja -C "$BUILD" tools/featmask/featmask \
-    contrib/vhost-user-featmask/vhost-user-featmask >/dev/null
-
-if [ "$STOCK" = 1 ]; then
+if [ -n "${FEATMASK_QEMU:-}" ]; then
+    QEMU=$FEATMASK_QEMU
+    say "QEMU: $QEMU (FEATMASK_QEMU; nothing built)"
+elif [ "$STOCK" = 1 ]; then
     QEMU=$(command -v qemu-system-x86_64)
 else
     say "QEMU 10.0 with featmask's patch-set (scripts/build-qemu.sh)"
@@ -64,6 +63,12 @@ else
     fi
     QEMU=$CACHE/qemu-build/prefix/bin/qemu-system-x86_64
 fi
+
+# After QEMU: build-qemu.sh may install a newer meson (from backports).
+say "featmask and vhost-user-featmask (meson, $BUILD)"
+[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" "$HERE" >/dev/null
+ninja -C "$BUILD" tools/featmask/featmask \
+    contrib/vhost-user-featmask/vhost-user-featmask >/dev/null
 
 say "the Linux guest (scripts/make-guest.sh)"
 "$HERE/scripts/make-guest.sh" >/dev/null
