@@ -129,10 +129,11 @@ FeatmaskMask *featmask_mask_parse(const FeatmaskMap *map, const char *str,
             continue;
         }
 
+        eq = strchr(item, '=');
         if (item[0] == '+' || item[0] == '-') {
             enable = item[0] == '+';
             name = g_strdup(item + 1);
-        } else if ((eq = strchr(item, '='))) {
+        } else if (eq) {
             name = g_strndup(item, eq - item);
             enable = parse_switch(eq + 1);
             if (enable < 0) {

@@ -56,7 +56,7 @@ typedef struct FeatmaskFeature {
     bool no_property;
 } FeatmaskFeature;
 
-#define FEATMASK_NAMES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define FEATMASK_NAMES(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
 typedef struct FeatmaskMap FeatmaskMap;
 typedef struct FeatmaskSet FeatmaskSet;
