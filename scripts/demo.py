@@ -770,7 +770,10 @@ class Demo:
                 ('common', common), ('guest', self.after)]
         differ = [n for n in self.map.names(every)
                   if (a.features ^ b.features) >> self.map.bit[n] & 1]
-        r.say('   net0 (virtio-net-pci): features where the hosts differ')
+        r.say(f'   net0 (virtio-net-pci): host-a has '
+              f'{len(self.map.names(a.features))} features, host-b '
+              f'{len(self.map.names(b.features))}, the common set '
+              f'{len(self.map.names(common))}; where the hosts differ:')
         lines = ['feature        bit  host-a  host-b  common  turned off '
                  'on   guest']
         for n in differ:
@@ -778,7 +781,7 @@ class Demo:
             yes = ['yes' if v >> bit & 1 else '-' for _, v in cols]
             off = [h for h, d in self.plan.items() if n in d['turn-off']]
             lines.append(f'{n:<14} {bit:>3}  {yes[0]:<6}  {yes[1]:<6}  '
-                         f'{yes[2]:<6}  {",".join(off) or "-":<13}  '
+                         f'{yes[2]:<6}  {",".join(off) or "-":<13}   '
                          f'{yes[3]}')
         r.show('\n'.join(lines))
         same = self.map.names(a.features & b.features)
