@@ -526,6 +526,27 @@ class Demo:
         self.r.timing(f'migration ({what})', secs)
         return status, secs, info
 
+    def migrate_refused(self, src, net, what, error, expectation):
+        """Migrate the guest of @src (its virtio-net @net) to host-b
+        launched with plain -device arguments; expect the migration to
+        fail with @error (a regex) in host-b's output, and the guest to run
+        on.  Returns host-b's output."""
+        r = self.r
+        b = self.hosts['host-b']
+        dst = b.launch(b.plain_device(), incoming=True)
+        status, secs, info = self.migrate(src, dst, what)
+        r.check(status == 'failed', f'migration to host-b fails '
+                f'({status} after {secs:.1f} s)', info)
+        dst.proc.wait(30)
+        out = dst.output()
+        found = re.search(error, out)
+        r.check(found, expectation, out)
+        if found:
+            r.show(self.qemu_output(out), '   host-b| ')
+        self.guest_runs_on(src, net, 'host-a')
+        dst.quit()
+        return out
+
     def guest_runs_on(self, vm, net, where):
         """The guest on @vm answers on its console with the features @net
         it had."""
@@ -568,30 +589,22 @@ class Demo:
 
     def step2_stock(self):
         r = self.r
-        a, b = self.hosts['host-a'], self.hosts['host-b']
+        a = self.hosts['host-a']
         r.step('2a. Naive migration with plain -device arguments')
         dev = a.plain_device()
         r.say(f'   both hosts: {shlex.join(dev)}')
         src, net = self.boot(a, dev, 'naive')
         self.naive_acked = net.features
-        dst = b.launch(b.plain_device(), incoming=True)
-        status, secs, info = self.migrate(src, dst, 'naive, plain')
-        r.check(status == 'failed', f'migration to host-b fails '
-                f'({status} after {secs:.1f} s)', info)
-        dst.proc.wait(30)
-        out = dst.output()
-        m = re.search(r'^.*Features 0x[0-9a-f]+ unsupported.*$', out, re.M)
-        r.check(m, 'host-b\'s QEMU says "Features 0x... unsupported"', out)
-        if m:
-            r.show(out.strip(), '   host-b| ')
-            raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
-                            r'Allowed features: (0x[0-9a-f]+)', out)
-            if raw:
-                miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
-                r.say('   decoded, the guest uses there missing: '
-                      + ', '.join(self.map.names(miss)))
-        self.guest_runs_on(src, net, 'host-a')
-        dst.quit()
+        out = self.migrate_refused(src, net, 'naive, plain',
+                                   r'Features 0x[0-9a-f]+ unsupported',
+                                   'host-b\'s QEMU says "Features 0x... '
+                                   'unsupported"')
+        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
+                        r'Allowed features: (0x[0-9a-f]+)', out)
+        if raw:
+            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
+            r.say('   decoded, the guest uses there missing: '
+                  + ', '.join(self.map.names(miss)))
         src.quit()
 
     def step2_patched(self):
@@ -603,6 +616,8 @@ class Demo:
         r.say(f'   host-a: {shlex.join(dev)}')
         src, net = self.boot(a, dev, 'naive features=')
 
+        missing = self.map.names(a.offered & ~b.offered & net.features
+                                 & a.backend_bits)
         r.say('   host-b with the same command line:')
         try:
             dst = b.launch(b.device(spec), incoming=True)
@@ -611,29 +626,22 @@ class Demo:
                     'cannot provide')
         except RuntimeError as e:
             r.show(self.qemu_output(str(e)), '   host-b| ')
-            missing = self.map.names(a.offered & ~b.offered & net.features
-                                     & a.backend_bits)
             r.check('cannot provide features requested by features=' in
                     str(e) and all(n in str(e) for n in missing),
                     'host-b\'s QEMU does not start: its backend cannot '
                     f'provide {", ".join(missing)}')
 
         r.say('   host-b with plain -device arguments:')
-        dst = b.launch(b.plain_device(), incoming=True)
-        status, secs, info = self.migrate(src, dst, 'naive, features=')
-        r.check(status == 'failed', f'migration to host-b fails '
-                f'({status} after {secs:.1f} s)', info)
-        dst.proc.wait(30)
-        out = dst.output()
-        m = re.search(r"device 'net0' \(virtio-net-pci\): features enabled "
-                      r'on the source are not available here: (.*)$', out,
-                      re.M)
-        r.check(m, 'host-b\'s QEMU names the features (the migration '
-                'guard)', out)
-        if m:
-            r.show(self.qemu_output(out), '   host-b| ')
-        self.guest_runs_on(src, net, 'host-a')
-        dst.quit()
+        out = self.migrate_refused(src, net, 'naive, features=',
+                                   r"device 'net0' \(virtio-net-pci\): "
+                                   r'features enabled on the source are '
+                                   r'not available here: ',
+                                   'host-b\'s QEMU refuses the guest (the '
+                                   'migration guard)')
+        named = re.search(r'not available here: (.*)$', out, re.M)
+        named = named.group(1).split(', ') if named else []
+        r.check(sorted(named) == sorted(missing), 'the guard names exactly '
+                f'the features host-b lacks: {", ".join(named)}', out)
         src.quit()
 
     def step3(self):

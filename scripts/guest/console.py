@@ -25,10 +25,11 @@ import itertools
 import re
 import secrets
 import select
-import socket
 import sys
 import time
 from dataclasses import dataclass
+
+import unixsock
 
 READY_RE = re.compile(r'^FEATMASK-GUEST-READY\b(.*)$')
 VIRTIO_RE = re.compile(r'^FEATMASK-VIRTIO (\S+) device=(\S+) features=([01]+)'
@@ -102,17 +103,7 @@ class GuestConsole:
         self._buf = b''
         self._tags = itertools.count(1)
         self._prefix = secrets.token_hex(3)
-        deadline = time.monotonic() + connect_timeout
-        while True:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                sock.close()
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f'cannot connect to {path}')
-                time.sleep(0.1)
+        sock = unixsock.connect(path, connect_timeout, 'serial console')
         self.sock = sock
 
     def close(self):

@@ -15,8 +15,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import json
-import socket
 import time
+
+import unixsock
 
 
 class QMPError(RuntimeError):
@@ -36,17 +37,7 @@ class QMP:
         """Connect to the unix socket at @path, retrying for
         @connect_timeout seconds while QEMU has not created it yet;
         @timeout bounds every later read."""
-        deadline = time.monotonic() + connect_timeout
-        while True:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                sock.close()
-                if time.monotonic() >= deadline:
-                    raise TimeoutError(f'no QMP socket at {path}')
-                time.sleep(0.05)
+        sock = unixsock.connect(path, connect_timeout, 'QMP socket')
         sock.settimeout(timeout)
         self.sock = sock
         self.file = sock.makefile('r')
