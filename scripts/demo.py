@@ -378,7 +378,15 @@ class Host:
         with open(os.path.join(self.dir, f'qemu-{tag}.cmd'), 'w') as f:
             f.write(shlex.join(argv) + '\n')
         proc = self.procs.start(argv, log_path)
+        # A QEMU that refuses its command line exits before (or soon after)
+        # its QMP socket appears: do not wait for the socket in vain.
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.path('qmp', tag)) and \
+                proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         try:
+            if proc.poll() is not None:
+                raise EOFError('QEMU exited')
             vm = Vm(self, tag, proc, self.path('qmp', tag),
                     self.path('serial', tag), log_path)
         except (TimeoutError, EOFError, OSError, qmplib.QMPError):
