@@ -19,6 +19,7 @@
 #include "hw/qdev-featmask.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "qapi/qapi-types-net.h"
 
 /* A mask longer than this is refused before it is parsed. */
 #define QDEV_FEATMASK_MAX_LEN 4096
@@ -412,7 +413,8 @@ char *qdev_featmask_backend(DeviceState *dev)
             }
             nc = j == 0 ? qemu_find_netdev(name) : NULL;
             if (nc) {
-                return g_strdup_printf("netdev '%s' (%s)", name, nc->model);
+                return g_strdup_printf("netdev '%s' (%s)", name,
+                                       NetClientDriver_str(nc->info->type));
             }
             return g_strdup_printf("%s '%s'", backend_props[j], name);
         }

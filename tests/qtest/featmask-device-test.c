@@ -15,6 +15,9 @@
 
 #include "qemu/osdep.h"
 #include <glib/gstdio.h>
+#ifdef CONFIG_LINUX
+#include <sys/prctl.h>
+#endif
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
@@ -28,10 +31,17 @@
 #define NET_SLOT 4
 #define WAIT_US (60 * G_USEC_PER_SEC)
 
-/* What the two kinds of host can provide: one has no USO offload. */
+/* What the two kinds of host can provide: one has no UFO offload. */
 #define BACKEND_FULL "all"
-#define BACKEND_NO_USO "all,-host_uso,-guest_uso4,-guest_uso6"
-#define USO_NAMES "guest_uso4, guest_uso6, host_uso"
+#define BACKEND_NO_UFO "all,-guest_ufo,-host_ufo"
+#define UFO_NAMES "guest_ufo, host_ufo"
+/*
+ * QEMU 10.0 never offers USO with a vhost-user peer (it has no has_uso),
+ * so a mask that keeps the default set must leave USO out; on the host
+ * without UFO, UFO too.
+ */
+#define NO_USO "-host_uso,-guest_uso4,-guest_uso6"
+#define FIT_NO_UFO NO_USO ",-guest_ufo,-host_ufo"
 
 typedef struct Host {
     const char *name;
@@ -49,6 +59,14 @@ typedef struct Host {
 static const char *backend_bin;
 static char *tmpdir;
 
+/* A backend must not outlive a test that failed an assertion. */
+static void backend_child_setup(gpointer data)
+{
+#ifdef CONFIG_LINUX
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static void backend_start(Host *h, const char *features)
 {
     g_autoptr(GError) err = NULL;
@@ -60,8 +78,9 @@ static void backend_start(Host *h, const char *features)
 
     g_unlink(h->sock);
     g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &h->backend, &err));
+                                G_SPAWN_DO_NOT_REAP_CHILD,
+                                backend_child_setup, NULL, &h->backend,
+                                &err));
     while (!g_file_test(h->sock, G_FILE_TEST_EXISTS)) {
         g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         g_usleep(10000);
@@ -168,17 +187,16 @@ static uint64_t guest_driver_start(Host *h)
 /* The answer of query-device-features for net0 (a new reference). */
 static QDict *device_features(QTestState *qts)
 {
-    QDict *ret = qtest_qmp_assert_success_ref(
-        qts, "{ 'execute': 'query-device-features',"
-        "  'arguments': { 'id': 'net0' } }");
-    QList *list = qobject_to(QList, qdict_get(ret, "return"));
+    g_autoptr(QDict) rsp = qtest_qmp(qts,
+                                     "{ 'execute': 'query-device-features',"
+                                     "  'arguments': { 'id': 'net0' } }");
+    QList *list = qdict_get_qlist(rsp, "return");
     QDict *dev;
 
     g_assert_nonnull(list);
     g_assert_cmpint(qlist_size(list), ==, 1);
     dev = qobject_to(QDict, qlist_peek(list));
     qobject_ref(dev);
-    qobject_unref(ret);
     return dev;
 }
 
@@ -340,14 +358,28 @@ static double migrate_same(const char *src_backend, const char *dst_backend,
 /* 1. Same features on both hosts: the migration completes. */
 static void test_migrate_same(void)
 {
-    double with, without;
+    double with = G_MAXDOUBLE, without = G_MAXDOUBLE;
+    int i;
 
-    with = migrate_same(BACKEND_NO_USO, BACKEND_NO_USO,
-                        "all,-rss,-hash,-guest_rsc_ext,-iommu_platform,"
-                        "-host_uso,-guest_uso4,-guest_uso6,-mq");
-    without = migrate_same(BACKEND_NO_USO, BACKEND_NO_USO, NULL);
+    /*
+     * The default set (as the backend allows it), with and without the
+     * guard, in turns; the best of three of each is the figure.
+     */
+    for (i = 0; i < 6; i++) {
+        if (i % 2) {
+            with = MIN(with, migrate_same(BACKEND_NO_UFO, BACKEND_NO_UFO,
+                                          FIT_NO_UFO));
+        } else {
+            without = MIN(without, migrate_same(BACKEND_NO_UFO,
+                                                BACKEND_NO_UFO, NULL));
+        }
+    }
     g_test_message("migration: %.3f s with features= (guard),"
-                   " %.3f s without", with, without);
+                   " %.3f s without (best of 3)", with, without);
+    /* Every switch the backend allows, packed rings included. */
+    migrate_same(BACKEND_NO_UFO, BACKEND_NO_UFO,
+                 "all,-rss,-hash,-guest_rsc_ext,-iommu_platform,-mq,"
+                 FIT_NO_UFO);
 }
 
 /*
@@ -366,13 +398,13 @@ static void test_migrate_lacking(void)
 
     host_init(&a, "a");
     host_init(&b, "b");
-    host_start(&a, BACKEND_FULL, "features=+host_uso,+guest_uso4,"
-               "+guest_uso6", false);
-    host_start(&b, BACKEND_NO_USO, "", true);
+    host_start(&a, BACKEND_FULL, "features=+guest_ufo,+host_ufo," NO_USO,
+               false);
+    host_start(&b, BACKEND_NO_UFO, "", true);
 
     guest_driver_start(&a);
     acked = device_list(a.qts, "acked");
-    g_assert_true(names_has(acked, "host_uso"));
+    g_assert_true(names_has(acked, "host_ufo"));
 
     status = migrate(&a, &b, NULL);
     g_assert_cmpstr(status, ==, "failed");
@@ -384,7 +416,7 @@ static void test_migrate_lacking(void)
     g_test_message("destination: %s", err);
     g_assert_nonnull(strstr(err, "device 'net0' (virtio-net-pci): features"
                             " enabled on the source are not available"
-                            " here: " USO_NAMES));
+                            " here: " UFO_NAMES "\n"));
     /* ... before virtio's own check of the device state. */
     g_assert_null(strstr(err, "unsupported"));
 
@@ -435,7 +467,7 @@ static void test_migrate_negotiated(void)
     host_init(&a, "a");
     host_init(&b, "b");
     host_start(&a, BACKEND_FULL, "", false);
-    host_start(&b, BACKEND_NO_USO, "", false);
+    host_start(&b, BACKEND_NO_UFO, "", false);
     la = device_available(&a);
     lb = device_available(&b);
 
@@ -447,7 +479,7 @@ static void test_migrate_negotiated(void)
     mask = g_strdup(qdict_get_str(base, "mask"));
     common = names_join(qdict_get_qlist(base, "common"));
     g_test_message("common: %s; mask: %s", common, mask);
-    g_assert_false(names_has(common, "host_uso"));
+    g_assert_false(names_has(common, "host_ufo"));
     g_assert_true(names_has(common, "csum"));
     host_stop(&a);
     host_stop(&b);
@@ -455,10 +487,10 @@ static void test_migrate_negotiated(void)
     escaped = escape_commas(mask);
     device = g_strdup_printf("features=%s", escaped);
     host_start(&a, BACKEND_FULL, device, false);
-    host_start(&b, BACKEND_NO_USO, device, true);
+    host_start(&b, BACKEND_NO_UFO, device, true);
     guest_driver_start(&a);
     acked = device_list(a.qts, "acked");
-    g_assert_false(names_has(acked, "host_uso"));
+    g_assert_false(names_has(acked, "host_ufo"));
 
     status = migrate(&a, &b, NULL);
     g_assert_cmpstr(status, ==, "completed");
@@ -471,7 +503,7 @@ static void test_migrate_negotiated(void)
 }
 
 /*
- * Run QEMU with @device_opts for a virtio-net-pci on a host without USO;
+ * Run QEMU with @device_opts for a virtio-net-pci on a host without UFO;
  * it must fail.  Returns its stderr.
  */
 static char *qemu_cmdline_fails(const char *device_opts)
@@ -485,7 +517,7 @@ static char *qemu_cmdline_fails(const char *device_opts)
     int status;
 
     host_init(&h, "c");
-    backend_start(&h, BACKEND_NO_USO);
+    backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
     device = g_strdup_printf("virtio-net-pci,id=net0,netdev=n0,addr=%d.0,"
                              "romfile=,disable-legacy=on,%s", NET_SLOT,
@@ -524,30 +556,29 @@ static char *device_add_fails(QTestState *qts, const char *features)
 static void test_realize_lacking(void)
 {
     Host h = { 0 };
-    g_autofree char *err = qemu_cmdline_fails("features=+host_uso,"
-                                              "+guest_uso4,+guest_uso6");
+    g_autofree char *err = qemu_cmdline_fails("features=+guest_ufo,"
+                                              "+host_ufo," NO_USO);
     g_autofree char *desc = NULL;
     g_autofree char *base = NULL;
 
     g_test_message("command line: %s", err);
     g_assert_nonnull(strstr(err, "device 'net0' (virtio-net-pci): netdev 'n0'"
                             " (vhost-user) cannot provide features requested"
-                            " by features=: " USO_NAMES));
+                            " by features=: " UFO_NAMES "\n"));
 
     host_init(&h, "d");
-    backend_start(&h, BACKEND_NO_USO);
+    backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
     h.qts = qtest_init(base);
-    desc = device_add_fails(h.qts, "+host_uso");
-    g_assert_nonnull(strstr(desc, "cannot provide features requested by"
-                            " features=: " USO_NAMES));
+    desc = device_add_fails(h.qts, "+guest_ufo,+host_ufo," NO_USO);
+    g_assert_true(g_str_has_suffix(desc, "cannot provide features requested"
+                                   " by features=: " UFO_NAMES));
     /* The same device without the feature can be added afterwards. */
     qtest_qmp_assert_success(h.qts, "{ 'execute': 'device_add',"
                              "  'arguments': {"
                              "    'driver': 'virtio-net-pci', 'id': 'net0',"
                              "    'netdev': 'n0', 'romfile': '',"
-                             "    'features': '-host_uso,-guest_uso4,"
-                             "-guest_uso6' } }");
+                             "    'features': '" FIT_NO_UFO "' } }");
     host_free(&h);
 }
 
@@ -590,8 +621,7 @@ static const BadMask bad_masks[] = {
     { "bad-switch", "features=csum=maybe", "csum=maybe",
       "feature 'csum' takes 'on' or 'off', not 'maybe'" },
     /* A feature without a switch QEMU offers regardless. */
-    { "no-switch-off", "features=-mac,-host_uso,-guest_uso4,-guest_uso6",
-      "-mac,-host_uso,-guest_uso4,-guest_uso6",
+    { "no-switch-off", "features=-mac," FIT_NO_UFO, "-mac," FIT_NO_UFO,
       "features= turns off mac, but the device offers it regardless" },
 };
 
@@ -608,7 +638,7 @@ static void test_bad_mask(gconstpointer opaque)
         g_autofree char *desc = NULL;
 
         host_init(&h, "e");
-        backend_start(&h, BACKEND_NO_USO);
+        backend_start(&h, BACKEND_NO_UFO);
         base = host_args(&h, false);
         h.qts = qtest_init(base);
         desc = device_add_fails(h.qts, t->qmp);
@@ -640,7 +670,7 @@ static void test_long_mask(void)
     g_assert_nonnull(strstr(err, "characters long, more than"));
 
     host_init(&h, "f");
-    backend_start(&h, BACKEND_NO_USO);
+    backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
     h.qts = qtest_init(base);
     desc = device_add_fails(h.qts, qmp_mask->str);
@@ -663,8 +693,8 @@ static void test_guard_size(void)
         g_autofree char *stream = NULL;
 
         host_init(&a, "g");
-        host_start(&a, BACKEND_NO_USO, i ? "features=-host_uso,,"
-                   "-guest_uso4,,-guest_uso6" : "", false);
+        host_start(&a, BACKEND_NO_UFO, i ? "features=" FIT_NO_UFO : "",
+                   false);
         guest_driver_start(&a);
         qtest_qmp_assert_success(a.qts, "{ 'execute': 'migrate',"
                                  "  'arguments': { 'uri': %s } }", uri);
@@ -692,7 +722,7 @@ static void test_query(void)
     g_autofree char *enabled = NULL;
 
     host_init(&h, "q");
-    host_start(&h, BACKEND_NO_USO, "", false);
+    host_start(&h, BACKEND_NO_UFO, "", false);
     dev = device_features(h.qts);
     g_assert_cmpstr(qdict_get_str(dev, "type"), ==, "virtio-net-pci");
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-net");
@@ -703,7 +733,7 @@ static void test_query(void)
     available = names_join(qdict_get_qlist(dev, "available"));
     enabled = names_join(qdict_get_qlist(dev, "enabled"));
     g_test_message("available: %s", available);
-    g_assert_false(names_has(available, "host_uso"));
+    g_assert_false(names_has(available, "host_ufo"));
     g_assert_true(names_has(available, "csum"));
     g_assert_true(names_has(enabled, "mac"));
     host_free(&h);
