@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Install what is missing, build featmask and run every test; the last
-# line is "N passed, N failed".
+# Install what is missing, build featmask, QEMU 10.0 with featmask's
+# patch-set and the test guest, and run every test; the last line is
+# "N passed, N failed".  Cold (nothing in /var/cache/featmask) QEMU's
+# build takes most of the time; warm the tests take a few minutes.
 #
 # Usage: scripts/run-tests.sh [BUILDDIR]   (default: build)
 #   FEATMASK_SKIP_CPUID_DUMPS=1  do not fetch libcpuid's CPUID dumps (the
@@ -23,7 +25,13 @@ if [ -z "${FEATMASK_SKIP_CPUID_DUMPS:-}" ]; then
     }
 fi
 
-# The Linux guest of the QEMU integration tests (cached after the first run).
+# QEMU 10.0 with featmask's patch-set (its qtests, the end-to-end test)
+# and the Linux guest of the QEMU tests; both are cached after the first
+# run.  QEMU goes first: its build may install a newer meson.
+"$HERE/scripts/build-qemu.sh" >&2 || {
+    echo "run-tests: cannot build QEMU with featmask's patch-set" >&2
+    exit 1
+}
 "$HERE/scripts/make-guest.sh" >/dev/null || {
     echo "run-tests: cannot build the test guest" >&2
     exit 1
