@@ -281,7 +281,13 @@ static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
         const char *id = json_object_get_string_member_with_default(d, "id",
                                                                      NULL);
         const char *type = json_object_get_string_member(d, "type");
-        JsonArray *avail = json_object_get_array_member(d, "available");
+        /*
+         * "enabled", not "available": what this host's configuration of
+         * the device offers, so that a plan keeps each property the
+         * configuration leaves off (packed, mq, iommu_platform) off, as
+         * the stock path does.  Probing with features=all asks for all.
+         */
+        JsonArray *avail = json_object_get_array_member(d, "enabled");
         FeatmaskMap *map = featmask_maps_get(maps, type);
         FeatmaskProfileDevice *dev;
 

@@ -21,7 +21,9 @@
  * @errp: error object
  *
  * Starts QEMU paused (-S: no guest code runs) with a QMP socket, reads
- * the devices' available features, and stops QEMU.  QEMU with featmask's
+ * the features each device offers with this configuration and backend
+ * (what the backend lacks is not there; a property switched off, or off
+ * by default, is not there either), and stops QEMU.  QEMU with featmask's
  * patch-set answers query-device-features; any other QEMU (7.2 and later)
  * is asked x-query-virtio-status for each virtio device with an id, and
  * the feature names it prints are decoded with featmask's maps.  If QEMU
