@@ -42,6 +42,7 @@ static DeviceFeatures *featmask_device_features(DeviceState *dev,
     info->available = featmask_str_list(available);
     info->mask = g_strdup(fm->mask);
     if (fm->requested) {
+        info->has_requested = true;
         info->requested = featmask_str_list(fm->requested);
     }
     info->enabled = featmask_str_list(offered);
@@ -266,6 +267,7 @@ FeaturesBaseline *qmp_query_features_baseline(const char *device,
         switch (d->reason) {
         case FEATMASK_DROP_MISSING:
             fd->reason = FEATURE_DROP_REASON_MISSING;
+            fd->has_hosts = true;
             for (j = 0; j < d->nhosts; j++) {
                 QAPI_LIST_APPEND(host_tail,
                                  g_strdup(names->pdata[d->hosts[j]]));

@@ -184,12 +184,12 @@ static uint64_t guest_driver_start(Host *h)
     return features;
 }
 
-/* The answer of query-device-features for net0 (a new reference). */
-static QDict *device_features(QTestState *qts)
+/* The answer of query-device-features for @id (a new reference). */
+static QDict *device_features_of(QTestState *qts, const char *id)
 {
     g_autoptr(QDict) rsp = qtest_qmp(qts,
                                      "{ 'execute': 'query-device-features',"
-                                     "  'arguments': { 'id': 'net0' } }");
+                                     "  'arguments': { 'id': %s } }", id);
     QList *list = qdict_get_qlist(rsp, "return");
     QDict *dev;
 
@@ -198,6 +198,11 @@ static QDict *device_features(QTestState *qts)
     dev = qobject_to(QDict, qlist_peek(list));
     qobject_ref(dev);
     return dev;
+}
+
+static QDict *device_features(QTestState *qts)
+{
+    return device_features_of(qts, "net0");
 }
 
 /* A list of names as "a, b, c". */
@@ -438,6 +443,26 @@ static QList *device_available(Host *h)
     return list;
 }
 
+/* Does @base drop @feature for @reason, on @hosts ("a, b")? */
+static bool baseline_dropped(QDict *base, const char *feature,
+                             const char *reason, const char *hosts)
+{
+    QListEntry *e;
+
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(base, "dropped"), e) {
+        QDict *d = qobject_to(QDict, qlist_entry_obj(e));
+        g_autofree char *h = NULL;
+
+        if (strcmp(qdict_get_str(d, "feature"), feature)) {
+            continue;
+        }
+        h = names_join(qdict_get_qlist(d, "hosts"));
+        return !strcmp(qdict_get_str(d, "reason"), reason) &&
+               !strcmp(h, hosts);
+    }
+    return false;
+}
+
 /* Double the commas of a mask, for -device's option syntax. */
 static char *escape_commas(const char *mask)
 {
@@ -481,6 +506,8 @@ static void test_migrate_negotiated(void)
     g_test_message("common: %s; mask: %s", common, mask);
     g_assert_false(names_has(common, "host_ufo"));
     g_assert_true(names_has(common, "csum"));
+    g_assert_true(baseline_dropped(base, "host_ufo", "missing", "b"));
+    g_assert_true(baseline_dropped(base, "guest_ufo", "missing", "b"));
     host_stop(&a);
     host_stop(&b);
 
@@ -755,6 +782,48 @@ static void remove_tmpdir(void)
     g_rmdir(tmpdir);
 }
 
+/*
+ * Any virtio device: virtio-blk's map comes from its own bit properties,
+ * and a feature without a switch (ro) can still be required.
+ */
+static void test_virtio_blk(void)
+{
+    QTestState *qts;
+    g_autoptr(QDict) dev = NULL;
+    g_autoptr(QDict) rsp = NULL;
+    g_autofree char *requested = NULL;
+    g_autofree char *enabled = NULL;
+    QDict *error;
+
+    qts = qtest_init("-M pc -blockdev null-co,node-name=d0 "
+                     "-blockdev null-co,node-name=d1 "
+                     "-device virtio-blk-pci,id=disk0,drive=d0,"
+                     "features=-discard,-write-zeroes");
+    dev = device_features_of(qts, "disk0");
+    g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-blk");
+    g_assert_cmpstr(qdict_get_str(dev, "mask"), ==,
+                    "-discard,-write-zeroes");
+    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==, "drive 'd0'");
+    requested = names_join(qdict_get_qlist(dev, "requested"));
+    enabled = names_join(qdict_get_qlist(dev, "enabled"));
+    g_test_message("requested: %s; enabled: %s", requested, enabled);
+    g_assert_false(names_has(enabled, "discard"));
+    g_assert_false(names_has(enabled, "write-zeroes"));
+    g_assert_true(names_has(enabled, "config-wce"));
+    g_assert_true(names_has(requested, "config-wce"));
+
+    rsp = qtest_qmp(qts, "{ 'execute': 'device_add', 'arguments': {"
+                    "  'driver': 'virtio-blk-pci', 'id': 'disk1',"
+                    "  'drive': 'd1', 'features': '+ro' } }");
+    error = qdict_get_qdict(rsp, "error");
+    g_assert_nonnull(error);
+    g_test_message("device_add: %s", qdict_get_str(error, "desc"));
+    g_assert_true(g_str_has_suffix(qdict_get_str(error, "desc"),
+                                   "drive 'd1' cannot provide features"
+                                   " requested by features=: ro"));
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -773,6 +842,7 @@ int main(int argc, char **argv)
     g_assert_no_error(err);
 
     qtest_add_func("/featmask/query/device-features", test_query);
+    qtest_add_func("/featmask/query/virtio-blk", test_virtio_blk);
     qtest_add_func("/featmask/realize/backend-lacks", test_realize_lacking);
     for (i = 0; i < G_N_ELEMENTS(bad_masks); i++) {
         g_autofree char *path = g_strdup_printf("/featmask/mask/bad/%s",
