@@ -55,5 +55,7 @@ FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
 void cli_print_json(JsonNode *root);
 void cli_json_add_names(JsonBuilder *b, const char *member,
                         const FeatmaskSet *set);
+void cli_json_add_string(JsonBuilder *b, const char *member,
+                         const char *value);
 
 #endif

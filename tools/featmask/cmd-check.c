@@ -33,8 +33,7 @@ static bool check_item(JsonBuilder *b, const char *what,
     }
     error_free(err);
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "what");
-    json_builder_add_string_value(b, what);
+    cli_json_add_string(b, "what", what);
     cli_json_add_names(b, "missing", missing);
     json_builder_end_object(b);
     return false;
@@ -79,8 +78,7 @@ int cmd_check(int argc, char **argv)
                 printf("  cpu: the host has no %s CPU\n", vm->cpu->arch);
             }
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "what");
-            json_builder_add_string_value(b, "cpu");
+            cli_json_add_string(b, "what", "cpu");
             cli_json_add_names(b, "missing", vm->cpu->features);
             json_builder_end_object(b);
             ok = false;
@@ -101,8 +99,7 @@ int cmd_check(int argc, char **argv)
                 printf("  %s: the host has no such device\n", what);
             }
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "what");
-            json_builder_add_string_value(b, what);
+            cli_json_add_string(b, "what", what);
             cli_json_add_names(b, "missing", dev->features);
             json_builder_end_object(b);
             ok = false;
@@ -117,10 +114,8 @@ int cmd_check(int argc, char **argv)
         g_autoptr(JsonNode) root = NULL;
 
         json_builder_begin_object(r);
-        json_builder_set_member_name(r, "vm");
-        json_builder_add_string_value(r, vm->host);
-        json_builder_set_member_name(r, "host");
-        json_builder_add_string_value(r, host->host);
+        cli_json_add_string(r, "vm", vm->host);
+        cli_json_add_string(r, "host", host->host);
         json_builder_set_member_name(r, "compatible");
         json_builder_add_boolean_value(r, ok);
         json_builder_set_member_name(r, "problems");

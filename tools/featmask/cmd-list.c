@@ -53,10 +53,8 @@ static void list_kinds(FeatmaskMaps *maps)
 
         if (opt_json) {
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "kind");
-            json_builder_add_string_value(b, *k);
-            json_builder_set_member_name(b, "description");
-            json_builder_add_string_value(b, featmask_map_desc(map));
+            cli_json_add_string(b, "kind", *k);
+            cli_json_add_string(b, "description", featmask_map_desc(map));
             json_builder_set_member_name(b, "features");
             json_builder_add_int_value(b, featmask_map_size(map));
             json_builder_end_object(b);
@@ -99,8 +97,7 @@ static void list_features(const FeatmaskMap *map)
             continue;
         }
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, f->name);
+        cli_json_add_string(b, "name", f->name);
         if (f->bit != FEATMASK_NO_BIT) {
             json_builder_set_member_name(b, "bit");
             json_builder_add_int_value(b, f->bit);
@@ -112,8 +109,7 @@ static void list_features(const FeatmaskMap *map)
         json_builder_add_boolean_value(b, !f->unmigratable);
         json_builder_set_member_name(b, "property");
         json_builder_add_boolean_value(b, !f->no_property);
-        json_builder_set_member_name(b, "description");
-        json_builder_add_string_value(b, f->desc ? f->desc : "");
+        cli_json_add_string(b, "description", f->desc ? f->desc : "");
         json_builder_end_object(b);
     }
     json_builder_end_array(b);

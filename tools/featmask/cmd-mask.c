@@ -56,10 +56,8 @@ int cmd_mask(int argc, char **argv)
         g_autoptr(JsonNode) root = NULL;
 
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "kind");
-        json_builder_add_string_value(b, featmask_map_kind(map));
-        json_builder_set_member_name(b, "mask");
-        json_builder_add_string_value(b, canon);
+        cli_json_add_string(b, "kind", featmask_map_kind(map));
+        cli_json_add_string(b, "mask", canon);
         cli_json_add_names(b, "features", set);
         json_builder_end_object(b);
         root = json_builder_get_root(b);

@@ -164,16 +164,14 @@ int cmd_plan(int argc, char **argv)
         FeatmaskProfile *p = profiles->pdata[h];
 
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "host");
-        json_builder_add_string_value(b, p->host);
+        cli_json_add_string(b, "host", p->host);
         if (pool->cpu) {
             g_autofree char *arg = model_arg ? g_strdup(model_arg)
                                              : cpu_host_arg(pool, h);
 
             json_builder_set_member_name(b, "cpu");
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "args");
-            json_builder_add_string_value(b, arg);
+            cli_json_add_string(b, "args", arg);
             cli_json_add_names(b, "turn-off",
                 featmask_baseline_turn_off(pool->cpu->baseline, h));
             json_builder_end_object(b);
@@ -197,20 +195,15 @@ int cmd_plan(int argc, char **argv)
                 sw);
 
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "id");
-            json_builder_add_string_value(b, item->id);
-            json_builder_set_member_name(b, "type");
-            json_builder_add_string_value(b, item->type);
-            json_builder_set_member_name(b, "features");
-            json_builder_add_string_value(b, value);
+            cli_json_add_string(b, "id", item->id);
+            cli_json_add_string(b, "type", item->type);
+            cli_json_add_string(b, "features", value);
             cli_json_add_names(b, "turn-off", off);
             if (forms & FORM_PATCHED) {
-                json_builder_set_member_name(b, "args-patched");
-                json_builder_add_string_value(b, patched);
+                cli_json_add_string(b, "args-patched", patched);
             }
             if (forms & FORM_STOCK) {
-                json_builder_set_member_name(b, "args-stock");
-                json_builder_add_string_value(b, stock);
+                cli_json_add_string(b, "args-stock", stock);
             }
             json_builder_set_member_name(b, "no-property");
             json_builder_begin_array(b);

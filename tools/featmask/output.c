@@ -117,3 +117,9 @@ void cli_json_add_names(JsonBuilder *b, const char *member,
     }
     json_builder_end_array(b);
 }
+
+void cli_json_add_string(JsonBuilder *b, const char *member, const char *value)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_add_string_value(b, value);
+}
