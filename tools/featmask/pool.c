@@ -222,14 +222,11 @@ FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
     }
     for (d = 0; d < pool->devices->len; d++) {
         FeatmaskPoolItem *item = pool->devices->pdata[d];
-        FeatmaskProfileDevice *dev = g_new0(FeatmaskProfileDevice, 1);
+        FeatmaskProfileDevice *dev = featmask_profile_add_device(
+            b, item->id, item->type, "baseline", item->map);
 
-        dev->id = g_strdup(item->id);
-        dev->type = g_strdup(item->type);
-        dev->source = g_strdup("baseline");
-        dev->features = featmask_set_copy(
-            featmask_baseline_common(item->baseline));
-        g_ptr_array_add(b->devices, dev);
+        featmask_set_union(dev->features,
+                           featmask_baseline_common(item->baseline));
     }
     return b;
 }

@@ -229,12 +229,8 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
         }
         hf = json_object_get_object_member(json_node_get_object(status),
                                            "host-features");
-        dev = g_new0(FeatmaskProfileDevice, 1);
-        dev->id = g_strdup(id);
-        dev->type = g_strdup(type);
-        dev->source = g_strdup("x-query-virtio-status");
-        dev->features = featmask_set_new(map);
-        g_ptr_array_add(p->devices, dev);
+        dev = featmask_profile_add_device(p, id, type,
+                                          "x-query-virtio-status", map);
         decode_virtio_names(json_object_get_array_member(hf, "transports"),
                             map, dev->features, unknown);
         decode_virtio_names(json_object_get_array_member(hf, "dev-features"),
@@ -305,12 +301,8 @@ static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
             }
             continue;
         }
-        dev = g_new0(FeatmaskProfileDevice, 1);
-        dev->id = g_strdup(id);
-        dev->type = g_strdup(type);
-        dev->source = g_strdup("query-device-features");
-        dev->features = featmask_set_new(map);
-        g_ptr_array_add(p->devices, dev);
+        dev = featmask_profile_add_device(p, id, type,
+                                          "query-device-features", map);
         for (j = 0; avail && j < json_array_get_length(avail); j++) {
             const char *name = json_array_get_string_element(avail, j);
             int idx = featmask_map_lookup(map, name);

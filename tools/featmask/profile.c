@@ -673,6 +673,22 @@ FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
     return NULL;
 }
 
+FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
+                                                   const char *id,
+                                                   const char *type,
+                                                   const char *source,
+                                                   const FeatmaskMap *map)
+{
+    FeatmaskProfileDevice *dev = g_new0(FeatmaskProfileDevice, 1);
+
+    dev->id = g_strdup(id);
+    dev->type = g_strdup(type);
+    dev->source = g_strdup(source);
+    dev->features = featmask_set_new(map);
+    g_ptr_array_add(p->devices, dev);
+    return dev;
+}
+
 /* Build the dynamic maps of the pending types and resolve their sets. */
 static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
                             Error **errp)

@@ -133,6 +133,17 @@ bool featmask_profile_save(const FeatmaskProfile *p, const char *file,
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id);
 
+/**
+ * featmask_profile_add_device: append a device with no features yet
+ * @source: where its features come from (may be NULL)
+ * @map: the map of its features
+ */
+FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
+                                                   const char *id,
+                                                   const char *type,
+                                                   const char *source,
+                                                   const FeatmaskMap *map);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
 
