@@ -487,18 +487,24 @@ static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
     return reply_u64(reply, 0);
 }
 
-static VufResult do_set_log_fd(VufConn *c, VufMsg *m, VufMsg *reply)
+/* Keep the descriptor a request carries in @slot, replacing the old one. */
+static VufResult keep_fd(VufConn *c, VufMsg *m, int *slot, const char *what)
 {
     int fd = take_fd(m);
 
     if (fd < 0) {
-        vuf_log("conn %u: SET_LOG_FD without a descriptor", c->id);
+        vuf_log("conn %u: %s without a descriptor", c->id, what);
         return VUF_FAIL;
     }
-    close_fd(&c->log_call_fd);
-    c->log_call_fd = fd;
-    vuf_log("conn %u: SET_LOG_FD", c->id);
+    close_fd(slot);
+    *slot = fd;
+    vuf_log("conn %u: %s", c->id, what);
     return VUF_OK;
+}
+
+static VufResult do_set_log_fd(VufConn *c, VufMsg *m, VufMsg *reply)
+{
+    return keep_fd(c, m, &c->log_call_fd, "SET_LOG_FD");
 }
 
 /* The ring a request with a vring state payload is about. */
@@ -694,17 +700,8 @@ static VufResult do_net_set_mtu(VufConn *c, VufMsg *m, VufMsg *reply)
 
 static VufResult do_set_backend_req_fd(VufConn *c, VufMsg *m, VufMsg *reply)
 {
-    int fd = take_fd(m);
-
-    if (fd < 0) {
-        vuf_log("conn %u: SET_BACKEND_REQ_FD without a descriptor", c->id);
-        return VUF_FAIL;
-    }
     /* Kept open for the connection's life; this backend never asks. */
-    close_fd(&c->backend_req_fd);
-    c->backend_req_fd = fd;
-    vuf_log("conn %u: SET_BACKEND_REQ_FD", c->id);
-    return VUF_OK;
+    return keep_fd(c, m, &c->backend_req_fd, "SET_BACKEND_REQ_FD");
 }
 
 static VufResult do_iotlb_msg(VufConn *c, VufMsg *m, VufMsg *reply)
