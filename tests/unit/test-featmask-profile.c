@@ -89,7 +89,8 @@ static void test_roundtrip(void)
         "{\"featmask-profile\": 1, \"host\": \"h\\u00e9\","
         " \"qemu\": {\"kind\": \"stock\", \"version\": \"7.2\"},"
         " \"cpu\": {\"arch\": \"x86_64\", \"vendor\": \"AuthenticAMD\","
-        " \"features\": [\"fpu\", \"sse\"]},"
+        " \"features\": [\"fpu\", \"sse\"], \"unknown-words\":"
+        " [\"MSR 0x10A (IA32_ARCH_CAPABILITIES)\"]},"
         " \"devices\": [{\"id\": \"d\", \"type\": \"virtio-blk-pci\","
         " \"backend\": \"file\", \"features\": [\"flush\"]}]}", NULL);
     g_autofree char *json = featmask_profile_to_json(ps->pdata[0]);
@@ -102,6 +103,9 @@ static void test_roundtrip(void)
     g_assert_cmpstr(b->host, ==, "h\xc3\xa9");
     g_assert_cmpstr(b->qemu_kind, ==, "stock");
     g_assert_true(featmask_set_equal(a->cpu->features, b->cpu->features));
+    g_assert_cmpstr(b->cpu->unknown_words[0], ==,
+                    "MSR 0x10A (IA32_ARCH_CAPABILITIES)");
+    g_assert_null(b->cpu->unknown_words[1]);
 }
 
 /* Devices featmask has no map for share one map across files. */
@@ -162,6 +166,10 @@ static void test_errors(void)
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"qemu\": {\"kind\":"
           " \"forked\"}}", "p.json:1:55: 'kind' of 'qemu' must be 'patched'"
           " or 'stock', not 'forked'" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": [], \"unknown-words\": [1]}}",
+          "p.json:1:98: item 1 of 'unknown-words' of 'cpu' must be a string,"
+          " not a number" },
         { "{\"featmask-profile\": 1, \"host\": \"a\"} x", "p.json:1:38:"
           " unexpected 'x', expected the end of the file" },
     };

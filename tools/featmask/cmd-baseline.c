@@ -72,6 +72,23 @@ static void print_item(const FeatmaskPool *pool, const FeatmaskPoolItem *item,
     }
 }
 
+/* Which hosts' CPU data left feature words unknown. */
+static void print_unknown_words(const FeatmaskPool *pool)
+{
+    guint i;
+
+    for (i = 0; i < pool->profiles->len; i++) {
+        FeatmaskProfile *p = pool->profiles->pdata[i];
+
+        if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
+            g_autofree char *list = g_strjoinv("; ", p->cpu->unknown_words);
+
+            printf("  not told by %s's CPU data (their features count as "
+                   "missing there): %s\n", p->host, list);
+        }
+    }
+}
+
 static void print_human(const FeatmaskPool *pool)
 {
     guint i;
@@ -90,6 +107,9 @@ static void print_human(const FeatmaskPool *pool)
         g_autoptr(X86ModelChoice) model = pool_model(pool, &why);
 
         print_item(pool, pool->cpu, title);
+        if (opt_explain) {
+            print_unknown_words(pool);
+        }
         if (model) {
             g_autofree char *m = x86_model_choice_format(model);
             printf("  newest named model on every host: %s\n", m);

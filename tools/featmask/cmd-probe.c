@@ -32,26 +32,29 @@ typedef struct ProbeCpuOptions {
     const char *save_kvm_record;
 } ProbeCpuOptions;
 
-/* Tell what the profile could not know, on stderr. */
-static void warn_unknown(char **unknown)
+/*
+ * The feature words the data could not tell, for the profile, and a
+ * warning about them.
+ */
+static char **unknown_words(char **unknown)
 {
-    g_autofree char *list = NULL;
     GPtrArray *hw = g_ptr_array_new();
     char **u;
 
     for (u = unknown; u && *u; u++) {
         /* A raw CPU never says what KVM's paravirtual leaf offers. */
         if (!strstr(*u, "0x40000001")) {
-            g_ptr_array_add(hw, *u);
+            g_ptr_array_add(hw, g_strdup(*u));
         }
     }
     g_ptr_array_add(hw, NULL);
     if (hw->len > 1) {
-        list = g_strjoinv("; ", (char **)hw->pdata);
+        g_autofree char *list = g_strjoinv("; ", (char **)hw->pdata);
+
         cli_warn("the CPUID data does not tell %s: their features are left"
                  " out", list);
     }
-    g_ptr_array_free(hw, TRUE);
+    return (char **)g_ptr_array_free(hw, FALSE);
 }
 
 /**
@@ -107,7 +110,6 @@ static FeatmaskProfileCpu *probe_cpu(const ProbeCpuOptions *o, Error **errp)
         }
         return NULL;
     }
-    warn_unknown(unknown);
     if (!featmask_set_is_empty(dropped)) {
         g_autofree char *list = featmask_set_format(dropped);
 
@@ -120,6 +122,7 @@ static FeatmaskProfileCpu *probe_cpu(const ProbeCpuOptions *o, Error **errp)
     cpu->model = x86_cpuid_brand(d);
     cpu->source = g_strdup(source);
     cpu->features = features;
+    cpu->unknown_words = unknown_words(unknown);
     return cpu;
 }
 

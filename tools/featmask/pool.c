@@ -206,6 +206,28 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
     return g_steal_pointer(&pool);
 }
 
+/*
+ * The feature words some host's CPU data could not tell: the baseline
+ * lacks their features for want of knowledge, not for want of support.
+ */
+static char **pool_unknown_words(const FeatmaskPool *pool)
+{
+    GPtrArray *words = g_ptr_array_new();
+    guint i;
+    char **w;
+
+    for (i = 0; i < pool->profiles->len; i++) {
+        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
+            if (!g_ptr_array_find_with_equal_func(words, *w, g_str_equal,
+                                                  NULL)) {
+                g_ptr_array_add(words, g_strdup(*w));
+            }
+        }
+    }
+    g_ptr_array_add(words, NULL);
+    return (char **)g_ptr_array_free(words, FALSE);
+}
+
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
 {
     FeatmaskProfile *b = featmask_profile_new("baseline");
@@ -219,6 +241,7 @@ FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
         b->cpu->source = g_strdup("baseline");
         b->cpu->features = featmask_set_copy(
             featmask_baseline_common(pool->cpu->baseline));
+        b->cpu->unknown_words = pool_unknown_words(pool);
     }
     for (d = 0; d < pool->devices->len; d++) {
         FeatmaskPoolItem *item = pool->devices->pdata[d];

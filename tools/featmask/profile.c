@@ -130,6 +130,37 @@ static bool read_string(ProfileReader *r, const char *where, const char *name,
     return true;
 }
 
+static bool read_string_list(ProfileReader *r, const char *where,
+                             const char *name, char ***out, Error **errp)
+{
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *what = g_strdup_printf("'%s' of %s", name, where);
+    JsonPullToken tok;
+    unsigned i;
+
+    if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
+        return false;
+    }
+    for (i = 1;; i++) {
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_ARRAY_END) {
+            break;
+        }
+        if (tok != JSON_PULL_STRING) {
+            json_pull_error(&r->j, errp, "item %u of %s must be a string, not"
+                            " %s", i, what, json_pull_token_name(tok));
+            return false;
+        }
+        g_ptr_array_add(list, g_strdup(r->j.str->str));
+    }
+    g_ptr_array_add(list, NULL);
+    g_strfreev(*out);
+    *out = (char **)g_ptr_array_free(g_steal_pointer(&list), FALSE);
+    return true;
+}
+
 static bool skip_value(ProfileReader *r, Error **errp)
 {
     JsonPullToken tok;
@@ -245,6 +276,7 @@ typedef struct Member {
     size_t offset;
     bool required;
     const char *const *choices;     /* the values allowed, or NULL */
+    bool list;                      /* an array of strings (char **) */
 } Member;
 
 static const Member qemu_members[] = {
@@ -259,6 +291,8 @@ static const Member cpu_members[] = {
     { "vendor", offsetof(FeatmaskProfileCpu, vendor) },
     { "model", offsetof(FeatmaskProfileCpu, model) },
     { "source", offsetof(FeatmaskProfileCpu, source) },
+    { "unknown-words", offsetof(FeatmaskProfileCpu, unknown_words),
+      .list = true },
     { NULL }
 };
 
@@ -340,7 +374,12 @@ static bool read_object(ProfileReader *r, Subject *what,
         for (m = members; m->name && strcmp(m->name, r->j.str->str); m++) {
             /* look the member up */
         }
-        if (m->name) {
+        if (m->name && m->list) {
+            if (!read_string_list(r, subject(what), m->name,
+                                  (char ***)member_field(obj, m), errp)) {
+                return false;
+            }
+        } else if (m->name) {
             if (!read_string(r, subject(what), m->name, m->required,
                              member_field(obj, m), errp)) {
                 return false;
@@ -400,6 +439,7 @@ static void profile_cpu_free(FeatmaskProfileCpu *cpu)
         g_free(cpu->model);
         g_free(cpu->source);
         featmask_set_free(cpu->features);
+        g_strfreev(cpu->unknown_words);
         g_free(cpu);
     }
 }
@@ -801,6 +841,16 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
         add_string(b, "model", p->cpu->model);
         add_string(b, "source", p->cpu->source);
         add_features(b, p->cpu->features);
+        if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
+            char **w;
+
+            json_builder_set_member_name(b, "unknown-words");
+            json_builder_begin_array(b);
+            for (w = p->cpu->unknown_words; *w; w++) {
+                json_builder_add_string_value(b, *w);
+            }
+            json_builder_end_array(b);
+        }
         json_builder_end_object(b);
     }
     json_builder_set_member_name(b, "devices");

@@ -25,6 +25,9 @@
  *          another machine), "qemu" or "manual"
  * @features: the feature set over the "x86-cpu" map (or a dynamic map for
  *            other architectures)
+ * @unknown_words: the feature words (CPUID leaves, MSRs) the data could
+ *                 not tell, NULL-terminated or NULL: their features are
+ *                 absent from @features without being known to be missing
  */
 typedef struct FeatmaskProfileCpu {
     char *arch;
@@ -32,6 +35,7 @@ typedef struct FeatmaskProfileCpu {
     char *model;
     char *source;
     FeatmaskSet *features;
+    char **unknown_words;
 } FeatmaskProfileCpu;
 
 /**
