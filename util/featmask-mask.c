@@ -224,10 +224,14 @@ char *featmask_mask_format(const FeatmaskMask *mask)
     GString *s = g_string_new(NULL);
     size_t i, n = featmask_map_size(map);
 
+    /*
+     * An absolute list is spelled "none,+a,+b", not "a,b": QEMU's option
+     * parser would take a bare "b" after "features=a" as a property of
+     * its own, while "+b" and "-b" are folded back into features=.
+     */
     if (mask->base == FEATMASK_BASE_ALL) {
         g_string_append(s, "all");
-    } else if (mask->base == FEATMASK_BASE_NONE &&
-               featmask_set_is_empty(mask->on)) {
+    } else if (mask->base == FEATMASK_BASE_NONE) {
         g_string_append(s, "none");
     }
     for (i = 0; i < n; i++) {
@@ -239,9 +243,7 @@ char *featmask_mask_format(const FeatmaskMask *mask)
         if (s->len) {
             g_string_append_c(s, ',');
         }
-        if (mask->base == FEATMASK_BASE_DEFAULT || !is_on) {
-            g_string_append_c(s, is_on ? '+' : '-');
-        }
+        g_string_append_c(s, is_on ? '+' : '-');
         g_string_append(s, featmask_map_get(map, i)->name);
     }
     return g_string_free(s, FALSE);

@@ -288,6 +288,10 @@ FeatmaskSet *featmask_mask_apply(const FeatmaskMask *mask,
 
 /**
  * featmask_mask_format: canonical text; parsing it gives an equal mask
+ *
+ * "all,-a,-b", "none,+a,+b" or "+a,-b", features in map order: every
+ * item after the first has a sign, so the text passes QEMU's option
+ * parser as the value of features= without escaping.
  */
 char *featmask_mask_format(const FeatmaskMask *mask);
 
