@@ -110,6 +110,7 @@ int cmd_plan(int argc, char **argv)
     g_autoptr(FeatmaskPool) pool = NULL;
     g_autoptr(X86ModelChoice) model = NULL;
     g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *model_str = NULL;
     g_autofree char *model_arg = NULL;
     int status, forms;
     guint h, d;
@@ -155,8 +156,8 @@ int cmd_plan(int argc, char **argv)
             cli_error(err);
             return FEATMASK_EXIT_INCOMPATIBLE;
         }
-        g_autofree char *m = x86_model_choice_format(model);
-        model_arg = g_strdup_printf("-cpu %s", m);
+        model_str = x86_model_choice_format(model);
+        model_arg = g_strdup_printf("-cpu %s", model_str);
     }
 
     json_builder_begin_array(b);
@@ -223,9 +224,10 @@ int cmd_plan(int argc, char **argv)
                 printf("%s: %s%s\n", p->host, stock,
                        forms & FORM_PATCHED ? "   (unpatched QEMU)" : "");
                 if (fixed->len) {
+                    g_autofree char *list = NULL;
+
                     g_ptr_array_add(fixed, NULL);
-                    g_autofree char *list = g_strjoinv(", ",
-                                                       (char **)fixed->pdata);
+                    list = g_strjoinv(", ", (char **)fixed->pdata);
                     printf("%s:   note: no QEMU property switches off %s;"
                            " the backend of %s must not offer it\n",
                            p->host, list, item->id);

@@ -251,8 +251,10 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
             }
         }
         if (unknown->len && notes) {
+            g_autofree char *u = NULL;
+
             g_ptr_array_add(unknown, NULL);
-            g_autofree char *u = g_strjoinv(", ", (char **)unknown->pdata);
+            u = g_strjoinv(", ", (char **)unknown->pdata);
             g_ptr_array_add(notes, g_strdup_printf(
                 "device '%s': left out what is not a guest feature of %s: %s",
                 id, featmask_map_kind(map), u));
