@@ -102,10 +102,17 @@ bool featmask_map_add(FeatmaskMap *map, const FeatmaskFeature *feature,
     const char *const *a;
 
     g_assert(!map->finalized);
-    if (!feature->name) {
+    if (!feature->name || !feature->name[0]) {
         error_setg(errp, "%s: feature number %zu has no name", map->kind,
                    idx);
         return false;
+    }
+    for (a = feature->aliases; a && *a; a++) {
+        if (!**a) {
+            error_setg(errp, "%s: feature '%s' has an empty alias",
+                       map->kind, feature->name);
+            return false;
+        }
     }
     if (feature->bit != FEATMASK_NO_BIT) {
         const FeatmaskFeature *other;

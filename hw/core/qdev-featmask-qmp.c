@@ -149,9 +149,13 @@ static FeatmaskMap *featmask_device_map(const char *id, Error **errp)
     return qdev_featmask_map(holder, errp);
 }
 
-/* A map of the names the hosts give, for a kind without a map. */
+/*
+ * A map of the names the hosts give, for a kind without a map.  The
+ * names come from the client: a bad one (empty) is its error.
+ */
 static FeatmaskMap *featmask_names_map(const char *kind,
-                                       FeaturesBaselineHostList *hosts)
+                                       FeaturesBaselineHostList *hosts,
+                                       Error **errp)
 {
     g_autoptr(FeatmaskMap) map = featmask_map_new(kind,
                                                   "negotiated by name");
@@ -160,13 +164,16 @@ static FeatmaskMap *featmask_names_map(const char *kind,
 
     for (h = hosts; h; h = h->next) {
         for (s = h->value->features; s; s = s->next) {
-            if (featmask_map_lookup(map, s->value) < 0) {
-                featmask_map_add_dynamic(map, s->value, FEATMASK_NO_BIT,
-                                         &error_abort);
+            if (featmask_map_lookup(map, s->value) < 0 &&
+                !featmask_map_add_dynamic(map, s->value, FEATMASK_NO_BIT,
+                                          errp)) {
+                return NULL;
             }
         }
     }
-    featmask_map_finalize(map, &error_abort);
+    if (!featmask_map_finalize(map, errp)) {
+        return NULL;
+    }
     return g_steal_pointer(&map);
 }
 
@@ -187,6 +194,7 @@ FeaturesBaseline *qmp_query_features_baseline(const char *device,
                                               bool keep_unmigratable,
                                               Error **errp)
 {
+    ERRP_GUARD();
     g_autoptr(FeatmaskMap) map = NULL;
     g_autoptr(FeatmaskBaseline) b = NULL;
     g_autoptr(FeatmaskMask) mask = NULL;
@@ -208,7 +216,7 @@ FeaturesBaseline *qmp_query_features_baseline(const char *device,
     } else {
         map = qdev_featmask_kind_map(kind);
         if (!map) {
-            map = featmask_names_map(kind, hosts);
+            map = featmask_names_map(kind, hosts, errp);
             dynamic = true;
         }
     }

@@ -540,6 +540,7 @@ static void featmask_release(QdevFeatmask *fm)
 static bool featmask_check_explicit(DeviceState *dev, QdevFeatmask *fm,
                                     const FeatmaskSet *req, Error **errp)
 {
+    ERRP_GUARD();
     g_autoptr(FeatmaskSet) off = NULL;
     g_autoptr(FeatmaskSet) on = NULL;
     g_autofree char *who = NULL;
@@ -612,6 +613,7 @@ static bool featmask_check_deps(DeviceState *dev, QdevFeatmask *fm,
 
 bool qdev_featmask_apply(DeviceState *dev, Error **errp)
 {
+    ERRP_GUARD();
     QdevFeatmask *fm = featmask_state(OBJECT(dev), NULL);
     QdevFeatmaskDerived *d;
     g_autoptr(FeatmaskMask) mask = NULL;
@@ -734,8 +736,9 @@ static int featmask_guard_pre_load(void *opaque)
 static int featmask_guard_post_load(void *opaque, int version_id)
 {
     QdevFeatmask *fm = opaque;
-    g_autofree char *list = g_strndup((char *)fm->guard_names,
-                                      fm->guard_len);
+    /* An empty list arrives as no buffer at all. */
+    g_autofree char *list = fm->guard_len ?
+        g_strndup((char *)fm->guard_names, fm->guard_len) : g_strdup("");
     g_auto(GStrv) names = g_strsplit(list, ",", -1);
     g_autoptr(FeatmaskSet) here = qdev_featmask_offered(fm->dev);
     g_autoptr(GString) missing = g_string_new(NULL);
@@ -784,6 +787,7 @@ static const VMStateDescription vmstate_qdev_featmask_guard = {
 
 bool qdev_featmask_enforce(DeviceState *dev, Error **errp)
 {
+    ERRP_GUARD();
     QdevFeatmask *fm = featmask_state(OBJECT(dev), NULL);
     g_autoptr(FeatmaskSet) offered = NULL;
     g_autoptr(FeatmaskSet) bad = NULL;

@@ -120,6 +120,12 @@ static void test_dynamic(void)
     g_assert_false(featmask_map_add_dynamic(map, "rss", FEATMASK_NO_BIT,
                                             &err));
     error_free(err);
+    err = NULL;
+    /* an empty name is an error, not an abort */
+    g_assert_false(featmask_map_add_dynamic(map, "", FEATMASK_NO_BIT, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "e1000e: feature number 2 has no name");
+    error_free(err);
     featmask_map_finalize(map, &error_abort);
     g_assert_true(featmask_map_is_dynamic(map));
     g_assert_cmpint(featmask_map_lookup(map, "tso"), ==, 0);
