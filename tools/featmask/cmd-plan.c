@@ -38,18 +38,19 @@ enum { FORM_PATCHED = 1, FORM_STOCK = 2 };
 static char *switches(const FeatmaskSet *set, const char *value,
                       GPtrArray *fixed)
 {
-    g_autofree const char **names = featmask_set_to_names(set);
     g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
     const FeatmaskMap *map = featmask_set_map(set);
-    const char **n;
+    int i;
 
-    for (n = names; *n; n++) {
-        if (fixed && featmask_map_get(map, featmask_map_lookup(map, *n))
-                         ->no_property) {
-            g_ptr_array_add(fixed, (char *)*n);
+    for (i = featmask_set_next(set, 0); i >= 0;
+         i = featmask_set_next(set, i + 1)) {
+        const FeatmaskFeature *f = featmask_map_get(map, i);
+
+        if (fixed && f->no_property) {
+            g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
-        g_ptr_array_add(parts, g_strdup_printf("%s=%s", *n, value));
+        g_ptr_array_add(parts, g_strdup_printf("%s=%s", f->name, value));
     }
     g_ptr_array_add(parts, NULL);
     return g_strjoinv(",", (char **)parts->pdata);
