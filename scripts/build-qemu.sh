@@ -62,7 +62,7 @@ CONFIGURE_ARGS=(
     --without-default-features
     --disable-install-blobs
     --enable-tcg
-    --disable-kvm
+    --enable-kvm
     --enable-slirp
     --enable-fdt=system
     --enable-vhost-user
