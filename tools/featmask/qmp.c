@@ -32,6 +32,62 @@ void featmask_qmp_close(FeatmaskQmp *q)
     }
 }
 
+JsonObject *featmask_qmp_node_object(JsonNode *n)
+{
+    return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+JsonArray *featmask_qmp_node_array(JsonNode *n)
+{
+    return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+}
+
+static JsonNode *qmp_member(JsonObject *o, const char *name)
+{
+    return o ? json_object_get_member(o, name) : NULL;
+}
+
+JsonObject *featmask_qmp_object(JsonObject *o, const char *name)
+{
+    return featmask_qmp_node_object(qmp_member(o, name));
+}
+
+JsonArray *featmask_qmp_array(JsonObject *o, const char *name)
+{
+    return featmask_qmp_node_array(qmp_member(o, name));
+}
+
+static const char *node_string(JsonNode *n)
+{
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_STRING ?
+           json_node_get_string(n) : NULL;
+}
+
+const char *featmask_qmp_string(JsonObject *o, const char *name)
+{
+    return node_string(qmp_member(o, name));
+}
+
+gint64 featmask_qmp_int(JsonObject *o, const char *name, gint64 dflt)
+{
+    JsonNode *n = qmp_member(o, name);
+
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_INT64 ?
+           json_node_get_int(n) : dflt;
+}
+
+const char *featmask_qmp_element_string(JsonArray *a, guint i)
+{
+    return node_string(json_array_get_element(a, i));
+}
+
+JsonObject *featmask_qmp_element_object(JsonArray *a, guint i)
+{
+    return featmask_qmp_node_object(json_array_get_element(a, i));
+}
+
 /* Read one message (QMP ends each with a newline) as a JSON object. */
 static JsonObject *qmp_read(FeatmaskQmp *q, JsonParser *parser, Error **errp)
 {
@@ -123,22 +179,22 @@ FeatmaskQmp *featmask_qmp_connect(const char *path, char **greeting_version,
     if (!greeting) {
         return NULL;
     }
-    if (!json_object_has_member(greeting, "QMP")) {
+    if (!featmask_qmp_object(greeting, "QMP")) {
         error_setg(errp, "%s does not speak QMP", path);
         return NULL;
     }
-    ver = json_object_get_object_member(
-        json_object_get_object_member(greeting, "QMP"), "version");
+    ver = featmask_qmp_object(featmask_qmp_object(greeting, "QMP"),
+                              "version");
     if (greeting_version && ver) {
-        JsonObject *v = json_object_get_object_member(ver, "qemu");
-        const char *pkg = json_object_get_string_member_with_default(
-            ver, "package", "");
+        JsonObject *v = featmask_qmp_object(ver, "qemu");
+        const char *pkg = featmask_qmp_string(ver, "package");
 
+        pkg = pkg ? pkg : "";
         *greeting_version = g_strdup_printf(
             "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-            "%s%s%s", json_object_get_int_member(v, "major"),
-            json_object_get_int_member(v, "minor"),
-            json_object_get_int_member(v, "micro"), *pkg ? " (" : "",
+            "%s%s%s", featmask_qmp_int(v, "major", 0),
+            featmask_qmp_int(v, "minor", 0),
+            featmask_qmp_int(v, "micro", 0), *pkg ? " (" : "",
             pkg, *pkg ? ")" : "");
     }
     ret = featmask_qmp_execute(q, "qmp_capabilities", NULL, NULL, errp);
@@ -180,16 +236,15 @@ JsonNode *featmask_qmp_execute(FeatmaskQmp *q, const char *cmd,
             return json_node_copy(json_object_get_member(reply, "return"));
         }
         if (json_object_has_member(reply, "error")) {
-            JsonObject *e = json_object_get_object_member(reply, "error");
+            JsonObject *e = featmask_qmp_object(reply, "error");
+            const char *cls = featmask_qmp_string(e, "class");
+            const char *desc = featmask_qmp_string(e, "desc");
 
             if (error_class) {
-                *error_class = g_strdup(
-                    json_object_get_string_member_with_default(e, "class",
-                                                               ""));
+                *error_class = g_strdup(cls ? cls : "");
             }
             error_setg(errp, "QEMU refused '%s': %s", cmd,
-                       json_object_get_string_member_with_default(
-                           e, "desc", "no description"));
+                       desc ? desc : "no description");
             return NULL;
         }
         /* An event: not the reply we wait for. */

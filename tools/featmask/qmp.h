@@ -36,6 +36,21 @@ JsonNode *featmask_qmp_execute(FeatmaskQmp *q, const char *cmd,
 
 void featmask_qmp_close(FeatmaskQmp *q);
 
+/*
+ * Members of QEMU's replies, read without trusting their shape: NULL (or
+ * @dflt) when @o is NULL, the member is missing or has another type.
+ */
+JsonObject *featmask_qmp_object(JsonObject *o, const char *name);
+JsonArray *featmask_qmp_array(JsonObject *o, const char *name);
+const char *featmask_qmp_string(JsonObject *o, const char *name);
+gint64 featmask_qmp_int(JsonObject *o, const char *name, gint64 dflt);
+/* The same for a node: its object or array, or NULL. */
+JsonObject *featmask_qmp_node_object(JsonNode *n);
+JsonArray *featmask_qmp_node_array(JsonNode *n);
+/* Element @i of @a as a string or object, NULL for another type. */
+const char *featmask_qmp_element_string(JsonArray *a, guint i);
+JsonObject *featmask_qmp_element_object(JsonArray *a, guint i);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskQmp, featmask_qmp_close)
 
 #endif
