@@ -148,7 +148,7 @@ static bool decode_virtio_names(JsonArray *a, const FeatmaskMap *map,
     guint i;
 
     for (i = 0; a && i < json_array_get_length(a); i++) {
-        const char *s = json_array_get_string_element(a, i);
+        const char *s = featmask_qmp_element_string(a, i);
         const char *f = s ? strstr(s, "_F_") : NULL;
         g_autofree char *name = NULL;
         const char *colon;
@@ -165,7 +165,8 @@ static bool decode_virtio_names(JsonArray *a, const FeatmaskMap *map,
         if (idx >= 0) {
             featmask_set_add(set, idx);
         } else {
-            g_ptr_array_add(unknown, g_strndup(s, colon ? colon - s : -1));
+            g_ptr_array_add(unknown, colon ? g_strndup(s, colon - s)
+                                           : g_strdup(s));
         }
     }
     return true;
@@ -192,11 +193,11 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
     if (!list) {
         return false;
     }
-    a = json_node_get_array(list);
-    for (i = 0; i < json_array_get_length(a); i++) {
-        JsonObject *child = json_array_get_object_element(a, i);
-        const char *id = json_object_get_string_member(child, "name");
-        const char *t = json_object_get_string_member(child, "type");
+    a = featmask_qmp_node_array(list);
+    for (i = 0; a && i < json_array_get_length(a); i++) {
+        JsonObject *child = featmask_qmp_element_object(a, i);
+        const char *id = featmask_qmp_string(child, "name");
+        const char *t = featmask_qmp_string(child, "type");
         g_autofree char *type = NULL;
         g_autofree char *path = NULL;
         g_autoptr(JsonNode) status = NULL;
@@ -206,7 +207,8 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
         FeatmaskMap *map;
         gint64 bits;
 
-        if (!g_str_has_prefix(t, "child<")) {
+        if (!id || !t || !g_str_has_prefix(t, "child<") ||
+            !g_str_has_suffix(t, ">") || strlen(t) < 8) {
             continue;
         }
         type = g_strndup(t + 6, strlen(t) - 7);
@@ -227,21 +229,20 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
             error_prepend(errp, "device '%s': ", id);
             return false;
         }
-        hf = json_object_get_object_member(json_node_get_object(status),
-                                           "host-features");
+        hf = featmask_qmp_object(featmask_qmp_node_object(status),
+                                 "host-features");
         dev = featmask_profile_add_device(p, id, type,
                                           "x-query-virtio-status", map);
-        decode_virtio_names(json_object_get_array_member(hf, "transports"),
+        decode_virtio_names(featmask_qmp_array(hf, "transports"),
                             map, dev->features, unknown);
-        decode_virtio_names(json_object_get_array_member(hf, "dev-features"),
+        decode_virtio_names(featmask_qmp_array(hf, "dev-features"),
                             map, dev->features, unknown);
         /* Bits QEMU has no name for: featmask's map may have one. */
-        bits = json_object_get_int_member_with_default(
-            hf, "unknown-dev-features", 0);
+        bits = featmask_qmp_int(hf, "unknown-dev-features", 0);
         for (int b = 0; b < 64; b++) {
             int idx = featmask_map_lookup_bit(map, b);
 
-            if (!(bits & (1LL << b))) {
+            if (!(bits & (1ULL << b))) {
                 continue;
             }
             if (idx >= 0) {
@@ -271,24 +272,27 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
 static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
                           FeatmaskProfile *p, GPtrArray *notes, Error **errp)
 {
-    JsonArray *a = json_node_get_array(list);
+    JsonArray *a = featmask_qmp_node_array(list);
     guint i, j;
 
-    for (i = 0; i < json_array_get_length(a); i++) {
-        JsonObject *d = json_array_get_object_element(a, i);
-        const char *id = json_object_get_string_member_with_default(d, "id",
-                                                                     NULL);
-        const char *type = json_object_get_string_member(d, "type");
+    for (i = 0; a && i < json_array_get_length(a); i++) {
+        JsonObject *d = featmask_qmp_element_object(a, i);
+        const char *id = featmask_qmp_string(d, "id");
+        const char *type = featmask_qmp_string(d, "type");
         /*
          * "enabled", not "available": what this host's configuration of
          * the device offers, so that a plan keeps each property the
          * configuration leaves off (packed, mq, iommu_platform) off, as
          * the stock path does.  Probing with features=all asks for all.
          */
-        JsonArray *avail = json_object_get_array_member(d, "enabled");
-        FeatmaskMap *map = featmask_maps_get(maps, type);
+        JsonArray *avail = featmask_qmp_array(d, "enabled");
+        FeatmaskMap *map = type ? featmask_maps_get(maps, type) : NULL;
         FeatmaskProfileDevice *dev;
 
+        if (!type) {
+            error_setg(errp, "QEMU reports a device without a type");
+            return false;
+        }
         if (!id) {
             if (notes) {
                 g_ptr_array_add(notes, g_strdup_printf(
@@ -306,16 +310,52 @@ static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
         dev = featmask_profile_add_device(p, id, type,
                                           "query-device-features", map);
         for (j = 0; avail && j < json_array_get_length(avail); j++) {
-            const char *name = json_array_get_string_element(avail, j);
-            int idx = featmask_map_lookup(map, name);
+            const char *name = featmask_qmp_element_string(avail, j);
+            int idx = name ? featmask_map_lookup(map, name) : -1;
 
             if (idx < 0) {
                 error_setg(errp, "device '%s': QEMU reports feature '%s',"
-                           " which featmask's %s map lacks", id, name,
+                           " which featmask's %s map lacks", id,
+                           name ? name : "(not a string)",
                            featmask_map_kind(map));
                 return false;
             }
             featmask_set_add(dev->features, idx);
+        }
+    }
+    return true;
+}
+
+bool featmask_probe_qemu_qmp(FeatmaskQmp *q, FeatmaskMaps *maps,
+                             FeatmaskProfile *p, GPtrArray *notes,
+                             Error **errp)
+{
+    g_autoptr(JsonNode) devs = NULL;
+    g_autofree char *error_class = NULL;
+    Error *err = NULL;
+    g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
+    guint i;
+
+    devs = featmask_qmp_execute(q, "query-device-features", NULL,
+                                &error_class, &err);
+    g_free(p->qemu_kind);
+    p->qemu_kind = g_strdup(devs ? "patched" : "stock");
+    if (!devs && g_strcmp0(error_class, "CommandNotFound")) {
+        error_propagate(errp, err);
+        return false;
+    }
+    error_free(err);
+    if (devs ? !probe_patched(devs, maps, p, notes, errp)
+             : !probe_stock(q, maps, p, notes, errp)) {
+        return false;
+    }
+    /* The profile could not be read back (QEMU's ids are unique). */
+    for (i = 0; i < p->devices->len; i++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[i];
+
+        if (!g_hash_table_add(ids, dev->id)) {
+            error_setg(errp, "QEMU reports device '%s' twice", dev->id);
+            return false;
         }
     }
     return true;
@@ -344,7 +384,6 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
     g_autoptr(FeatmaskQmp) q = NULL;
     g_autoptr(JsonNode) devs = NULL;
     g_autofree char *version = NULL;
-    g_autofree char *error_class = NULL;
     Error *err = NULL;
     bool ok = false;
     int status;
@@ -357,18 +396,7 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
     if (q) {
         g_free(p->qemu_version);
         p->qemu_version = g_steal_pointer(&version);
-        devs = featmask_qmp_execute(q, "query-device-features", NULL,
-                                    &error_class, &err);
-        g_free(p->qemu_kind);
-        if (devs) {
-            p->qemu_kind = g_strdup("patched");
-            ok = probe_patched(devs, maps, p, notes, &err);
-        } else if (!g_strcmp0(error_class, "CommandNotFound")) {
-            g_clear_pointer(&err, error_free);
-            p->qemu_kind = g_strdup("stock");
-            ok = probe_stock(q, maps, p, notes, &err);
-        }
-        g_clear_pointer(&devs, json_node_unref);
+        ok = featmask_probe_qemu_qmp(q, maps, p, notes, &err);
         devs = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
     }
     if (!ok) {

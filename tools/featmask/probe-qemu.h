@@ -10,6 +10,7 @@
 #define FEATMASK_PROBE_QEMU_H
 
 #include "profile.h"
+#include "qmp.h"
 
 /**
  * featmask_probe_qemu: what this host's backends provide for each device
@@ -32,5 +33,17 @@
 bool featmask_probe_qemu(const char *binary, char *const *args,
                          FeatmaskMaps *maps, FeatmaskProfile *p,
                          GPtrArray *notes, Error **errp);
+
+/**
+ * featmask_probe_qemu_qmp: the part of featmask_probe_qemu() that reads
+ * QEMU's answers, on a QMP connection @q that is ready for commands
+ *
+ * Sets @p's QEMU kind and adds its devices.  Exported for the fuzzing
+ * harness (tests/fuzz/fuzz-qmp.c), which plays a QEMU that answers
+ * anything.
+ */
+bool featmask_probe_qemu_qmp(FeatmaskQmp *q, FeatmaskMaps *maps,
+                             FeatmaskProfile *p, GPtrArray *notes,
+                             Error **errp);
 
 #endif
