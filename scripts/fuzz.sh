@@ -9,7 +9,8 @@
 #
 # Usage: scripts/fuzz.sh [--quick] [--runs N | --time SECONDS]
 #                        [--build DIR] [HARNESS...]
-#   --quick        a short, fixed number of executions per harness (CI)
+#   --quick        a short, fixed number of executions per harness (CI):
+#                  10000, or $FEATMASK_FUZZ_QUICK_RUNS
 #   --runs N       a campaign of N executions per harness
 #   --time S       a campaign of S seconds per harness (default: 600)
 #   --build DIR    the fuzzing build folder (default: build-fuzz)
@@ -29,7 +30,7 @@ exec </dev/null
 
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$HERE/build-fuzz
-QUICK_RUNS=${FEATMASK_FUZZ_QUICK_RUNS:-2000}
+QUICK_RUNS=${FEATMASK_FUZZ_QUICK_RUNS:-10000}
 quick=
 runs=
 secs=

@@ -28,8 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static bool array_equal(GArray *a, GArray *b)
 {
     return a->len == b->len &&
-           !memcmp(a->data, b->data,
-                   (size_t)a->len * g_array_get_element_size(a));
+           (!a->len || !memcmp(a->data, b->data,
+                               (size_t)a->len * g_array_get_element_size(a)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
