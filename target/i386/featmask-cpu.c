@@ -887,6 +887,15 @@ char *x86_cpuid_brand(const X86CpuidData *d)
         put_reg(s + i * 16 + 12, l->edx);
     }
     s[48] = 0;
+    /*
+     * The brand is ASCII.  Anything else (a corrupt dump) becomes '?':
+     * it goes into a profile, which must be UTF-8 JSON.
+     */
+    for (i = 0; s[i]; i++) {
+        if ((guchar)s[i] < 0x20 || (guchar)s[i] > 0x7e) {
+            s[i] = '?';
+        }
+    }
     g_strstrip(s);
     return s[0] ? g_strdup(s) : NULL;
 }
