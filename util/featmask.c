@@ -94,6 +94,25 @@ static bool map_add_name(FeatmaskMap *map, const char *name, size_t idx,
     return true;
 }
 
+/*
+ * Can @name be written in a mask string?  No ',' or '=', no leading
+ * sign, not a keyword: else a mask featmask prints would not parse back.
+ */
+static bool name_fits_mask(const FeatmaskMap *map, const char *name,
+                           Error **errp)
+{
+    if (strpbrk(name, ",=") || name[0] == '+' || name[0] == '-' ||
+        !strcmp(name, "all") || !strcmp(name, "none")) {
+        error_setg(errp, "%s: feature name '%s' cannot be written in a"
+                   " mask", map->kind, name);
+        error_append_hint(errp, "Feature names have no ',' or '=', do not"
+                          " start with '+' or '-', and are not 'all' or"
+                          " 'none'.\n");
+        return false;
+    }
+    return true;
+}
+
 bool featmask_map_add(FeatmaskMap *map, const FeatmaskFeature *feature,
                       Error **errp)
 {
@@ -107,10 +126,16 @@ bool featmask_map_add(FeatmaskMap *map, const FeatmaskFeature *feature,
                    idx);
         return false;
     }
+    if (!name_fits_mask(map, feature->name, errp)) {
+        return false;
+    }
     for (a = feature->aliases; a && *a; a++) {
         if (!**a) {
             error_setg(errp, "%s: feature '%s' has an empty alias",
                        map->kind, feature->name);
+            return false;
+        }
+        if (!name_fits_mask(map, *a, errp)) {
             return false;
         }
     }

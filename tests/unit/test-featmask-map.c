@@ -111,6 +111,7 @@ static void test_dynamic(void)
 {
     g_autoptr(FeatmaskMap) map = featmask_map_new("e1000e", NULL);
     g_autofree char *name = g_strdup("tso");
+    const char *const *bad;
     Error *err = NULL;
 
     featmask_map_add_dynamic(map, name, FEATMASK_NO_BIT, &error_abort);
@@ -126,6 +127,16 @@ static void test_dynamic(void)
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "e1000e: feature number 2 has no name");
     error_free(err);
+    err = NULL;
+    /* names a mask could not spell: found by tests/fuzz/fuzz-mask */
+    for (bad = FEATMASK_NAMES("a,b", "a=on", "-a", "+a", "all", "none");
+         *bad; bad++) {
+        g_assert_false(featmask_map_add_dynamic(map, *bad, FEATMASK_NO_BIT,
+                                                &err));
+        g_assert_true(strstr(error_get_pretty(err), "cannot be written"));
+        error_free(err);
+        err = NULL;
+    }
     featmask_map_finalize(map, &error_abort);
     g_assert_true(featmask_map_is_dynamic(map));
     g_assert_cmpint(featmask_map_lookup(map, "tso"), ==, 0);
