@@ -3,7 +3,7 @@
  *
  * The CPU part comes from KVM (what a guest can get) when /dev/kvm is
  * there, else from the raw CPUID libcpuid reads, or from a dump of
- * another machine.  Each part of the profile is made by its own function
+ * another machine; with --qemu, from that QEMU (probe-qemu.c).  Each part of the profile is made by its own function
  * (probe_cpu() now; devices through QEMU can be added beside it).
  *
  * Copyright (c) 2026 The featmask authors
@@ -146,8 +146,8 @@ static const GOptionEntry probe_options[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "write the profile to FILE (default: standard output)", "FILE" },
     { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt_qemu,
-      "also probe the devices of the QEMU arguments after --, with this "
-      "QEMU", "BINARY" },
+      "probe the CPU and devices of the QEMU arguments after --, with "
+      "this QEMU", "BINARY" },
     { NULL }
 };
 
@@ -162,10 +162,12 @@ int cmd_probe(int argc, char **argv)
                    "QEMU names them, from what KVM\ncan give a guest "
                    "(/dev/kvm) or else from the CPU's own CPUID (libcpuid)."
                    "\nWith --cpuid-dump, the profile of the machine the dump"
-                   " comes from.\nWith --qemu, also the devices of this "
-                   "host's QEMU configuration (the arguments\nafter --): "
-                   "QEMU starts paused, tells what its backends provide, and"
-                   " stops.", probe_options, &argc, &argv)) {
+                   " comes from.\nWith --qemu, the profile of this host's "
+                   "QEMU configuration (the arguments\nafter --): QEMU "
+                   "starts paused and tells the CPU it gives a guest (the "
+                   "full\nexpansion of 'host' under KVM, of 'max' under TCG"
+                   "), what its device\nbackends provide, and which "
+                   "switches it takes, then stops.", probe_options, &argc, &argv)) {
         return FEATMASK_EXIT_USAGE;
     }
     if (argc > 1 && !opt_qemu) {
@@ -174,6 +176,11 @@ int cmd_probe(int argc, char **argv)
     if (opt_cpuid_dump && opt_kvm_record) {
         return cli_usage("probe", "--cpuid-dump and --kvm-record both say"
                          " where the CPU comes from: give one");
+    }
+    if (opt_qemu && (opt_cpuid_dump || opt_kvm_record || opt_save_kvm_record)) {
+        return cli_usage("probe", "with --qemu the CPU comes from that QEMU:"
+                         " --cpuid-dump, --kvm-record and --save-kvm-record"
+                         " do not apply");
     }
     if (opt_save_kvm_record && (opt_cpuid_dump || opt_kvm_record)) {
         return cli_usage("probe", "--save-kvm-record records /dev/kvm, which"
@@ -184,10 +191,12 @@ int cmd_probe(int argc, char **argv)
     cpu.save_kvm_record = opt_save_kvm_record;
 
     p = featmask_profile_new(opt_host ? opt_host : g_get_host_name());
-    p->cpu = probe_cpu(&cpu, &err);
-    if (!p->cpu) {
-        cli_error(err);
-        return FEATMASK_EXIT_USAGE;
+    if (!opt_qemu) {
+        p->cpu = probe_cpu(&cpu, &err);
+        if (!p->cpu) {
+            cli_error(err);
+            return FEATMASK_EXIT_USAGE;
+        }
     }
     if (opt_qemu) {
         g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
