@@ -315,7 +315,17 @@ static void test_golden_pair(gconstpointer opaque)
 
         if (c) {
             g_autofree char *line = x86_model_choice_format(c);
+            g_autoptr(FeatmaskSet) none = featmask_set_new(
+                featmask_set_map(a->features));
+            g_autoptr(X86ModelChoice) old = x86_model_choose_full(
+                featmask_baseline_common(bl), a->vendor, NULL, none, NULL);
 
+            /* Removals never make the line longer than additions only. */
+            if (old) {
+                g_assert_cmpuint(featmask_set_count(c->extra) +
+                                 featmask_set_count(c->missing), <=,
+                                 featmask_set_count(old->extra));
+            }
             g_string_append_printf(s, "model: -cpu %s\n", line);
         } else {
             g_string_append_printf(s, "model: none: %s\n",

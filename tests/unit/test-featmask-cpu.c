@@ -574,6 +574,7 @@ static void test_models_choose(void)
     g_autoptr(FeatmaskSet) common = x86_model_features(sky, 4, &error_abort);
     g_autoptr(X86ModelChoice) c = NULL;
     g_autoptr(X86ModelChoice) amd = NULL;
+    g_autoptr(FeatmaskSet) none = NULL;
     g_autofree char *line = NULL;
     Error *err = NULL;
 
@@ -589,12 +590,25 @@ static void test_models_choose(void)
     amd = x86_model_choose(common, "AuthenticAMD", &error_abort);
     g_assert_cmpstr(amd->model->vendor, ==, "AuthenticAMD");
 
+    /* Two features short of a model: the model, minus them. */
+    featmask_set_del(common, featmask_map_lookup(featmask_set_map(common),
+                                                 "avx2"));
+    x86_model_choice_free(c);
+    c = x86_model_choose(common, "GenuineIntel", &error_abort);
+    g_free(line);
+    line = x86_model_choice_format(c);
+    g_assert_cmpstr(line, ==,
+                    "Skylake-Client-v4,+hypervisor,+tsc-adjust,-avx2");
+
     featmask_set_free(common);
     common = featmask_set_new(featmask_set_map(c->extra));
     featmask_set_add_name(common, "fpu", &error_abort);
-    g_assert_null(x86_model_choose(common, "GenuineIntel", &err));
+    none = featmask_set_new(featmask_set_map(c->extra));
+    g_assert_null(x86_model_choose_full(common, "GenuineIntel", NULL, none,
+                                        &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "no named CPU model of vendor"
-                    " 'GenuineIntel' has only features every host has");
+                    " 'GenuineIntel' that every host's QEMU knows fits the"
+                    " features every host has");
     error_free(err);
 }
 
