@@ -598,3 +598,43 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
     qemu_process_stop(&qp);
     return ok;
 }
+
+int featmask_qemu_try(const char *binary, char *const *args, char **output,
+                      Error **errp)
+{
+    QemuProcess qp = { 0 };
+    g_autoptr(FeatmaskQmp) q = NULL;
+    g_autoptr(JsonNode) status = NULL;
+    g_autoptr(JsonNode) quit = NULL;
+    Error *err = NULL;
+    int ret = 0, st;
+
+    if (!qemu_process_start(&qp, binary, args, &err)) {
+        /* It exited: QEMU refused its arguments. */
+        if (!qp.running && qp.pid) {
+            error_free(err);
+            *output = qemu_output(&qp);
+        } else {
+            error_propagate(errp, err);
+            *output = g_strdup("");
+            ret = -1;
+        }
+        qemu_process_stop(&qp);
+        return ret;
+    }
+    /*
+     * QEMU opens its QMP socket before it creates the devices, and
+     * answers only once the machine is made: an answer means it came up.
+     */
+    q = featmask_qmp_connect(qp.sock, NULL, NULL);
+    status = q ? featmask_qmp_execute(q, "query-status", NULL, NULL, NULL)
+               : NULL;
+    if (status) {
+        ret = 1;
+        quit = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
+    }
+    qemu_process_exited(&qp, &st);
+    *output = qemu_output(&qp);
+    qemu_process_stop(&qp);
+    return ret;
+}
