@@ -199,6 +199,36 @@ X86CpuidData *x86_cpuid_data_from_kvm(const X86KvmCpuidEntry *entries,
                                       size_t nmsrs);
 
 /*
+ * The KVM view: what KVM and QEMU give a guest of a CPU known by its raw
+ * CPUID (featmask-cpu-kvm.c)
+ */
+
+/* The Linux version whose KVM the view follows. */
+#define X86_KVM_VIEW_KERNEL "Linux 6.1"
+
+/**
+ * x86_kvm_never: the features KVM_GET_SUPPORTED_CPUID of
+ * X86_KVM_VIEW_KERNEL never reports, whatever the CPU (NULL-terminated)
+ */
+const char *const *x86_kvm_never(void);
+
+/**
+ * x86_kvm_always: the features a KVM guest gets whatever the CPU: those
+ * KVM emulates and those QEMU adds (NULL-terminated)
+ */
+const char *const *x86_kvm_always(void);
+
+/**
+ * x86_kvm_view_apply: turn the features of a raw CPUID into the KVM view
+ * @set: decoded from raw CPUID (x86_cpuid_host_features()); changed
+ * @removed: if not NULL, receives what was left out (what KVM never
+ *           gives, and what depended on it)
+ * @added: if not NULL, receives what was added
+ */
+void x86_kvm_view_apply(FeatmaskSet *set, FeatmaskSet *removed,
+                        FeatmaskSet *added);
+
+/*
  * Named models
  */
 

@@ -24,13 +24,36 @@
  *              or NULL
  * @kvm_dev: the KVM device to ask when neither is given
  * @save_kvm_record: if not NULL, write KVM's answer there
+ * @raw_view: keep raw CPUID as it is, instead of the KVM view
  */
 typedef struct ProbeCpuOptions {
     const char *cpuid_dump;
     const char *kvm_record;
     const char *kvm_dev;
     const char *save_kvm_record;
+    bool raw_view;
 } ProbeCpuOptions;
+
+/*
+ * Raw CPUID seen through KVM (target/i386/featmask-cpu-kvm.c): what a
+ * guest of that CPU would get under KVM.  Says what changed.
+ */
+static void kvm_view(FeatmaskSet *features)
+{
+    g_autoptr(FeatmaskSet) removed = featmask_set_new(
+        featmask_set_map(features));
+    g_autoptr(FeatmaskSet) added = featmask_set_new(
+        featmask_set_map(features));
+    g_autofree char *r = NULL;
+    g_autofree char *a = NULL;
+
+    x86_kvm_view_apply(features, removed, added);
+    r = featmask_set_format(removed);
+    a = featmask_set_format(added);
+    cli_warn("the KVM view (%s) of this CPUID: left out %s; added %s"
+             " (--view raw keeps the CPUID as it is)", X86_KVM_VIEW_KERNEL,
+             r, a);
+}
 
 /*
  * The feature words the data could not tell, for the profile, and a
@@ -117,6 +140,12 @@ static FeatmaskProfileCpu *probe_cpu(const ProbeCpuOptions *o, Error **errp)
                  list);
     }
     cpu = g_new0(FeatmaskProfileCpu, 1);
+    if (strcmp(source, "kvm")) {
+        if (!o->raw_view) {
+            kvm_view(features);
+        }
+        cpu->view = g_strdup(o->raw_view ? "raw" : "kvm");
+    }
     cpu->arch = g_strdup("x86_64");
     cpu->vendor = x86_cpuid_vendor(d);
     cpu->model = x86_cpuid_brand(d);
@@ -132,6 +161,7 @@ static char *opt_kvm_record;
 static char *opt_save_kvm_record;
 static char *opt_output;
 static char *opt_qemu;
+static char *opt_view;
 
 static const GOptionEntry probe_options[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
@@ -143,6 +173,9 @@ static const GOptionEntry probe_options[] = {
       "read the CPU from a recorded answer of /dev/kvm", "FILE" },
     { "save-kvm-record", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_kvm_record,
       "also write /dev/kvm's answer to FILE", "FILE" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view,
+      "for raw CPUID (a dump, or no /dev/kvm): kvm (default): what KVM "
+      "would give a guest; raw: the CPUID as it is", "VIEW" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "write the profile to FILE (default: standard output)", "FILE" },
     { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt_qemu,
@@ -186,6 +219,15 @@ int cmd_probe(int argc, char **argv)
         return cli_usage("probe", "--save-kvm-record records /dev/kvm, which"
                          " --cpuid-dump and --kvm-record do not read");
     }
+    if (opt_view && strcmp(opt_view, "kvm") && strcmp(opt_view, "raw")) {
+        return cli_usage("probe", "--view takes 'kvm' or 'raw', not '%s'",
+                         opt_view);
+    }
+    if (opt_view && (opt_qemu || opt_kvm_record)) {
+        return cli_usage("probe", "--view is for raw CPUID (--cpuid-dump,"
+                         " or libcpuid without /dev/kvm)");
+    }
+    cpu.raw_view = opt_view && !strcmp(opt_view, "raw");
     cpu.cpuid_dump = opt_cpuid_dump;
     cpu.kvm_record = opt_kvm_record;
     cpu.save_kvm_record = opt_save_kvm_record;

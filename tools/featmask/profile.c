@@ -307,6 +307,8 @@ static const Member cpu_members[] = {
     { "vendor", offsetof(FeatmaskProfileCpu, vendor) },
     { "model", offsetof(FeatmaskProfileCpu, model) },
     { "source", offsetof(FeatmaskProfileCpu, source) },
+    { "view", offsetof(FeatmaskProfileCpu, view),
+      .choices = (const char *const[]){ "kvm", "raw", NULL } },
     { "unknown-words", offsetof(FeatmaskProfileCpu, unknown_words),
       .list = true },
     { NULL }
@@ -498,6 +500,7 @@ void featmask_profile_cpu_free(FeatmaskProfileCpu *cpu)
         g_free(cpu->vendor);
         g_free(cpu->model);
         g_free(cpu->source);
+        g_free(cpu->view);
         featmask_set_free(cpu->features);
         g_strfreev(cpu->unknown_words);
         g_free(cpu);
@@ -991,6 +994,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
         add_string(b, "vendor", p->cpu->vendor);
         add_string(b, "model", p->cpu->model);
         add_string(b, "source", p->cpu->source);
+        add_string(b, "view", p->cpu->view);
         add_features(b, p->cpu->features);
         if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
             char **w;

@@ -28,12 +28,16 @@
  * @unknown_words: the feature words (CPUID leaves, MSRs) the data could
  *                 not tell, NULL-terminated or NULL: their features are
  *                 absent from @features without being known to be missing
+ * @view: for raw CPUID ("cpuid", "cpuid-dump"): "kvm" when @features is
+ *        what KVM and QEMU would give a guest of it, "raw" when it is the
+ *        CPUID as it is; NULL when not said
  */
 typedef struct FeatmaskProfileCpu {
     char *arch;
     char *vendor;
     char *model;
     char *source;
+    char *view;
     FeatmaskSet *features;
     char **unknown_words;
 } FeatmaskProfileCpu;
