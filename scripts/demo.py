@@ -524,9 +524,13 @@ class Demo:
             raise Skip(f'{args.qemu} has no features= (QEMU without '
                        'featmask\'s patch-set)')
         self.form = form
-        self.root = args.workdir or tempfile.mkdtemp(prefix='featmask-demo-')
-        os.makedirs(self.root, exist_ok=True)
+        self.setup('featmask-demo-')
         choose_accel(self.tools, args.accel, self.root)
+
+    def setup(self, prefix):
+        """The work folder and the scenario's state."""
+        self.root = self.args.workdir or tempfile.mkdtemp(prefix=prefix)
+        os.makedirs(self.root, exist_ok=True)
         self.hosts = {}
         self.naive_acked = None
         self.figures = {}
@@ -601,6 +605,40 @@ class Demo:
         self.r.timing(f'migration ({what})', secs)
         return status, secs, info
 
+    def migrate_planned(self, src, dst):
+        """The planned migration, which must complete; keeps its
+        figures."""
+        status, secs, info = self.migrate(src, dst, 'plan')
+        self.r.check(status == 'completed', f'migration to host-b '
+                     f'completes in {secs:.1f} s', info, fatal=True)
+        self.figures['migration'] = (secs, info.get('total-time'),
+                                     info.get('downtime'),
+                                     info.get('ram', {}).get('transferred'))
+
+    def refused_unsupported(self, src, net, what):
+        """migrate_refused() by QEMU's own virtio check, decoded."""
+        out = self.migrate_refused(src, net, what,
+                                   r'Features 0x[0-9a-f]+ unsupported',
+                                   'host-b\'s QEMU says "Features 0x... '
+                                   'unsupported"')
+        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
+                        r'Allowed features: (0x[0-9a-f]+)', out)
+        if raw:
+            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
+            self.r.say('   decoded, the guest uses there missing: '
+                       + ', '.join(self.map.names(miss)))
+
+    def run_probe(self, h, extra=()):
+        """featmask probe of host @h, shown and timed; returns its
+        profile, the seconds and the warnings."""
+        secs, argv, warn = h.probe(extra)
+        self.r.timing(f'probe {h.name}', secs)
+        self.figures[f'probe {h.name}'] = secs
+        shown = [os.path.basename(argv[0])] + argv[1:]
+        self.r.say(f'   $ {shlex.join(shown)}')
+        with open(h.profile) as f:
+            return json.load(f), secs, warn
+
     def migrate_refused(self, src, net, what, error, expectation):
         """Migrate the guest of @src (its virtio-net @net) to host-b
         launched with plain -device arguments; expect the migration to
@@ -670,16 +708,7 @@ class Demo:
         r.say(f'   both hosts: {shlex.join(dev)}')
         src, net = self.boot(a, dev, 'naive')
         self.naive_acked = net.features
-        out = self.migrate_refused(src, net, 'naive, plain',
-                                   r'Features 0x[0-9a-f]+ unsupported',
-                                   'host-b\'s QEMU says "Features 0x... '
-                                   'unsupported"')
-        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
-                        r'Allowed features: (0x[0-9a-f]+)', out)
-        if raw:
-            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
-            r.say('   decoded, the guest uses there missing: '
-                  + ', '.join(self.map.names(miss)))
+        self.refused_unsupported(src, net, 'naive, plain')
         src.quit()
 
     def step2_patched(self):
@@ -726,13 +755,7 @@ class Demo:
         r.step('3. featmask: probe both hosts, baseline, plan; launch with '
                'the plan and migrate')
         for h in (a, b):
-            secs, argv, warn = h.probe()
-            r.timing(f'probe {h.name}', secs)
-            self.figures[f'probe {h.name}'] = secs
-            shown = [os.path.basename(argv[0])] + argv[1:]
-            r.say(f'   $ {shlex.join(shown)}')
-            with open(h.profile) as f:
-                prof = json.load(f)
+            prof, secs, warn = self.run_probe(h)
             dev = prof['devices'][0]
             r.say(f'     {h.name}: QEMU {prof["qemu"]["kind"]} '
                   f'{prof["qemu"].get("version", "")}, net0 from '
@@ -828,12 +851,7 @@ class Demo:
                     'again', self.map.show(again & ~net.features))
         self.check_acked(a, net.features)
 
-        status, secs, info = self.migrate(src, dst, 'plan')
-        r.check(status == 'completed', f'migration to host-b completes '
-                f'in {secs:.1f} s', info, fatal=True)
-        self.figures['migration'] = (secs, info.get('total-time'),
-                                     info.get('downtime'),
-                                     info.get('ram', {}).get('transferred'))
+        self.migrate_planned(src, dst)
         r.check(src.status() == 'postmigrate', 'host-a\'s QEMU is done '
                 '(postmigrate)')
         after = self.guest_runs_on(dst, net, 'host-b')
@@ -880,25 +898,33 @@ class Demo:
         unacked = self.map.names(common & ~self.after)
         r.say('   common but not acked by the guest\'s driver: '
               + (', '.join(unacked) or 'none'))
+        self.say_figures()
+
+    def say_figures(self, width=40):
+        """The planned migration's figures and every step's time."""
+        r = self.r
         secs, total, down, ram = self.figures['migration']
         r.say(f'   migration with the plan: {secs:.2f} s, query-migrate '
               f'total-time {total} ms, downtime {down} ms, '
               f'{(ram or 0) / 2**20:.1f} MiB of RAM sent')
         r.say('   timings:')
-        r.show('\n'.join(f'{what:<40} {secs:7.2f} s'
+        r.show('\n'.join(f'{what:<{width}} {secs:7.2f} s'
                          for what, secs in r.timings), '     ')
+
+    def steps(self):
+        self.step1()
+        self.step2_stock()
+        if self.tools.patched:
+            self.step2_patched()
+        else:
+            self.r.step('2b. Naive migration with features=: skipped, '
+                        'this QEMU has no featmask patch-set')
+        self.step3()
+        self.summary()
 
     def run(self):
         try:
-            self.step1()
-            self.step2_stock()
-            if self.tools.patched:
-                self.step2_patched()
-            else:
-                self.r.step('2b. Naive migration with features=: skipped, '
-                            'this QEMU has no featmask patch-set')
-            self.step3()
-            self.summary()
+            self.steps()
         finally:
             self.procs.stop_all()
             for h in self.hosts.values():
@@ -953,16 +979,12 @@ class MixedDemo(Demo):
         self.tools = self.tools_of['host-b']
         self.map = NetMap(args.featmask)
         self.form = 'mixed'
-        self.root = args.workdir or tempfile.mkdtemp(prefix='featmask-mixed-')
-        os.makedirs(self.root, exist_ok=True)
+        self.setup('featmask-mixed-')
         # One guest boot decides for both hosts (one machine).
         b = self.tools_of['host-b']
         choose_accel(b, args.accel, self.root)
         self.tools_of['host-a'].accel = b.accel
         self.tools_of['host-a'].accel_why = b.accel_why
-        self.hosts = {}
-        self.naive_acked = None
-        self.figures = {}
 
     # Helpers
 
@@ -1036,16 +1058,7 @@ class MixedDemo(Demo):
                   'bits')
         r.show(self.words_differ(wa, wb), '   ')
         dst.quit()
-        out = self.migrate_refused(src, net, 'naive, mixed',
-                                   r'Features 0x[0-9a-f]+ unsupported',
-                                   'host-b\'s QEMU says "Features 0x... '
-                                   'unsupported"')
-        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
-                        r'Allowed features: (0x[0-9a-f]+)', out)
-        if raw:
-            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
-            r.say('   decoded, the guest uses there missing: '
-                  + ', '.join(self.map.names(miss)))
+        self.refused_unsupported(src, net, 'naive, mixed')
         r.say('   the migration guard of host-b\'s patched QEMU has nothing '
               'to check: a stock source sends no featmask section (the '
               'stream is what unpatched QEMU sends), so QEMU\'s own virtio '
@@ -1061,13 +1074,7 @@ class MixedDemo(Demo):
         profs = {}
         for h in (a, b):
             # The CPU is the view of the accelerator the guest will run on.
-            secs, argv, warn = h.probe(['-accel', h.tools.accel])
-            r.timing(f'probe {h.name}', secs)
-            self.figures[f'probe {h.name}'] = secs
-            shown = [os.path.basename(argv[0])] + argv[1:]
-            r.say(f'   $ {shlex.join(shown)}')
-            with open(h.profile) as f:
-                prof = json.load(f)
+            prof, secs, warn = self.run_probe(h, ['-accel', h.tools.accel])
             profs[h.name] = prof
             q = prof['qemu']
             dev = prof['devices'][0]
@@ -1157,12 +1164,7 @@ class MixedDemo(Demo):
                 'the guest negotiated nothing outside the common set',
                 self.map.show(net.features & ~common))
 
-        status, secs, info = self.migrate(src, dst, 'plan')
-        r.check(status == 'completed', f'migration to host-b completes '
-                f'in {secs:.1f} s', info, fatal=True)
-        self.figures['migration'] = (secs, info.get('total-time'),
-                                     info.get('downtime'),
-                                     info.get('ram', {}).get('transferred'))
+        self.migrate_planned(src, dst)
         after = self.guest_runs_on(dst, net, 'host-b')
         self.after = after.features
         moved = self.words_differ(wa, self.cpu_words(dst))
@@ -1193,24 +1195,13 @@ class MixedDemo(Demo):
         r.say(f'   guest negotiated on host-b: {self.map.show(self.after)}')
         r.say(f'   probe: host-a {self.figures["probe host-a"]:.2f} s, '
               f'host-b {self.figures["probe host-b"]:.2f} s')
-        secs, total, down, ram = self.figures['migration']
-        r.say(f'   migration with the plan: {secs:.2f} s, query-migrate '
-              f'total-time {total} ms, downtime {down} ms, '
-              f'{(ram or 0) / 2**20:.1f} MiB of RAM sent')
-        r.say('   timings:')
-        r.show('\n'.join(f'{what:<48} {secs:7.2f} s'
-                         for what, secs in r.timings), '     ')
+        self.say_figures(48)
 
-    def run(self):
-        try:
-            self.step1()
-            self.step2()
-            self.step3()
-            self.summary()
-        finally:
-            self.procs.stop_all()
-            for h in self.hosts.values():
-                h.console_log.close()
+    def steps(self):
+        self.step1()
+        self.step2()
+        self.step3()
+        self.summary()
 
 
 def find_build_program(*parts):

@@ -3,8 +3,9 @@
  *
  * The CPU part comes from KVM (what a guest can get) when /dev/kvm is
  * there, else from the raw CPUID libcpuid reads, or from a dump of
- * another machine; with --qemu, from that QEMU (probe-qemu.c).  Each part of the profile is made by its own function
- * (probe_cpu() now; devices through QEMU can be added beside it).
+ * another machine; with --qemu, from that QEMU (probe-qemu.c).  Each
+ * part of the profile is made by its own function (probe_cpu() here, the
+ * QEMU's CPU and devices in probe-qemu.c).
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -200,7 +201,8 @@ int cmd_probe(int argc, char **argv)
                    "starts paused and tells the CPU it gives a guest (the "
                    "full\nexpansion of 'host' under KVM, of 'max' under TCG"
                    "), what its device\nbackends provide, and which "
-                   "switches it takes, then stops.", probe_options, &argc, &argv)) {
+                   "switches it takes, then stops.", probe_options, &argc,
+                   &argv)) {
         return FEATMASK_EXIT_USAGE;
     }
     if (argc > 1 && !opt_qemu) {

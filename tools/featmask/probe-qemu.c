@@ -532,6 +532,36 @@ static bool qemu_process_exited(QemuProcess *qp, int *status)
     return false;
 }
 
+/*
+ * Connect to QEMU's QMP socket.  The socket file appears when QEMU binds
+ * it, a moment before it listens: a refused connection is tried again
+ * while QEMU runs.  NULL (and @errp) if QEMU exited or never answered.
+ */
+static FeatmaskQmp *qemu_connect(QemuProcess *qp, char **version,
+                                 Error **errp)
+{
+    int i;
+
+    for (i = 0;; i++) {
+        Error *err = NULL;
+        FeatmaskQmp *q = featmask_qmp_connect(qp->sock, version, &err);
+        siginfo_t info = { 0 };
+
+        if (q) {
+            return q;
+        }
+        /* Exited?  (WNOWAIT: the caller reaps it and tells the status.) */
+        if (i == QEMU_START_TIMEOUT_S * 50 ||
+            (waitid(P_PID, qp->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0
+             && info.si_pid == qp->pid)) {
+            error_propagate(errp, err);
+            return NULL;
+        }
+        error_free(err);
+        g_usleep(20000);
+    }
+}
+
 bool featmask_probe_qemu(const char *binary, char *const *args,
                          FeatmaskMaps *maps, FeatmaskProfile *p,
                          GPtrArray *notes, Error **errp)
@@ -555,7 +585,7 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
                                          : g_find_program_in_path(binary);
     g_strfreev(p->qemu_args);
     p->qemu_args = g_strdupv((char **)args);
-    q = featmask_qmp_connect(qp.sock, &version, &err);
+    q = qemu_connect(&qp, &version, &err);
     if (q) {
         g_free(p->qemu_version);
         p->qemu_version = g_steal_pointer(&version);
@@ -626,14 +656,23 @@ int featmask_qemu_try(const char *binary, char *const *args, char **output,
      * QEMU opens its QMP socket before it creates the devices, and
      * answers only once the machine is made: an answer means it came up.
      */
-    q = featmask_qmp_connect(qp.sock, NULL, NULL);
-    status = q ? featmask_qmp_execute(q, "query-status", NULL, NULL, NULL)
+    q = qemu_connect(&qp, NULL, &err);
+    status = q ? featmask_qmp_execute(q, "query-status", NULL, NULL, &err)
                : NULL;
     if (status) {
         ret = 1;
         quit = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
+    } else if (!qp.running || qemu_process_exited(&qp, &st)) {
+        /* It exited: it refused the arguments. */
+        g_clear_pointer(&err, error_free);
+    } else {
+        /* It runs and does not answer: no verdict on the arguments. */
+        error_prepend(&err, "QEMU started but did not answer on QMP: ");
+        error_propagate(errp, err);
+        err = NULL;
+        ret = -1;
     }
-    qemu_process_exited(&qp, &st);
+    error_free(err);
     *output = qemu_output(&qp);
     qemu_process_stop(&qp);
     return ret;
