@@ -161,10 +161,58 @@ static void test_verify_args(void)
                     "-device virtio-net-pci,id=net1,features=none,+mac");
 }
 
+/* The qemu section of a probed profile reads, and writes back the same. */
+static void test_qemu_section(void)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autofree char *file = g_build_filename(g_getenv("FEATMASK_DATA"),
+                                             "pools", "old.json", NULL);
+    g_autofree char *copy = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *again = NULL;
+    g_autoptr(GPtrArray) ps = NULL;
+    g_autoptr(GPtrArray) ps2 = NULL;
+    FeatmaskProfile *p;
+    char *const *cpu;
+    const char *files[1];
+    int fd;
+
+    files[0] = file;
+    ps = featmask_profiles_load(files, 1, maps, &error_abort);
+    p = ps->pdata[0];
+    g_assert_cmpstr(p->qemu_kind, ==, "stock");
+    g_assert_cmpstr(p->qemu_accel, ==, "tcg");
+    g_assert_cmpstr(p->qemu_binary, ==, "/usr/bin/qemu-system-x86_64");
+    g_assert_true(g_strv_contains((const char *const *)p->qemu_args,
+                                  "pc-q35-7.2"));
+    g_assert_true(g_strv_contains((const char *const *)p->qemu_cpu_models,
+                                  "EPYC-v1"));
+    cpu = featmask_profile_switches(p, "x86-cpu");
+    g_assert_nonnull(cpu);
+    g_assert_true(g_strv_contains((const char *const *)cpu, "pcommit"));
+    /* QEMU 7.2 has no gds-no, nor virtio-net's host_uso. */
+    g_assert_false(g_strv_contains((const char *const *)cpu, "gds-no"));
+    g_assert_false(g_strv_contains((const char *const *)
+        featmask_profile_switches(p, "virtio-net-pci"), "host_uso"));
+    g_assert_null(featmask_profile_switches(p, "virtio-blk-pci"));
+
+    text = featmask_profile_to_json(p);
+    fd = g_file_open_tmp("featmask-qemu-XXXXXX.json", &copy, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(copy, text, -1, NULL));
+    files[0] = copy;
+    ps2 = featmask_profiles_load(files, 1, maps, &error_abort);
+    again = featmask_profile_to_json(ps2->pdata[0]);
+    g_assert_cmpstr(text, ==, again);
+    unlink(copy);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/featmask/plan/cannot-widen", test_cannot_widen);
     g_test_add_func("/featmask/plan/verify-args", test_verify_args);
+    g_test_add_func("/featmask/plan/qemu-section", test_qemu_section);
     return g_test_run();
 }
