@@ -44,7 +44,7 @@ if missing:
     print('1..0 # SKIP no %s' % ', '.join(missing))
     sys.exit(0)
 
-print('1..9')
+print('1..10')
 tmp = tempfile.mkdtemp(prefix='featmask-pools-')
 firmware = ['-L', '/usr/share/seabios', '-L', '/usr/share/qemu']
 host_args = ['-nodefaults', '-machine', 'pc-q35-7.2', '-netdev', 'user,id=n0',
@@ -105,6 +105,19 @@ p = fm('plan', '--verify', without, prof['new'])
 ok(p.returncode == 1 and "gds-no' not found" in p.stdout,
    'without the switches in the profile, --verify catches it: QEMU 7.2 '
    'refuses gds-no=off', p.stdout + p.stderr)
+
+# A profile that says less than its QEMU gives: QEMU takes the line, and
+# --verify sees that the CPU it made is not the plan's.
+with open(prof['old']) as f:
+    d = json.load(f)
+d['cpu']['features'].remove('aes')
+less = os.path.join(tmp, 'old-less.json')
+with open(less, 'w') as f:
+    json.dump(d, f)
+p = fm('plan', '--verify', less, prof['new'])
+ok(p.returncode == 1 and 'its CPU is not the plan\'s: it has aes beyond'
+   in p.stdout, 'a line QEMU takes but whose CPU is not the plan\'s is '
+   'refused, naming the feature', p.stdout + p.stderr)
 
 # A QEMU that does not start: one message, exit 2.
 p = fm('plan', '--verify', '--qemu', 'old=/bin/false', prof['old'],

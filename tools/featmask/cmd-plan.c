@@ -83,11 +83,13 @@ typedef struct PlanHost {
 
 /**
  * Plan:
+ * @cpu: the CPU features every host's line gives the guest, or NULL
  * @hosts: PlanHost *, in the order of the profiles
  * @features: per device of the pool, its features= value (char *)
  * @problems: what a host must turn off and its QEMU cannot (char *)
  */
 typedef struct Plan {
+    const FeatmaskSet *cpu;
     GPtrArray *hosts;
     GPtrArray *features;
     GPtrArray *problems;
@@ -346,6 +348,9 @@ static Plan *plan_build(const FeatmaskPool *pool, bool model_form,
     plan->hosts = g_ptr_array_new_with_free_func(plan_host_free);
     plan->features = g_ptr_array_new_with_free_func(g_free);
     plan->problems = g_ptr_array_new_with_free_func(g_free);
+    if (pool->cpu && !strcmp(pool->cpu->type, X86_FEATMASK_KIND)) {
+        plan->cpu = featmask_baseline_common(pool->cpu->baseline);
+    }
     for (d = 0; d < pool->devices->len; d++) {
         g_ptr_array_add(plan->features,
                         features_value(pool->devices->pdata[d]));
@@ -527,7 +532,7 @@ static int verify(const Plan *plan)
         }
         lines = host_lines(host);
         if (!featmask_verify_host(binary, host->p->qemu_args, lines,
-                                  &err)) {
+                                  plan->cpu, &err)) {
             error_prepend(&err, "%s: ", host->p->host);
             cli_error(err);
             return FEATMASK_EXIT_USAGE;
@@ -536,8 +541,8 @@ static int verify(const Plan *plan)
             const FeatmaskVerifyLine *l = lines->pdata[i];
 
             if (l->refusal) {
-                printf("%s: refused: %s\n%s:   QEMU said: %s\n",
-                       host->p->host, l->args, host->p->host, l->refusal);
+                printf("%s: refused: %s\n%s:   %s\n", host->p->host,
+                       l->args, host->p->host, l->refusal);
                 status = FEATMASK_EXIT_INCOMPATIBLE;
             } else {
                 printf("%s: ok: %s\n", host->p->host, l->args);

@@ -629,8 +629,9 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
     return ok;
 }
 
-int featmask_qemu_try(const char *binary, char *const *args, char **output,
-                      Error **errp)
+int featmask_qemu_try(const char *binary, char *const *args,
+                      FeatmaskQemuCheck *check, void *opaque,
+                      char **output, Error **errp)
 {
     QemuProcess qp = { 0 };
     g_autoptr(FeatmaskQmp) q = NULL;
@@ -661,6 +662,9 @@ int featmask_qemu_try(const char *binary, char *const *args, char **output,
                : NULL;
     if (status) {
         ret = 1;
+        if (check) {
+            check(q, opaque);
+        }
         quit = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
     } else if (!qp.running || qemu_process_exited(&qp, &st)) {
         /* It exited: it refused the arguments. */

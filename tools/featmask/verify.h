@@ -15,8 +15,10 @@
  * FeatmaskVerifyLine: one line of a host's plan
  * @what: "cpu" or the device id
  * @args: "-cpu max,pku=off" or "-device virtio-net-pci,id=net0,csum=off"
- * @refusal: set by featmask_verify_host() when QEMU refuses the line:
- *           QEMU's message; NULL when it takes it
+ * @refusal: set by featmask_verify_host() when QEMU refuses the line
+ *           ("QEMU said: ..." with QEMU's message, "QEMU warned: ...") or
+ *           takes it and makes another CPU than the plan's; NULL when the
+ *           line is good
  */
 typedef struct FeatmaskVerifyLine {
     char *what;
@@ -45,16 +47,20 @@ char **featmask_verify_args(char *const *own, GPtrArray *lines);
  * @binary: the host's QEMU
  * @own: the host's own arguments (machine, backends, devices)
  * @lines: FeatmaskVerifyLine *; each refused line gets its @refusal
+ * @cpu: the CPU features the plan gives the guest (the common set), or
+ *       NULL not to check the CPU QEMU makes
  * @errp: error object
  *
  * QEMU starts paused (-S), once with every line; if it refuses, once more
  * with each line alone, to tell which lines it refuses and why.  A CPU
  * feature QEMU cannot give ("doesn't support requested feature") counts
- * as a refusal too.  Fails (false, @errp) when QEMU cannot be run or does
+ * as a refusal too, and so does a CPU other than @cpu: every feature of
+ * the map QEMU has a property for is read from QEMU's first CPU.  Fails (false, @errp) when QEMU cannot be run or does
  * not start even with the host's own arguments: that is no fault of the
  * plan.
  */
 bool featmask_verify_host(const char *binary, char *const *own,
-                          GPtrArray *lines, Error **errp);
+                          GPtrArray *lines, const FeatmaskSet *cpu,
+                          Error **errp);
 
 #endif
