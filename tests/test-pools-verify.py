@@ -71,50 +71,56 @@ for form in ('host', 'model'):
        f'every line of the plan (--cpu-form {form}) starts on its own '
        'host\'s QEMU', p.stdout + p.stderr)
 
-# What the plan wrote before: -cpu host whatever the accelerator.
-naive = {}
-for name in ('old', 'new'):
+def variant(name, suffix, change):
+    """A copy of host @name's profile, changed by @change(profile)."""
     with open(prof[name]) as f:
         d = json.load(f)
-    del d['qemu']['accelerator']
-    naive[name] = os.path.join(tmp, name + '-naive.json')
-    with open(naive[name], 'w') as f:
+    change(d)
+    path = os.path.join(tmp, f'{name}-{suffix}.json')
+    with open(path, 'w') as f:
         json.dump(d, f)
-p = fm('plan', '--verify', naive['old'], naive['new'])
+    return path
+
+
+def no_accel(d):
+    del d['qemu']['accelerator']
+
+
+def add_gds(d):
+    d['cpu']['features'].append('gds-no')
+
+
+def add_gds_no_switches(d):
+    add_gds(d)
+    del d['qemu']['switches']
+
+
+def no_aes(d):
+    d['cpu']['features'].remove('aes')
+
+
+# What the plan wrote before: -cpu host whatever the accelerator.
+p = fm('plan', '--verify', variant('old', 'naive', no_accel),
+       variant('new', 'naive', no_accel))
 ok(p.returncode == 1 and p.stdout.count('requires KVM') == 2,
    'without the accelerator, -cpu host is refused on both TCG hosts with '
    'QEMU\'s message', p.stdout + p.stderr)
 
 # A profile of the 7.2 host whose CPU says gds-no (as one from KVM or a
 # dump would), in a pool whose other host lacks it.
-with open(prof['old']) as f:
-    d = json.load(f)
-d['cpu']['features'].append('gds-no')
-with_switches = os.path.join(tmp, 'old-gds.json')
-with open(with_switches, 'w') as f:
-    json.dump(d, f)
-p = fm('plan', with_switches, prof['new'])
+p = fm('plan', variant('old', 'gds', add_gds), prof['new'])
 ok(p.returncode == 1 and "cannot turn off 'gds-no'" in p.stderr and
    p.stdout == '', 'a host whose QEMU cannot switch gds-no off: no plan, '
    'exit 1, host and feature named', p.stdout + p.stderr)
-del d['qemu']['switches']
-without = os.path.join(tmp, 'old-gds-unknown.json')
-with open(without, 'w') as f:
-    json.dump(d, f)
-p = fm('plan', '--verify', without, prof['new'])
+p = fm('plan', '--verify', variant('old', 'gds-unknown', add_gds_no_switches),
+       prof['new'])
 ok(p.returncode == 1 and "gds-no' not found" in p.stdout,
    'without the switches in the profile, --verify catches it: QEMU 7.2 '
    'refuses gds-no=off', p.stdout + p.stderr)
 
 # A profile that says less than its QEMU gives: QEMU takes the line, and
 # --verify sees that the CPU it made is not the plan's.
-with open(prof['old']) as f:
-    d = json.load(f)
-d['cpu']['features'].remove('aes')
-less = os.path.join(tmp, 'old-less.json')
-with open(less, 'w') as f:
-    json.dump(d, f)
-p = fm('plan', '--verify', less, prof['new'])
+p = fm('plan', '--verify', variant('old', 'less', no_aes), prof['new'])
 ok(p.returncode == 1 and 'its CPU is not the plan\'s: it has aes beyond'
    in p.stdout, 'a line QEMU takes but whose CPU is not the plan\'s is '
    'refused, naming the feature', p.stdout + p.stderr)
