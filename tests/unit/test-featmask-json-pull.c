@@ -58,6 +58,9 @@ static void test_good(void)
         /* UTF-8 as it is */
         { "[\"caf\xc3\xa9\"]", "[ s:caf\xc3\xa9 ]" },
         { "{\"a\":{\"b\":[[]]}}", "{ k:a { k:b [ [ ] ] } }" },
+        /* a name may come again in another object, nested or not */
+        { "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}",
+          "{ k:a { k:a n:1 } k:b [ { k:a n:1 } { k:a n:2 } ] }" },
     };
     size_t i;
 
@@ -94,6 +97,14 @@ static void test_bad(void)
         { "[tru]", "t.json:1:2: unexpected 't'" },
         { "[nulls]", "t.json:1:2: unexpected 'n'" },
         { "// no\n[]", "t.json:1:1: unexpected '/', expected a value" },
+        /* a member twice in one object, at any depth */
+        { "{\"a\":1,\"b\":2,\"a\":3}", "t.json:1:14: member 'a' is given"
+          " twice (first at 1:2)" },
+        { "[{\"a\":{\"x\":1}},{\"a\":{\"y\":1,\n \"y\":2}}]",
+          "t.json:2:2: member 'y' is given twice (first at 1:22)" },
+        /* names compare after unescaping */
+        { "{\"ab\":1,\"a\\u0062\":2}", "t.json:1:9: member 'ab' is given"
+          " twice (first at 1:2)" },
         /* the line counts */
         { "{\n  \"a\": [\n    1,\n    x\n  ]\n}",
           "t.json:4:5: unexpected 'x', expected a value" },

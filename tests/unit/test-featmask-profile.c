@@ -157,7 +157,26 @@ static void test_errors(void)
           " member 'type'" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
           " \"n\", \"type\": \"virtio-net-pci\", \"features\": [],"
-          " \"features\": []}]}", "p.json:1:104: 'features' is given twice" },
+          " \"features\": []}]}", "p.json:1:104: member 'features' is given"
+          " twice (first at 1:88)" },
+        /* a second "type" would change the map after the features */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\", \"type\": \"virtio-net-pci\", \"features\": [\"csum\"],"
+          " \"type\": \"virtio-blk-pci\"}]}", "p.json:1:110: member 'type' is"
+          " given twice (first at 1:62)" },
+        /* so would a second "arch" */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": [\"fpu\"], \"arch\": \"aarch64\"}}",
+          "p.json:1:85: member 'arch' is given twice (first at 1:46)" },
+        /* any object: the profile's own members, members featmask skips */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"host\": \"b\"}",
+          "p.json:1:38: member 'host' is given twice (first at 1:25)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"future\": [{\"x\": 1,"
+          " \"x\": 2}]}", "p.json:1:58: member 'x' is given twice (first at"
+          " 1:50)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": []}, \"cpu\": {}}", "p.json:1:81:"
+          " member 'cpu' is given twice (first at 1:38)" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [7]}",
           "p.json:1:50: device 1 must be an object, not a number" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"

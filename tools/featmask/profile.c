@@ -395,10 +395,7 @@ static bool read_object(ProfileReader *r, Subject *what,
                 return false;
             }
         } else if (features && !strcmp(r->j.str->str, "features")) {
-            if (d.seen) {
-                json_pull_error(&r->j, errp, "'features' is given twice");
-                return false;
-            }
+            /* The JSON reader refuses a member given twice. */
             d.seen = true;
             if (!defer_features(r, &d, subject(what), type_of(obj),
                                 features, errp)) {
@@ -448,10 +445,6 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     Subject what = { .name = "'cpu'" };
 
-    if (p->cpu) {
-        json_pull_error(&r->j, errp, "the profile has 'cpu' twice");
-        return false;
-    }
     if (!expect(r, JSON_PULL_OBJECT_START, "'cpu'", errp)) {
         return false;
     }
