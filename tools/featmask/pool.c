@@ -37,7 +37,25 @@ static FeatmaskProfile *host(const FeatmaskPool *pool, guint i)
     return pool->profiles->pdata[i];
 }
 
-/* Negotiate one item whose per-host sets are @sets. */
+bool featmask_cpus_comparable(const FeatmaskProfile *a,
+                              const FeatmaskProfile *b, Error **errp)
+{
+    if (strcmp(a->cpu->arch, b->cpu->arch) ||
+        featmask_set_map(a->cpu->features) !=
+        featmask_set_map(b->cpu->features)) {
+        error_setg(errp, "host '%s' has a CPU of architecture %s, host '%s'"
+                   " one of %s: no guest migrates between them", b->host,
+                   b->cpu->arch, a->host, a->cpu->arch);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Negotiate one item whose per-host sets are @sets.  Sets over different
+ * maps are an input error (the core would refuse them too, but as if the
+ * hosts had nothing in common).
+ */
 static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
                                         const char *type,
                                         const FeatmaskSet **sets,
@@ -46,7 +64,19 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
 {
     const FeatmaskMap *map = featmask_set_map(sets[0]);
     g_autofree FeatmaskPoolItem *item = g_new0(FeatmaskPoolItem, 1);
+    guint i;
 
+    for (i = 1; i < pool->profiles->len; i++) {
+        if (featmask_set_map(sets[i]) != map) {
+            error_setg(errp, "%s%s%s: the features of host '%s' are %s"
+                       " features, those of host '%s' %s features",
+                       id ? "device '" : "the CPU", id ? id : "",
+                       id ? "'" : "", host(pool, i)->host,
+                       featmask_map_kind(featmask_set_map(sets[i])),
+                       host(pool, 0)->host, featmask_map_kind(map));
+            return NULL;
+        }
+    }
     item->id = id;
     item->type = type;
     item->map = map;
@@ -86,10 +116,7 @@ static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
         if (!cpu) {
             return true;
         }
-        if (strcmp(cpu->arch, first->arch)) {
-            error_setg(errp, "host '%s' has an %s CPU, host '%s' an %s CPU:"
-                       " no guest migrates between them", host(pool, i)->host,
-                       cpu->arch, host(pool, 0)->host, first->arch);
+        if (!featmask_cpus_comparable(host(pool, 0), host(pool, i), errp)) {
             return false;
         }
         sets[i] = cpu->features;
@@ -155,14 +182,6 @@ static bool negotiate_devices(FeatmaskPool *pool, unsigned flags,
                 return false;
             }
             sets[i] = other->features;
-        }
-        /* virtio-net-pci and virtio-net-device share a map: same map. */
-        for (i = 1; i < n; i++) {
-            if (featmask_set_map(sets[i]) != featmask_set_map(sets[0])) {
-                error_setg(errp, "device '%s': the hosts' feature lists are"
-                           " over different maps", dev->id);
-                return false;
-            }
         }
         item = negotiate_item(pool, dev->id, dev->type, sets, flags,
                               incompatible, errp);
