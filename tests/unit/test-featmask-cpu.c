@@ -416,6 +416,18 @@ static void test_dump_errors(void)
     p = strstr(lib, "basic_cpuid[1]=");
     p[20] = '0';
     assert_dump_error(lib, "before the extended leaves");
+    /* An index past 32 bits is refused, not taken modulo 2^32 (leaf 0) */
+    assert_dump_error("version=0.6.2\nbasic_cpuid[0]=0000000d 68747541"
+                      " 444d4163 69746e65\nbasic_cpuid[4294967296]=00000001"
+                      " 00000000 00000000 00000000\n", "x.txt:3: index"
+                      " 4294967296 of 'basic_cpuid' is out of range (at most"
+                      " 65535)");
+    assert_dump_error("basic_cpuid[18446744073709551617]=00000001 00000000"
+                      " 00000000 00000000\n", "x.txt:1: index"
+                      " 18446744073709551617 of 'basic_cpuid' is out of range");
+    assert_dump_error("version=0.6.2\nintel_fn4[65536]=00000001 00000000"
+                      " 00000000 00000000\n", "x.txt:2: index 65536 of"
+                      " 'intel_fn4' is out of range");
 
     /* Other dumps */
     assert_dump_error("", "empty CPUID dump");
@@ -501,6 +513,25 @@ static void test_kvm_record_roundtrip(void)
                     " hex");
     error_free(err);
     err = NULL;
+    /* numbers are range-checked before narrowing, and only hex digits */
+    {
+        static const char *const bad[] = {
+            "cpuid 0x100000000 0 0 0 0 0 0\n",
+            "cpuid 0x1 0 0 0 0 0 0x1ffffffff\n",
+            "cpuid 0x0x1 0 0 0 0 0 0\n",
+            "cpuid 1 -0 0 0 0 0 0\n",
+            "msr 0x10a 0x10000000000000000\n",
+            "msr 0x10a 0x+1\n",
+        };
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+            g_assert_null(kvm_cpuid_record_parse(bad[i], "r", &err));
+            g_assert_true(g_str_has_prefix(error_get_pretty(err),
+                                           "r:1: expected"));
+            g_clear_pointer(&err, error_free);
+        }
+    }
     g_assert_null(kvm_cpuid_record_parse("msr 0x10a 0x1\n", "r", &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "r: no cpuid entries in this KVM record");

@@ -123,6 +123,7 @@ typedef struct DumpParser {
     bool in_cpu;        /* inside a logical CPU section */
     /* AIDA64 without subleaf tags: lines seen per leaf */
     GHashTable *seen;
+    uint32_t max_basic_index;   /* libcpuid: the last basic_cpuid[N] */
 } DumpParser;
 
 /* A logical CPU section begins: the first one is read, the next ends it. */
@@ -146,6 +147,9 @@ typedef struct LibcpuidArray {
     bool subleaves;     /* index is the subleaf of @leaf, else leaf offset */
 } LibcpuidArray;
 
+/* libcpuid's arrays are far smaller; anything bigger is garbage. */
+#define LIBCPUID_MAX_INDEX 0xffff
+
 static const LibcpuidArray libcpuid_arrays[] = {
     { "basic_cpuid", 0x0, false },
     { "ext_cpuid", 0x80000000, false },
@@ -160,8 +164,9 @@ static const LibcpuidArray libcpuid_arrays[] = {
 static bool parse_libcpuid_line(DumpParser *ps, const char *line,
                                 Error **errp)
 {
-    const char *p = line;
-    uint32_t idx, r[4];
+    const char *p = line, *num;
+    uint64_t idx;
+    uint32_t r[4];
     size_t i;
     int k;
 
@@ -193,8 +198,17 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
     if (!g_ascii_isdigit(*p)) {
         goto garbled;
     }
-    idx = strtoul(p, (char **)&p, 10);
-    if (!skip_literal(&p, "]=") || idx > 0xffff) {
+    /* Range-check the 64-bit value: 4294967296 must not become 0. */
+    num = p;
+    errno = 0;
+    idx = g_ascii_strtoull(num, (char **)&p, 10);
+    if (errno || idx > LIBCPUID_MAX_INDEX) {
+        PARSE_ERROR(ps, errp, "index %.*s of '%s' is out of range (at most"
+                    " %d)", (int)(p - num), num, libcpuid_arrays[i].name,
+                    LIBCPUID_MAX_INDEX);
+        return false;
+    }
+    if (!skip_literal(&p, "]=")) {
         goto garbled;
     }
     for (k = 0; k < 4; k++) {
@@ -210,6 +224,9 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
     }
     if (!at_end(p)) {
         goto garbled;
+    }
+    if (!libcpuid_arrays[i].subleaves && libcpuid_arrays[i].leaf == 0) {
+        ps->max_basic_index = MAX(ps->max_basic_index, idx);
     }
     if (libcpuid_arrays[i].subleaves) {
         x86_cpuid_data_set(ps->d, libcpuid_arrays[i].leaf, idx,
@@ -412,7 +429,7 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         .seen = seen,
     };
     CpuidDumpFormat fmt = CPUID_DUMP_UNKNOWN;
-    uint32_t basic_limit = UINT32_MAX, max_basic_index = 0;
+    uint32_t basic_limit = UINT32_MAX;
     size_t i;
 
     for (i = 0; lines[i] && !ps.done; i++) {
@@ -439,10 +456,6 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         switch (fmt) {
         case CPUID_DUMP_LIBCPUID:
             ok = parse_libcpuid_line(&ps, line, errp);
-            if (ok && g_str_has_prefix(line, "basic_cpuid[")) {
-                max_basic_index = MAX(max_basic_index,
-                                      strtoul(line + 12, NULL, 10));
-            }
             break;
         case CPUID_DUMP_AIDA64:
             ok = parse_aida64_line(&ps, line, errp);
@@ -460,8 +473,8 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         goto fail;
     }
     /* libcpuid's format holds a fixed number of basic leaves (12 or 32). */
-    if (fmt == CPUID_DUMP_LIBCPUID && max_basic_index >= 11) {
-        basic_limit = max_basic_index;
+    if (fmt == CPUID_DUMP_LIBCPUID && ps.max_basic_index >= 11) {
+        basic_limit = ps.max_basic_index;
     }
     if (!check_complete(&ps, fmt, basic_limit, errp)) {
         goto fail;

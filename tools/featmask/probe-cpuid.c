@@ -307,16 +307,18 @@ bool kvm_cpuid_record_save(const KvmCpuidRecord *r, const char *file,
     return true;
 }
 
+/*
+ * Hex digits only (strtoull would also take a second "0x", a sign or
+ * blanks), range-checked as 64 bits before the caller narrows them.
+ */
 static bool parse_u64(const char *tok, uint64_t max, uint64_t *out)
 {
-    char *end;
-
-    if (!tok || !g_ascii_isxdigit(*tok)) {
+    if (!tok || !*tok || tok[strspn(tok, "0123456789abcdefABCDEF")]) {
         return false;
     }
     errno = 0;
-    *out = g_ascii_strtoull(tok, &end, 16);
-    return !errno && !*end && *out <= max;
+    *out = g_ascii_strtoull(tok, NULL, 16);
+    return !errno && *out <= max;
 }
 
 KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
