@@ -138,6 +138,20 @@ static void start_cpu(DumpParser *ps)
 #define PARSE_ERROR(ps, errp, fmt, ...) \
     error_setg(errp, "%s:%d: " fmt, (ps)->file, (ps)->line, ## __VA_ARGS__)
 
+/* Record a leaf, up to CPUID_DUMP_MAX_LEAVES different ones. */
+static bool store_leaf(DumpParser *ps, uint32_t leaf, uint32_t sub,
+                       const uint32_t *r, Error **errp)
+{
+    if (ps->d->leaves->len == CPUID_DUMP_MAX_LEAVES &&
+        !x86_cpuid_data_get(ps->d, leaf, sub)) {
+        PARSE_ERROR(ps, errp, "more than %d CPUID leaves in one dump",
+                    CPUID_DUMP_MAX_LEAVES);
+        return false;
+    }
+    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
+    return true;
+}
+
 /*
  * libcpuid: name[index]=eax ebx ecx edx, in hex, 8 digits each.
  */
@@ -229,13 +243,9 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
         ps->max_basic_index = MAX(ps->max_basic_index, idx);
     }
     if (libcpuid_arrays[i].subleaves) {
-        x86_cpuid_data_set(ps->d, libcpuid_arrays[i].leaf, idx,
-                           r[0], r[1], r[2], r[3]);
-    } else {
-        x86_cpuid_data_set(ps->d, libcpuid_arrays[i].leaf + idx, 0,
-                           r[0], r[1], r[2], r[3]);
+        return store_leaf(ps, libcpuid_arrays[i].leaf, idx, r, errp);
     }
-    return true;
+    return store_leaf(ps, libcpuid_arrays[i].leaf + idx, 0, r, errp);
 
 garbled:
     PARSE_ERROR(ps, errp, "expected '%s[N]=' and four 8-digit hex registers,"
@@ -310,8 +320,7 @@ static bool parse_aida64_line(DumpParser *ps, const char *line, Error **errp)
         }
         g_hash_table_add(ps->seen, key);
     }
-    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
-    return true;
+    return store_leaf(ps, leaf, sub, r, errp);
 
 garbled:
     PARSE_ERROR(ps, errp, "expected 'CPUID LLLLLLLL: EAX-EBX-ECX-EDX' with"
@@ -352,8 +361,7 @@ static bool parse_cpuid_tool_line(DumpParser *ps, const char *line,
     if (!at_end(p)) {
         goto garbled;
     }
-    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
-    return true;
+    return store_leaf(ps, leaf, sub, r, errp);
 
 garbled:
     skip_space(&line);
@@ -431,6 +439,13 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
     CpuidDumpFormat fmt = CPUID_DUMP_UNKNOWN;
     uint32_t basic_limit = UINT32_MAX;
     size_t i;
+
+    if (strlen(text) > CPUID_DUMP_MAX_SIZE) {
+        error_setg(errp, "%s: a CPUID dump may have at most %d MiB",
+                   ps.file, CPUID_DUMP_MAX_SIZE >> 20);
+        x86_cpuid_data_free(ps.d);
+        return NULL;
+    }
 
     for (i = 0; lines[i] && !ps.done; i++) {
         char *line = lines[i];

@@ -231,14 +231,14 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
  */
 static char **pool_unknown_words(const FeatmaskPool *pool)
 {
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
     GPtrArray *words = g_ptr_array_new();
     guint i;
     char **w;
 
     for (i = 0; i < pool->profiles->len; i++) {
         for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
-            if (!g_ptr_array_find_with_equal_func(words, *w, g_str_equal,
-                                                  NULL)) {
+            if (g_hash_table_add(seen, *w)) {
                 g_ptr_array_add(words, g_strdup(*w));
             }
         }

@@ -20,6 +20,11 @@
 /* The CPU map of an architecture featmask has no table for. */
 #define CPU_KIND_PREFIX "cpu-"
 
+struct FeatmaskDeviceIndex {
+    GHashTable *by_id;          /* id (the device's) -> device */
+    guint indexed;              /* how many of p->devices are in @by_id */
+};
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
@@ -153,6 +158,11 @@ static bool read_string_list(ProfileReader *r, const char *where,
                             " %s", i, what, json_pull_token_name(tok));
             return false;
         }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d items", what,
+                            FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
         g_ptr_array_add(list, g_strdup(r->j.str->str));
     }
     g_ptr_array_add(list, NULL);
@@ -199,6 +209,11 @@ static bool read_features(ProfileReader *r, const char *where,
         if (tok != JSON_PULL_STRING) {
             json_pull_error(&r->j, errp, "feature %u of %s must be a string,"
                             " not %s", i, where, json_pull_token_name(tok));
+            return false;
+        }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d features",
+                            where, FEATMASK_PROFILE_MAX_FEATURES);
             return false;
         }
         if (!map) {
@@ -457,7 +472,7 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
-    unsigned n, i;
+    unsigned n;
 
     if (!expect(r, JSON_PULL_ARRAY_START, "'devices'", errp)) {
         return false;
@@ -479,6 +494,10 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
             return false;
         }
         start = here(r);
+        if (p->devices->len == FEATMASK_PROFILE_MAX_DEVICES) {
+            return error_at(r, start, errp, "more than %d devices in one"
+                            " profile", FEATMASK_PROFILE_MAX_DEVICES);
+        }
         /* Pending sets point into it: it belongs to the profile at once. */
         dev = what.dev = g_new0(FeatmaskProfileDevice, 1);
         g_ptr_array_add(p->devices, dev);
@@ -486,13 +505,9 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                          &dev->features, errp)) {
             return false;
         }
-        for (i = 0; i + 1 < p->devices->len; i++) {
-            FeatmaskProfileDevice *other = p->devices->pdata[i];
-
-            if (!strcmp(other->id, dev->id)) {
-                return error_at(r, start, errp, "device '%s' is listed twice",
-                                dev->id);
-            }
+        if (featmask_profile_find_device(p, dev->id) != dev) {
+            return error_at(r, start, errp, "device '%s' is listed twice",
+                            dev->id);
         }
     }
 }
@@ -636,6 +651,12 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         }
         return NULL;
     }
+    if (len > FEATMASK_PROFILE_MAX_SIZE) {
+        error_setg(errp, "%s: a profile may have at most %d MiB, this file"
+                   " has %" G_GSIZE_FORMAT " bytes", file,
+                   FEATMASK_PROFILE_MAX_SIZE >> 20, len);
+        return NULL;
+    }
     if (strspn(text, " \t\r\n") == len) {
         error_setg(errp, "%s: empty file, expected a featmask profile", file);
         return NULL;
@@ -674,6 +695,8 @@ FeatmaskProfile *featmask_profile_new(const char *host)
 
     p->host = g_strdup(host);
     p->devices = g_ptr_array_new_with_free_func(profile_device_free);
+    p->device_index = g_new0(FeatmaskDeviceIndex, 1);
+    p->device_index->by_id = g_hash_table_new(g_str_hash, g_str_equal);
     return p;
 }
 
@@ -687,6 +710,8 @@ void featmask_profile_free(FeatmaskProfile *p)
     g_free(p->qemu_kind);
     g_free(p->qemu_version);
     profile_cpu_free(p->cpu);
+    g_hash_table_destroy(p->device_index->by_id);
+    g_free(p->device_index);
     g_ptr_array_free(p->devices, TRUE);
     g_free(p);
 }
@@ -694,16 +719,17 @@ void featmask_profile_free(FeatmaskProfile *p)
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id)
 {
-    guint i;
+    FeatmaskDeviceIndex *index = p->device_index;
 
-    for (i = 0; i < p->devices->len; i++) {
-        FeatmaskProfileDevice *dev = p->devices->pdata[i];
+    for (; index->indexed < p->devices->len; index->indexed++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[index->indexed];
 
-        if (!strcmp(dev->id, id)) {
-            return dev;
+        /* The first device of an id wins, as a search would find it. */
+        if (dev->id && !g_hash_table_contains(index->by_id, dev->id)) {
+            g_hash_table_insert(index->by_id, dev->id, dev);
         }
     }
-    return NULL;
+    return g_hash_table_lookup(index->by_id, id);
 }
 
 FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,

@@ -15,6 +15,16 @@
 
 #define FEATMASK_PROFILE_VERSION 1
 
+/*
+ * Limits of what a profile may hold (docs/interop/featmask-profile.rst):
+ * far above any real host, low enough that a hostile file cannot make
+ * featmask spend long or allocate much.  Nesting is limited by the JSON
+ * reader (JSON_PULL_MAX_DEPTH).
+ */
+#define FEATMASK_PROFILE_MAX_SIZE (64 * 1024 * 1024)    /* bytes */
+#define FEATMASK_PROFILE_MAX_DEVICES 65536
+#define FEATMASK_PROFILE_MAX_FEATURES 4096  /* per device, CPU or list */
+
 /**
  * FeatmaskProfileCpu:
  * @arch: "x86_64"
@@ -56,13 +66,17 @@ typedef struct FeatmaskProfileDevice {
     FeatmaskSet *features;
 } FeatmaskProfileDevice;
 
+typedef struct FeatmaskDeviceIndex FeatmaskDeviceIndex;
+
 /**
  * FeatmaskProfile:
  * @host: host name
  * @file: the file it was read from, or NULL
  * @qemu: optional QEMU description: "patched" or "stock" and a version
  * @cpu: may be NULL
- * @devices: array of FeatmaskProfileDevice *
+ * @devices: array of FeatmaskProfileDevice *; devices are only ever
+ *           appended, and keep their id once it is set
+ * @device_index: private, the devices by id (featmask_profile_find_device())
  */
 typedef struct FeatmaskProfile {
     char *host;
@@ -71,6 +85,7 @@ typedef struct FeatmaskProfile {
     char *qemu_version;
     FeatmaskProfileCpu *cpu;
     GPtrArray *devices;
+    FeatmaskDeviceIndex *device_index;
 } FeatmaskProfile;
 
 /**
@@ -134,6 +149,12 @@ char *featmask_profile_to_json(const FeatmaskProfile *p);
 bool featmask_profile_save(const FeatmaskProfile *p, const char *file,
                            Error **errp);
 
+/**
+ * featmask_profile_find_device: the first device of @p with id @id, or NULL
+ *
+ * Through a hash table, which catches up with the devices appended since
+ * the last call: a loop over the devices of a large profile stays linear.
+ */
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id);
 
