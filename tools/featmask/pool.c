@@ -97,6 +97,28 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
     return g_steal_pointer(&item);
 }
 
+/*
+ * The feature words some host's CPU data could not tell: the baseline
+ * lacks their features for want of knowledge, not for want of support.
+ */
+static char **pool_unknown_words(const FeatmaskPool *pool)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *words = g_ptr_array_new();
+    guint i;
+    char **w;
+
+    for (i = 0; i < pool->profiles->len; i++) {
+        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
+            if (g_hash_table_add(seen, *w)) {
+                g_ptr_array_add(words, g_strdup(*w));
+            }
+        }
+    }
+    g_ptr_array_add(words, NULL);
+    return (char **)g_ptr_array_free(words, FALSE);
+}
+
 static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
                           bool *incompatible, Error **errp)
 {
@@ -120,6 +142,17 @@ static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
             return false;
         }
         sets[i] = cpu->features;
+    }
+    /* The baseline lists them all: it must stay a profile featmask reads. */
+    {
+        g_auto(GStrv) words = pool_unknown_words(pool);
+
+        if (g_strv_length(words) > FEATMASK_PROFILE_MAX_FEATURES) {
+            error_setg(errp, "the hosts' CPU data leave more than %d"
+                       " different feature words unknown",
+                       FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
     }
     pool->cpu_vendor = g_strdup(first->vendor);
     for (i = 1; i < n; i++) {
@@ -223,28 +256,6 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
         return NULL;
     }
     return g_steal_pointer(&pool);
-}
-
-/*
- * The feature words some host's CPU data could not tell: the baseline
- * lacks their features for want of knowledge, not for want of support.
- */
-static char **pool_unknown_words(const FeatmaskPool *pool)
-{
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    GPtrArray *words = g_ptr_array_new();
-    guint i;
-    char **w;
-
-    for (i = 0; i < pool->profiles->len; i++) {
-        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
-            if (g_hash_table_add(seen, *w)) {
-                g_ptr_array_add(words, g_strdup(*w));
-            }
-        }
-    }
-    g_ptr_array_add(words, NULL);
-    return (char **)g_ptr_array_free(words, FALSE);
 }
 
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)

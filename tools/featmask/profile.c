@@ -815,6 +815,22 @@ GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
     return g_steal_pointer(&profiles);
 }
 
+/*
+ * Every string goes out as valid UTF-8: json-glib would write the bytes
+ * of an invalid one as they are, and the reader refuses them.  Raw data
+ * can hold any byte (a CPU's brand string, names a QEMU answered).
+ */
+static void add_text(JsonBuilder *b, const char *value)
+{
+    if (g_utf8_validate(value, -1, NULL)) {
+        json_builder_add_string_value(b, value);
+    } else {
+        g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+        json_builder_add_string_value(b, valid);
+    }
+}
+
 static void add_features(JsonBuilder *b, const FeatmaskSet *set)
 {
     g_autofree const char **names = featmask_set_to_names(set);
@@ -823,7 +839,7 @@ static void add_features(JsonBuilder *b, const FeatmaskSet *set)
     json_builder_set_member_name(b, "features");
     json_builder_begin_array(b);
     for (n = names; *n; n++) {
-        json_builder_add_string_value(b, *n);
+        add_text(b, *n);
     }
     json_builder_end_array(b);
 }
@@ -832,7 +848,7 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
 {
     if (value) {
         json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, value);
+        add_text(b, value);
     }
 }
 
@@ -866,7 +882,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
             json_builder_set_member_name(b, "unknown-words");
             json_builder_begin_array(b);
             for (w = p->cpu->unknown_words; *w; w++) {
-                json_builder_add_string_value(b, *w);
+                add_text(b, *w);
             }
             json_builder_end_array(b);
         }
