@@ -10,7 +10,7 @@
 #include "qapi/error.h"
 #include <glib/gstdio.h>
 #include <fcntl.h>
-#include "profile.h"
+#include "pool.h"
 
 static char *tmpdir;
 
@@ -290,6 +290,39 @@ static void test_find_device(void)
     g_assert_null(featmask_profile_find_device(p, "c"));
 }
 
+/*
+ * Sets over different maps never meet in the core: profiles read with
+ * two FeatmaskMaps have two dynamic maps for one architecture.  That is
+ * an input error, not "nothing in common".
+ */
+static void test_pool_other_maps(void)
+{
+    static const char *const text[] = {
+        "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+        " \"aarch64\", \"features\": [\"fp\", \"asimd\"]}}",
+        "{\"featmask-profile\": 1, \"host\": \"b\", \"cpu\": {\"arch\":"
+        " \"aarch64\", \"features\": [\"fp\"]}}",
+    };
+    g_autoptr(FeatmaskMaps) maps_a = featmask_maps_new();
+    g_autoptr(FeatmaskMaps) maps_b = featmask_maps_new();
+    g_autoptr(GPtrArray) a = load(maps_a, &error_abort, "a.json", text[0],
+                                  NULL);
+    g_autoptr(GPtrArray) b = load(maps_b, &error_abort, "b.json", text[1],
+                                  NULL);
+    g_autoptr(GPtrArray) both = g_ptr_array_new();
+    bool incompatible = true;
+    Error *err = NULL;
+
+    g_ptr_array_add(both, a->pdata[0]);
+    g_ptr_array_add(both, b->pdata[0]);
+    g_assert_null(featmask_pool_negotiate(both, 0, &incompatible, &err));
+    g_assert_false(incompatible);
+    g_assert_cmpstr(error_get_pretty(err), ==, "the CPU: the features of"
+                    " hosts 'a' and 'b' are over different maps (cpu-aarch64,"
+                    " cpu-aarch64): profiles must be read together");
+    error_free(err);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -302,6 +335,7 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/profile/errors", test_errors);
     g_test_add_func("/featmask/profile/limits", test_limits);
     g_test_add_func("/featmask/profile/find-device", test_find_device);
+    g_test_add_func("/featmask/pool/other-maps", test_pool_other_maps);
     ret = g_test_run();
     /* The files are small and few: remove them one by one. */
     {

@@ -40,9 +40,7 @@ static FeatmaskProfile *host(const FeatmaskPool *pool, guint i)
 bool featmask_cpus_comparable(const FeatmaskProfile *a,
                               const FeatmaskProfile *b, Error **errp)
 {
-    if (strcmp(a->cpu->arch, b->cpu->arch) ||
-        featmask_set_map(a->cpu->features) !=
-        featmask_set_map(b->cpu->features)) {
+    if (strcmp(a->cpu->arch, b->cpu->arch)) {
         error_setg(errp, "host '%s' has a CPU of architecture %s, host '%s'"
                    " one of %s: no guest migrates between them", b->host,
                    b->cpu->arch, a->host, a->cpu->arch);
@@ -68,12 +66,12 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
 
     for (i = 1; i < pool->profiles->len; i++) {
         if (featmask_set_map(sets[i]) != map) {
-            error_setg(errp, "%s%s%s: the features of host '%s' are %s"
-                       " features, those of host '%s' %s features",
-                       id ? "device '" : "the CPU", id ? id : "",
-                       id ? "'" : "", host(pool, i)->host,
-                       featmask_map_kind(featmask_set_map(sets[i])),
-                       host(pool, 0)->host, featmask_map_kind(map));
+            error_setg(errp, "%s%s%s: the features of hosts '%s' and '%s'"
+                       " are over different maps (%s, %s): profiles must be"
+                       " read together", id ? "device '" : "the CPU",
+                       id ? id : "", id ? "'" : "", host(pool, 0)->host,
+                       host(pool, i)->host, featmask_map_kind(map),
+                       featmask_map_kind(featmask_set_map(sets[i])));
             return NULL;
         }
     }

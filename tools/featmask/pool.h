@@ -60,9 +60,10 @@ void featmask_pool_free(FeatmaskPool *pool);
 /**
  * featmask_cpus_comparable: can the CPU sets of @a and @b be compared?
  *
- * Both profiles must have a CPU.  CPUs of different architectures (or
- * whose sets are over different maps) cannot: that is an error in the
- * input, naming both hosts and their architectures.
+ * Both profiles must have a CPU.  CPUs of different architectures
+ * cannot: that is an error in the input, naming both hosts and their
+ * architectures.  (Profiles read together have one map per architecture;
+ * featmask_check() and featmask_pool_negotiate() refuse sets over two.)
  */
 bool featmask_cpus_comparable(const FeatmaskProfile *a,
                               const FeatmaskProfile *b, Error **errp);
