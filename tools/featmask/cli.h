@@ -51,6 +51,37 @@ FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
                             GPtrArray **profiles, unsigned flags,
                             int *status);
 
+/**
+ * cli_load_profiles: read the profiles @args name
+ * @args: files, directories (every *.json in them, by name), @LIST (a
+ *        file of paths, one a line) and - (JSON documents on stdin)
+ *
+ * Returns the profiles in the order given, or NULL.
+ */
+GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
+                             Error **errp);
+
+/**
+ * cli_hosts_summary: the names of hosts @idx[0..@n) of @profiles (all
+ * when @idx is NULL) joined by @sep, or the first and last few and the
+ * count when there are many
+ */
+char *cli_hosts_summary(GPtrArray *profiles, const size_t *idx, size_t n,
+                        const char *sep);
+
+/*
+ * Why features were dropped, with long host lists named once per group:
+ * cli_drop_describe() says "missing on 5000 hosts (group 2)", and
+ * cli_host_groups_print() names the hosts of each group (and forgets them).
+ */
+typedef struct CliHostGroups CliHostGroups;
+CliHostGroups *cli_host_groups_new(void);
+void cli_host_groups_free(CliHostGroups *g);
+char *cli_drop_describe(CliHostGroups *g, const FeatmaskPool *pool,
+                        const FeatmaskDrop *d);
+void cli_host_groups_print(CliHostGroups *g, const FeatmaskPool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliHostGroups, cli_host_groups_free)
+
 /* Print @root as pretty JSON on stdout. */
 void cli_print_json(JsonNode *root);
 void cli_json_add_names(JsonBuilder *b, const char *member,
