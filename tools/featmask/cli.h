@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 #include "pool.h"
+#include "target/i386/featmask-cpu.h"
 
 /* Exit codes of every subcommand. */
 enum {
@@ -25,6 +26,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_mask(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_labels(int argc, char **argv);
 
 /**
  * cli_parse: parse the options of subcommand @name
@@ -81,6 +83,25 @@ char *cli_drop_describe(CliHostGroups *g, const FeatmaskPool *pool,
                         const FeatmaskDrop *d);
 void cli_host_groups_print(CliHostGroups *g, const FeatmaskPool *pool);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliHostGroups, cli_host_groups_free)
+
+/*
+ * featmask plan --format: text and json are cmd-plan.c's own; the other
+ * formats render the negotiated pool here (cmd-plan-formats.c).
+ */
+bool cli_plan_format_ok(const char *format, gboolean *json);
+bool cli_plan_format_other(const char *format);
+typedef char *CliFeaturesValue(const FeatmaskPoolItem *item);
+/**
+ * cli_plan_render: print the plan in @format
+ * @model: the named model (--cpu-form model), or NULL
+ * @host: only this host, or NULL for all
+ * @features_value: the features= value of a device when every host runs
+ *                  a patched QEMU, else NULL
+ * Returns the exit status.
+ */
+int cli_plan_render(const char *format, const FeatmaskPool *pool,
+                    const X86ModelChoice *model, const char *host,
+                    CliFeaturesValue *features_value);
 
 /* Print @root as pretty JSON on stdout. */
 void cli_print_json(JsonNode *root);

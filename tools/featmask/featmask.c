@@ -27,6 +27,8 @@ static const FeatmaskCommand commands[] = {
     { "check",    cmd_check,    "can a VM run on, or migrate to, a host" },
     { "mask",     cmd_mask,     "check a features= mask, show what it "
                                 "selects" },
+    { "labels",   cmd_labels,   "a host's Kubernetes node labels "
+                                "(node-feature-discovery)" },
 };
 
 static void usage(FILE *out)
