@@ -221,20 +221,21 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
                              Error **errp)
 {
     g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
-    bool stdin_read = false;
-    int i;
+    int i, dashes = 0;
 
+    for (i = 0; i < nargs; i++) {
+        dashes += !strcmp(args[i], "-");
+    }
+    if (dashes > 1) {
+        error_setg(errp, "'-' is given %d times: standard input is read once",
+                   dashes);
+        return NULL;
+    }
     for (i = 0; i < nargs; i++) {
         const char *a = args[i];
         bool ok;
 
         if (!strcmp(a, "-")) {
-            if (stdin_read) {
-                error_setg(errp, "'-' is given twice: standard input is read"
-                           " once");
-                return NULL;
-            }
-            stdin_read = true;
             ok = load_stdin(l, errp);
         } else if (a[0] == '@') {
             if (!a[1]) {
