@@ -103,6 +103,15 @@ int cli_plan_render(const char *format, const FeatmaskPool *pool,
                     const X86ModelChoice *model, const char *host,
                     CliFeaturesValue *features_value);
 
+/**
+ * cli_output_begin: send standard output to @path (-o FILE; NULL or "-"
+ * is standard output), which main() renames into place with
+ * cli_output_end() when the command succeeds.  Returns false after
+ * saying why not.
+ */
+bool cli_output_begin(const char *path);
+int cli_output_end(int status);
+
 /* Print @root as pretty JSON on stdout. */
 void cli_print_json(JsonNode *root);
 void cli_json_add_names(JsonBuilder *b, const char *member,

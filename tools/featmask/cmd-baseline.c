@@ -20,7 +20,8 @@ static const GOptionEntry baseline_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
       "print the baseline profile (JSON)", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-      "also write the baseline profile to FILE", "FILE" },
+      "write the baseline profile to FILE, nothing to standard output",
+      "FILE" },
     { "keep-unmigratable", 0, 0, G_OPTION_ARG_NONE, &opt_keep,
       "keep features QEMU cannot migrate", NULL },
     { NULL }
@@ -215,6 +216,7 @@ int cmd_baseline(int argc, char **argv)
             cli_error(err);
             return FEATMASK_EXIT_USAGE;
         }
+        return FEATMASK_EXIT_OK;
     }
     if (opt_json) {
         g_autoptr(JsonNode) root = baseline_json(pool);

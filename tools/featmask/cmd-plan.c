@@ -23,6 +23,7 @@ static char *opt_cpu_form;
 static char *opt_qemu_kind;
 static char *opt_format;
 static char *opt_host;
+static char *opt_output;
 
 static const GOptionEntry plan_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "print JSON", NULL },
@@ -36,6 +37,8 @@ static const GOptionEntry plan_options[] = {
       "FORMAT" },
     { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
       "only this host's part of the plan", "HOST" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+      "write the plan to FILE, nothing to standard output", "FILE" },
     { NULL }
 };
 
@@ -141,7 +144,8 @@ int cmd_plan(int argc, char **argv)
         return cli_usage("plan", "--qemu-kind takes 'patched', 'stock' or"
                          " 'both', not '%s'", opt_qemu_kind);
     }
-    if (!cli_plan_format_ok(opt_format, &opt_json)) {
+    if (!cli_plan_format_ok(opt_format, &opt_json) ||
+        !cli_output_begin(opt_output)) {
         return FEATMASK_EXIT_USAGE;
     }
     if (argc < 2) {

@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (!strcmp(argv[1], commands[i].name)) {
-            return commands[i].fn(argc - 1, argv + 1);
+            return cli_output_end(commands[i].fn(argc - 1, argv + 1));
         }
     }
     fprintf(stderr, "featmask: unknown command '%s'\n", argv[1]);

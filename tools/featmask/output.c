@@ -123,6 +123,61 @@ void cli_json_add_string(JsonBuilder *b, const char *member, const char *value)
     json_builder_add_string_value(b, value);
 }
 
+/*
+ * -o FILE: standard output goes to a file next to FILE, renamed over it
+ * when the command succeeds, so that FILE is never half written and
+ * nothing else reaches the terminal.
+ */
+static char *output_path;
+static char *output_tmp;
+
+bool cli_output_begin(const char *path)
+{
+    int fd;
+
+    if (!path || !strcmp(path, "-")) {
+        return true;
+    }
+    output_tmp = g_strdup_printf("%s.XXXXXX", path);
+    fd = g_mkstemp(output_tmp);
+    if (fd < 0 || !freopen(output_tmp, "w", stdout)) {
+        fprintf(stderr, "featmask: cannot write %s: %s\n", path,
+                g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(output_tmp);
+        }
+        g_clear_pointer(&output_tmp, g_free);
+        return false;
+    }
+    close(fd);
+    output_path = g_strdup(path);
+    return true;
+}
+
+int cli_output_end(int status)
+{
+    if (!output_tmp) {
+        return status;
+    }
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, "featmask: cannot write %s: %s\n", output_path,
+                g_strerror(errno));
+        status = FEATMASK_EXIT_USAGE;
+    }
+    if (status == FEATMASK_EXIT_OK && rename(output_tmp, output_path) < 0) {
+        fprintf(stderr, "featmask: cannot write %s: %s\n", output_path,
+                g_strerror(errno));
+        status = FEATMASK_EXIT_USAGE;
+    }
+    if (status != FEATMASK_EXIT_OK) {
+        unlink(output_tmp);
+    }
+    g_clear_pointer(&output_tmp, g_free);
+    g_clear_pointer(&output_path, g_free);
+    return status;
+}
+
 /* Host lists longer than this are summarised, or named once per group. */
 #define HOSTS_IN_FULL 10
 
