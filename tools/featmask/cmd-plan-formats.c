@@ -32,6 +32,11 @@ bool cli_plan_format_ok(const char *format, gboolean *json)
                   format);
         return false;
     }
+    if (*json && strcmp(format, "json")) {
+        cli_usage("plan", "--json and --format %s exclude each other",
+                  format);
+        return false;
+    }
     if (!strcmp(format, "json")) {
         *json = TRUE;
     }
@@ -96,7 +101,8 @@ static int render_libvirt(const FeatmaskPool *pool,
     for (h = 0; h < pool->profiles->len; h++) {
         if (only < 0 || h == (guint)only) {
             g_ptr_array_add(docs, featmask_libvirt_host(&plan, h, problems,
-                                                        notes));
+                                                        docs->len ? NULL
+                                                                  : notes));
         }
     }
     print_messages(notes, "warning: ");
