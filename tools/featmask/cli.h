@@ -88,7 +88,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliHostGroups, cli_host_groups_free)
  * featmask plan --format: text and json are cmd-plan.c's own; the other
  * formats render the negotiated pool here (cmd-plan-formats.c).
  */
-bool cli_plan_format_ok(const char *format, gboolean *json);
+bool cli_plan_format_ok(const char *format, const char *host,
+                        gboolean *json);
 bool cli_plan_format_other(const char *format);
 typedef char *CliFeaturesValue(const FeatmaskPoolItem *item);
 /**

@@ -20,8 +20,13 @@ static const char *const formats[] = {
     "text", "json", "libvirt", "selector", NULL
 };
 
-bool cli_plan_format_ok(const char *format, gboolean *json)
+bool cli_plan_format_ok(const char *format, const char *host,
+                        gboolean *json)
 {
+    if (host && (!format || strcmp(format, "libvirt"))) {
+        cli_usage("plan", "--host applies to --format libvirt only");
+        return false;
+    }
     if (!format) {
         return true;
     }
@@ -158,10 +163,6 @@ int cli_plan_render(const char *format, const FeatmaskPool *pool,
     }
     if (!strcmp(format, "libvirt")) {
         return render_libvirt(pool, model, only, features_value);
-    }
-    if (host) {
-        return cli_usage("plan", "--host does not apply to --format %s: it"
-                         " is one for the pool", format);
     }
     return render_selector(pool);
 }

@@ -144,7 +144,7 @@ int cmd_plan(int argc, char **argv)
         return cli_usage("plan", "--qemu-kind takes 'patched', 'stock' or"
                          " 'both', not '%s'", opt_qemu_kind);
     }
-    if (!cli_plan_format_ok(opt_format, &opt_json) ||
+    if (!cli_plan_format_ok(opt_format, opt_host, &opt_json) ||
         !cli_output_begin(opt_output)) {
         return FEATMASK_EXIT_USAGE;
     }
