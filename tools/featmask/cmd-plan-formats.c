@@ -86,6 +86,26 @@ static void print_messages(GPtrArray *list, const char *prefix)
     }
 }
 
+/*
+ * features= goes through <qemu:override> only when every host's QEMU has
+ * featmask's patch-set; otherwise every host gets <driver> attributes.
+ */
+static bool all_patched(const FeatmaskPool *pool, const char *qemu_kind)
+{
+    guint h;
+
+    if (qemu_kind) {
+        return !strcmp(qemu_kind, "patched");
+    }
+    for (h = 0; h < pool->profiles->len; h++) {
+        if (g_strcmp0(((FeatmaskProfile *)pool->profiles->pdata[h])->qemu_kind,
+                      "patched")) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int render_libvirt(const FeatmaskPool *pool,
                           const X86ModelChoice *model, int only,
                           CliFeaturesValue *features_value)
@@ -153,16 +173,35 @@ static int render_selector(const FeatmaskPool *pool)
 }
 
 int cli_plan_render(const char *format, const FeatmaskPool *pool,
-                    const X86ModelChoice *model, const char *host,
-                    CliFeaturesValue *features_value)
+                    const char *cpu_form, const char *qemu_kind,
+                    const char *host, CliFeaturesValue *features_value)
 {
+    g_autoptr(X86ModelChoice) model = NULL;
     int only = host ? find_host(pool, host) : -1;
 
     if (host && only < 0) {
         return FEATMASK_EXIT_USAGE;
     }
     if (!strcmp(format, "libvirt")) {
-        return render_libvirt(pool, model, only, features_value);
+        if (pool->cpu && !g_strcmp0(cpu_form, "model")) {
+            Error *err = NULL;
+
+            if (strcmp(pool->cpu->type, X86_FEATMASK_KIND) ||
+                !pool->cpu_vendor) {
+                fprintf(stderr, "featmask: --cpu-form model needs x86 CPUs"
+                        " of one vendor\n");
+                return FEATMASK_EXIT_INCOMPATIBLE;
+            }
+            model = x86_model_choose(featmask_baseline_common(
+                pool->cpu->baseline), pool->cpu_vendor, &err);
+            if (!model) {
+                cli_error(err);
+                return FEATMASK_EXIT_INCOMPATIBLE;
+            }
+        }
+        return render_libvirt(pool, model, only,
+                              all_patched(pool, qemu_kind) ? features_value
+                                                           : NULL);
     }
     return render_selector(pool);
 }

@@ -155,6 +155,10 @@ int cmd_plan(int argc, char **argv)
     if (!pool) {
         return status;
     }
+    if (cli_plan_format_other(opt_format)) {
+        return cli_plan_render(opt_format, pool, opt_cpu_form, opt_qemu_kind,
+                               opt_host, features_value);
+    }
     forms = qemu_forms(profiles);
 
     if (pool->cpu && opt_cpu_form && !strcmp(opt_cpu_form, "model")) {
@@ -175,10 +179,6 @@ int cmd_plan(int argc, char **argv)
         model_arg = g_strdup_printf("-cpu %s", model_str);
     }
 
-    if (cli_plan_format_other(opt_format)) {
-        return cli_plan_render(opt_format, pool, model, opt_host,
-                               forms == FORM_PATCHED ? features_value : NULL);
-    }
     json_builder_begin_array(b);
     for (h = 0; h < profiles->len; h++) {
         FeatmaskProfile *p = profiles->pdata[h];
