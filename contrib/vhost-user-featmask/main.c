@@ -430,6 +430,8 @@ int main(int argc, char **argv)
             return 1;
         }
         vuf_log("listening on '%s'", opt_socket_path);
+    } else {
+        vuf_log("connecting to '%s'", opt_socket_path);
     }
 
     ret = loop_run(&l);

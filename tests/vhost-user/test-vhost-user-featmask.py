@@ -12,11 +12,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 
 import argparse
-import array
-import mmap
 import os
 import re
-import signal
 import socket
 import struct
 import subprocess
@@ -25,200 +22,15 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vuf  # noqa: E402
+from vuf import *  # noqa: E402,F401,F403
+
 BACKEND = None
 
-# Requests and flags (docs/interop/vhost-user.rst)
-GET_FEATURES = 1
-SET_FEATURES = 2
-SET_OWNER = 3
-SET_MEM_TABLE = 5
-SET_LOG_BASE = 6
-SET_LOG_FD = 7
-SET_VRING_NUM = 8
-SET_VRING_ADDR = 9
-SET_VRING_BASE = 10
-GET_VRING_BASE = 11
-SET_VRING_KICK = 12
-SET_VRING_CALL = 13
-GET_PROTOCOL_FEATURES = 15
-SET_PROTOCOL_FEATURES = 16
-GET_QUEUE_NUM = 17
-SET_VRING_ENABLE = 18
-SEND_RARP = 19
-GET_CONFIG = 24
-GET_MAX_MEM_SLOTS = 36
 
-VERSION = 0x1
-REPLY = 0x4
-NEED_REPLY = 0x8
-
-F_LOG_ALL = 1 << 26
-F_PROTOCOL_FEATURES = 1 << 30
-F_VERSION_1 = 1 << 32
-MANDATORY = F_LOG_ALL | F_PROTOCOL_FEATURES | F_VERSION_1
-
-P_MQ = 1 << 0
-P_LOG_SHMFD = 1 << 1
-P_REPLY_ACK = 1 << 3
-DEFAULT_PROTOCOL = 0x3f
-
-# Where the test puts the "guest" memory in the front-end's address space.
-UVA = 0x7f1200000000
-MEM_SIZE = 1 << 20
-DESC, AVAIL, USED = 0x1000, 0x2000, 0x3000
-
-
-def find_backend():
-    env = os.environ.get('VHOST_USER_FEATMASK')
-    if env:
-        return env
-    top = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
-    for build in ('build', '_build', 'builddir'):
-        p = os.path.join(top, build, 'contrib', 'vhost-user-featmask',
-                         'vhost-user-featmask')
-        if os.access(p, os.X_OK):
-            return p
-    return None
-
-
-class Conn:
-    """One front-end connection."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(10)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except (FileNotFoundError, ConnectionRefusedError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def close(self):
-        self.sock.close()
-
-    def send(self, req, payload=b'', fds=(), flags=0, version=VERSION):
-        msg = struct.pack('<III', req, version | flags, len(payload)) + payload
-        if fds:
-            socket.send_fds(self.sock, [msg], list(fds))
-        else:
-            self.sock.sendall(msg)
-
-    def recv_exact(self, n):
-        buf = b''
-        while len(buf) < n:
-            chunk = self.sock.recv(n - len(buf))
-            if not chunk:
-                raise EOFError('backend closed the connection')
-            buf += chunk
-        return buf
-
-    def reply(self, req):
-        hdr = self.recv_exact(12)
-        r, flags, size = struct.unpack('<III', hdr)
-        assert r == req, f'reply to {r}, expected {req}'
-        assert flags == VERSION | REPLY, f'reply flags {flags:#x}'
-        return self.recv_exact(size)
-
-    def call_u64(self, req, payload=b'', fds=(), flags=0):
-        self.send(req, payload, fds, flags)
-        data = self.reply(req)
-        assert len(data) == 8, f'reply payload of {len(data)} bytes'
-        return struct.unpack('<Q', data)[0]
-
-    def ack(self, req, payload=b'', fds=()):
-        """Send with need_reply, return the REPLY_ACK value."""
-        return self.call_u64(req, payload, fds, NEED_REPLY)
-
-    def closed(self, timeout=5):
-        """True if the backend closed this connection."""
-        self.sock.settimeout(timeout)
-        try:
-            return self.sock.recv(1) == b''
-        except ConnectionResetError:
-            return True
-        except socket.timeout:
-            return False
-
-    def handshake(self, protocol=DEFAULT_PROTOCOL):
-        features = self.call_u64(GET_FEATURES)
-        self.call_u64(GET_PROTOCOL_FEATURES)
-        self.send(SET_PROTOCOL_FEATURES, u64(protocol))
-        self.send(SET_OWNER)
-        return features
-
-
-def u64(v):
-    return struct.pack('<Q', v)
-
-
-def state(index, num):
-    return struct.pack('<II', index, num)
-
-
-class Backend:
-    """A backend process on a fresh socket in a temporary directory."""
-
-    def __init__(self, *args, client_of=None):
-        self.dir = tempfile.TemporaryDirectory(prefix='vuf-test-')
-        self.sock = client_of or os.path.join(self.dir.name, 'vu.sock')
-        self.log = os.path.join(self.dir.name, 'backend.log')
-        self.conns = []
-        cmd = [BACKEND, '--socket-path', self.sock, '--log', self.log]
-        if client_of:
-            cmd.append('--client')
-        self.proc = subprocess.Popen(cmd + list(args), stderr=subprocess.PIPE,
-                                     text=True)
-
-    def connect(self):
-        c = Conn(self.sock)
-        self.conns.append(c)
-        return c
-
-    def close_conns(self):
-        for c in self.conns:
-            c.close()
-        self.conns = []
-
-    def log_text(self):
-        with open(self.log) as f:
-            return f.read()
-
-    def wait_log(self, pattern, timeout=5):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            m = re.search(pattern, self.log_text(), re.M)
-            if m:
-                return m
-            time.sleep(0.02)
-        raise AssertionError(f'{pattern!r} not in the log:\n'
-                             + self.log_text())
-
-    def stop(self):
-        self.close_conns()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(10)
-        finally:
-            self.proc.stderr.close()
-            self.dir.cleanup()
-        return rc
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close_conns()
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stderr.close()
-        self.dir.cleanup()
+def Backend(*args, **kw):
+    return vuf.Backend(BACKEND, *args, **kw)
 
 
 def run_backend(*args):
@@ -231,26 +43,6 @@ def print_features(*args):
     assert r.returncode == 0, r.stderr
     return int(re.search(r'^offered (0x[0-9a-f]+)$', r.stdout, re.M)
                .group(1), 16), r.stdout
-
-
-class GuestMemory:
-    """A memfd standing for guest RAM, with split rings for vring 0."""
-
-    def __init__(self):
-        self.fd = os.memfd_create('vuf-test-guest')
-        os.ftruncate(self.fd, MEM_SIZE)
-        self.map = mmap.mmap(self.fd, MEM_SIZE)
-
-    def table(self):
-        region = struct.pack('<QQQQ', 0, MEM_SIZE, UVA, 0)
-        return struct.pack('<II', 1, 0) + region
-
-    def set_idx(self, ring, idx):
-        self.map[ring + 2:ring + 4] = struct.pack('<H', idx)
-
-    def close(self):
-        self.map.close()
-        os.close(self.fd)
 
 
 class CommandLine(unittest.TestCase):
@@ -323,6 +115,15 @@ class CommandLine(unittest.TestCase):
         self.assertIn('NO DATA PATH', r.stdout)
         for bit in ('26', '30', '32'):
             self.assertRegex(r.stdout, rf'bit {bit} ')
+
+    # blk names are checked against the virtio-blk map.
+    def test_blk_names(self):
+        r = run_backend('--type', 'blk', '--features', 'csum',
+                        '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'csum'", r.stderr)
+        r = run_backend('--type', 'disk', '--print-features')
+        self.assertEqual(r.returncode, 1)
 
     # Neither socket nor fd is a usage error.
     def test_no_socket(self):
@@ -537,15 +338,6 @@ class Blk(unittest.TestCase):
         self.assertEqual(c.ack(SET_VRING_NUM, state(3, 128)), 0)
         self.assertNotEqual(c.ack(SET_VRING_NUM, state(4, 128)), 0)
 
-    # blk names are checked against the virtio-blk map.
-    def test_blk_names(self):
-        r = run_backend('--type', 'blk', '--features', 'csum',
-                        '--print-features')
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("'csum'", r.stderr)
-        r = run_backend('--type', 'disk', '--print-features')
-        self.assertEqual(r.returncode, 1)
-
 
 class Lifecycle(unittest.TestCase):
 
@@ -570,9 +362,7 @@ class Lifecycle(unittest.TestCase):
             with Backend('--features', 'mrg_rxbuf', client_of=path) as be:
                 for _ in range(3):
                     s, _ = srv.accept()
-                    s.settimeout(10)
-                    c = Conn.__new__(Conn)
-                    c.sock = s
+                    c = Conn(sock=s)
                     self.assertEqual(c.call_u64(GET_FEATURES),
                                      MANDATORY | (1 << 15))
                     s.close()
@@ -585,9 +375,7 @@ class Lifecycle(unittest.TestCase):
         p = subprocess.Popen([BACKEND, '--fd', str(b.fileno()),
                               '--features', 'csum'], pass_fds=[b.fileno()])
         b.close()
-        c = Conn.__new__(Conn)
-        c.sock = a
-        a.settimeout(10)
+        c = Conn(sock=a)
         self.assertEqual(c.call_u64(GET_FEATURES), MANDATORY | 1)
         a.close()
         self.assertEqual(p.wait(10), 0)
