@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -277,7 +278,8 @@ class Protocol(unittest.TestCase):
         self.assertEqual(self.be.connect().call_u64(GET_QUEUE_NUM), 2)
         self.assertTrue(stalled.closed(timeout=10))
         self.assertLess(time.monotonic() - t0, 8)
-        self.be.wait_log(r'conn 1: short header')
+        self.be.wait_log(r'conn 1 \(pid \d+\): disconnected: message '
+                         r'incomplete after')
 
     # Unsupported requests with need_reply get a failure, not silence.
     def test_unsupported(self):
@@ -299,6 +301,192 @@ class Protocol(unittest.TestCase):
         self.assertEqual(held.call_u64(GET_QUEUE_NUM), 2)
         self.be.wait_log(r'conn 51: gone')
         self.assertIsNone(self.be.proc.poll())
+
+
+class Hostile(unittest.TestCase):
+    """Front-ends that lie about guest memory, or stall on purpose.
+
+    Whatever one front-end does, the backend must stay up, and a
+    well-behaved front-end connected beside it must be served at once.
+    """
+
+    def setUp(self):
+        self.be = Backend('--features', 'csum,mrg_rxbuf', '--queue-pairs',
+                          '1')
+        self.other = self.be.connect()
+        self.other.handshake()
+        self.fds = []
+
+    def tearDown(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.assertEqual(self.be.stop(), 0)
+
+    def memfd(self, size):
+        fd = memfd(size)
+        self.fds.append(fd)
+        return fd
+
+    def assert_others_served(self):
+        self.assertTrue(self.be.alive(), 'backend died: '
+                        + self.be.stderr())
+        self.assertEqual(self.other.call_u64(GET_QUEUE_NUM), 1)
+
+    def ring_base(self, c, avail, used, base=3):
+        """Set up vring 0 at these addresses, then GET_VRING_BASE."""
+        self.assertEqual(c.ack(SET_VRING_NUM, state(0, 256)), 0)
+        self.assertEqual(c.ack(SET_VRING_BASE, state(0, base)), 0)
+        self.assertEqual(c.ack(SET_VRING_ADDR,
+                               vring_addr(0, UVA + DESC, used, avail)), 0)
+        c.send(GET_VRING_BASE, state(0, 0))
+        return struct.unpack('<II', c.reply(GET_VRING_BASE))
+
+    # Issue 8 D: a region larger than its file is refused (reading it
+    # was a SIGBUS that took every front-end's backend down).
+    def test_region_larger_than_file(self):
+        c = self.be.connect()
+        c.handshake()
+        fd = self.memfd(0)
+        r = c.ack(SET_MEM_TABLE, mem_table((0, 0x10000, UVA, 0)), [fd])
+        self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
+                         (0, 3))
+        self.assertNotEqual(r, 0)
+        self.be.wait_log(r'SET_MEM_TABLE: region 0 .*beyond the end of its '
+                         r'file \(0x0 bytes\)')
+        self.assert_others_served()
+
+    # Issue 8 D, later: the file shrinks after it was mapped.  Reading the
+    # ring index fails cleanly; GET_VRING_BASE still answers.
+    def test_file_shrinks_after_mapping(self):
+        c = self.be.connect()
+        c.handshake()
+        fd = self.memfd(MEM_SIZE)
+        self.assertEqual(c.ack(SET_MEM_TABLE, mem_table((0, MEM_SIZE, UVA,
+                                                         0)), [fd]), 0)
+        os.ftruncate(fd, 0)
+        self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
+                         (0, 3))
+        self.be.wait_log(r'conn \d+: guest memory at 0x[0-9a-f]+ '
+                         r'unreadable')
+        self.assert_others_served()
+
+    # Issue 8 E: memory_size + mmap_offset wraps to a small mapping, and
+    # the offset points the translation anywhere: refused.
+    def test_size_plus_offset_overflows(self):
+        c = self.be.connect()
+        c.handshake()
+        fd = self.memfd(0x1000)
+        r = c.ack(SET_MEM_TABLE,
+                  mem_table((0, (1 << 63) + 0x1000, UVA, 1 << 63)), [fd])
+        self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
+                         (0, 3))
+        self.assertNotEqual(r, 0)
+        self.be.wait_log(r'SET_MEM_TABLE: region 0 .*overflows')
+        # A region whose user addresses wrap around 2^64 is refused too.
+        r = c.ack(SET_MEM_TABLE,
+                  mem_table((0, 0x1000, (1 << 64) - 0x800, 0)), [fd])
+        self.assertNotEqual(r, 0)
+        self.assert_others_served()
+
+    # Issue 8 F: ring addresses near 2^64 wrapped the translation's bounds
+    # check (uva - start + len) and read before the mapping, or at its
+    # start.  They are simply not in guest memory.
+    def test_ring_address_wraps(self):
+        c = self.be.connect()
+        c.handshake()
+        fd = self.memfd(0x10000)
+        os.pwrite(fd, struct.pack('<HH', 0x1234, 0x1234), 0)
+        self.assertEqual(c.ack(SET_MEM_TABLE, mem_table((0, 0x10000, 0, 0)),
+                               [fd]), 0)
+        self.assertEqual(self.ring_base(c, (1 << 64) - 2, (1 << 64) - 1),
+                         (0, 3))
+        line = self.be.wait_log(r'GET_VRING_BASE vring 0 -> 0x3.*$')
+        self.assertNotIn('avail idx', line.group(0))
+        # The same rings inside the region are read.
+        self.assertEqual(self.ring_base(c, 0, 0x100), (0, 3))
+        self.be.wait_log(r'GET_VRING_BASE vring 0 -> 0x3 \(avail idx 4660, '
+                         r'used idx 0, num 256\)')
+        self.assert_others_served()
+
+    # Issue 8 G: a header, then one byte every 1.5 s: the deadline is for
+    # the whole message, so the sender is cut off after 2 s, and the
+    # other front-end is answered at once meanwhile.
+    def test_slow_sender(self):
+        slow = self.be.connect()
+        stop = threading.Event()
+
+        def trickle():
+            try:
+                for b in u64(1):
+                    if stop.wait(1.5):
+                        return
+                    slow.sock.sendall(bytes([b]))
+            except OSError:
+                pass
+
+        slow.sock.sendall(struct.pack('<III', SET_FEATURES, VERSION, 8))
+        t0 = time.monotonic()
+        th = threading.Thread(target=trickle)
+        th.start()
+        try:
+            time.sleep(0.2)
+            t1 = time.monotonic()
+            self.assertEqual(self.other.call_u64(GET_QUEUE_NUM), 1)
+            self.assertLess(time.monotonic() - t1, 1.5,
+                            'a slow front-end stalled another')
+            self.assertTrue(slow.closed(timeout=MSG_TIMEOUT + 10),
+                            'the slow front-end was never cut off')
+            self.assertLess(time.monotonic() - t0, MSG_TIMEOUT + 8)
+        finally:
+            stop.set()
+            th.join()
+        self.be.wait_log(r'conn 2 \(pid \d+\): disconnected: SET_FEATURES: '
+                         r'message incomplete after 2\.0 s \(1[2-6] of 20 '
+                         r'bytes\)')
+        self.assert_others_served()
+
+    # A front-end that sends requests and never reads the replies fills
+    # its socket: it is cut off, nobody else waits for it.
+    def test_reader_that_never_reads(self):
+        flood = self.be.connect()
+        msg = struct.pack('<III', GET_FEATURES, VERSION, 0) * 4096
+
+        def send():
+            try:
+                for _ in range(200):
+                    flood.sock.sendall(msg)
+            except OSError:
+                pass
+
+        th = threading.Thread(target=send)
+        th.start()
+        try:
+            for _ in range(5):
+                self.assertEqual(self.other.call_u64(GET_QUEUE_NUM), 1)
+                time.sleep(0.2)
+            self.be.wait_log(r'conn 2 \(pid \d+\): disconnected: replies '
+                             r'not read', timeout=MSG_TIMEOUT + 10)
+        finally:
+            flood.sock.shutdown(socket.SHUT_RDWR)
+            th.join()
+        self.assert_others_served()
+
+    # Protocol violations cost the violator its connection, with one log
+    # line that names it and why.
+    def test_violations_logged(self):
+        c = self.be.connect()
+        c.send(SET_VRING_NUM, b'\x00\x00')
+        self.assertTrue(c.closed())
+        self.be.wait_log(r'conn 2 \(pid %d\): disconnected: SET_VRING_NUM: '
+                         r'payload of 2 bytes, need 8' % os.getpid())
+        c = self.be.connect()
+        c.send(GET_FEATURES, version=3)
+        self.assertTrue(c.closed())
+        self.be.wait_log(r'conn 3 \(pid \d+\): disconnected: GET_FEATURES: '
+                         r'unsupported version in flags 0x3')
+        self.assertEqual(len(re.findall(r'conn 2 .*disconnected',
+                                        self.be.log_text())), 1)
+        self.assert_others_served()
 
 
 class Blk(unittest.TestCase):
