@@ -140,7 +140,7 @@ static void G_GNUC_PRINTF(2, 0) vuf_logv(bool warn, const char *fmt,
         fprintf(log_file, "[%6" PRId64 ".%03d] %s\n", us / 1000000,
                 (int)(us % 1000000 / 1000), line);
     }
-    if (log_verbose || warn) {
+    if (log_verbose || (warn && !log_file)) {
         fprintf(stderr, "vhost-user-featmask: %s\n", line);
     }
 }

@@ -133,7 +133,7 @@ void vuf_conn_free(VufConn *c);
  */
 bool vuf_log_open(const char *path, bool verbose, Error **errp);
 void vuf_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-/* A line for the log and, whatever --verbose says, for stderr. */
+/* A line for the log, and for stderr when there is no log file. */
 void vuf_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void vuf_log_close(void);
 

@@ -127,6 +127,7 @@ typedef struct Loop {
     VufConn *conns[MAX_CONNS];
     unsigned nconns;
     unsigned next_id;
+    bool accept_paused;         /* out of descriptors until one closes */
     bool stop;
 } Loop;
 
@@ -219,6 +220,7 @@ static void loop_remove(Loop *l, unsigned i)
 {
     vuf_conn_free(l->conns[i]);
     l->conns[i] = l->conns[--l->nconns];
+    l->accept_paused = false;
 }
 
 static void loop_signal(Loop *l)
@@ -291,8 +293,11 @@ static int loop_run(Loop *l)
 
         pfds[n++] = (struct pollfd){ .fd = l->sig_fd, .events = POLLIN };
         if (l->listen_fd >= 0) {
-            pfds[n++] = (struct pollfd){ .fd = l->listen_fd,
-                                         .events = POLLIN };
+            /* A negative fd is skipped: no accept() to spin on. */
+            pfds[n++] = (struct pollfd){
+                .fd = l->accept_paused ? -1 : l->listen_fd,
+                .events = POLLIN,
+            };
         }
         first_conn = n;
         for (unsigned i = 0; i < l->nconns; i++) {
@@ -331,6 +336,10 @@ static int loop_run(Loop *l)
 
             if (fd >= 0) {
                 loop_add(l, fd);
+            } else if (errno == EMFILE || errno == ENFILE) {
+                vuf_warn("cannot accept a connection: %s; waiting until "
+                         "one ends", g_strerror(errno));
+                l->accept_paused = true;
             }
         }
     }

@@ -14,6 +14,7 @@
 import argparse
 import os
 import re
+import resource
 import socket
 import struct
 import subprocess
@@ -470,6 +471,25 @@ class Hostile(unittest.TestCase):
             flood.sock.shutdown(socket.SHUT_RDWR)
             th.join()
         self.assert_others_served()
+
+    # Out of descriptors: new connections wait until one ends, without a
+    # busy loop on the listening socket; the connected are served.
+    def test_out_of_descriptors(self):
+        be = Backend('--features', 'csum', preexec_fn=lambda:
+                     resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16)))
+        try:
+            first = be.connect()
+            conns = [be.connect() for _ in range(14)]
+            be.wait_log(r'cannot accept a connection: Too many open files')
+            cpu = be.cpu_seconds()
+            time.sleep(1)
+            self.assertLess(be.cpu_seconds() - cpu, 0.5, 'busy loop')
+            self.assertEqual(first.call_u64(GET_QUEUE_NUM), 1)
+            for c in conns[:8]:
+                c.close()
+            self.assertEqual(conns[-1].call_u64(GET_QUEUE_NUM), 1)
+        finally:
+            self.assertEqual(be.stop(), 0)
 
     # Protocol violations cost the violator its connection, with one log
     # line that names it and why.

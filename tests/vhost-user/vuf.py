@@ -187,7 +187,7 @@ class Backend:
     """
 
     def __init__(self, binary, *args, tmp=None, name='vu', client_of=None,
-                 ready_timeout=30):
+                 ready_timeout=30, preexec_fn=None):
         self.dir = None
         if tmp is None:
             self.dir = tempfile.TemporaryDirectory(prefix='vuf-test-')
@@ -200,7 +200,8 @@ class Backend:
         if client_of:
             cmd.append('--client')
         with open(self.stderr_path, 'w') as err:
-            self.proc = subprocess.Popen(cmd + list(args), stderr=err)
+            self.proc = subprocess.Popen(cmd + list(args), stderr=err,
+                                         preexec_fn=preexec_fn)
         try:
             self.wait_log(r"\] (listening on|connecting to) '",
                           ready_timeout, started=True)
@@ -242,6 +243,12 @@ class Backend:
                 raise AssertionError(f'{pattern!r} not in the log:\n'
                                      + self.log_text())
             time.sleep(0.02)
+
+    def cpu_seconds(self):
+        """User and system time the process used so far."""
+        with open(f'/proc/{self.proc.pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
     def alive(self):
         return self.proc.poll() is None
