@@ -209,7 +209,7 @@ static int connect_unix(const char *path)
 static void loop_add(Loop *l, int fd)
 {
     if (l->nconns == MAX_CONNS) {
-        vuf_log("too many connections, refusing one");
+        vuf_warn("too many connections (%d), refusing one", MAX_CONNS);
         close(fd);
         return;
     }

@@ -333,6 +333,14 @@ class Hostile(unittest.TestCase):
                         + self.be.stderr())
         self.assertEqual(self.other.call_u64(GET_QUEUE_NUM), 1)
 
+    def mapped(self, file_size, region):
+        """A new front-end sends a one-region table over a memfd of
+        file_size bytes: (connection, memfd, REPLY_ACK)."""
+        c = self.be.connect()
+        c.handshake()
+        fd = self.memfd(file_size)
+        return c, fd, c.ack(SET_MEM_TABLE, mem_table(region), [fd])
+
     def ring_base(self, c, avail, used, base=3):
         """Set up vring 0 at these addresses, then GET_VRING_BASE."""
         self.assertEqual(c.ack(SET_VRING_NUM, state(0, 256)), 0)
@@ -345,10 +353,7 @@ class Hostile(unittest.TestCase):
     # Issue 8 D: a region larger than its file is refused (reading it
     # was a SIGBUS that took every front-end's backend down).
     def test_region_larger_than_file(self):
-        c = self.be.connect()
-        c.handshake()
-        fd = self.memfd(0)
-        r = c.ack(SET_MEM_TABLE, mem_table((0, 0x10000, UVA, 0)), [fd])
+        c, _, r = self.mapped(0, (0, 0x10000, UVA, 0))
         self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
                          (0, 3))
         self.assertNotEqual(r, 0)
@@ -359,11 +364,8 @@ class Hostile(unittest.TestCase):
     # Issue 8 D, later: the file shrinks after it was mapped.  Reading the
     # ring index fails cleanly; GET_VRING_BASE still answers.
     def test_file_shrinks_after_mapping(self):
-        c = self.be.connect()
-        c.handshake()
-        fd = self.memfd(MEM_SIZE)
-        self.assertEqual(c.ack(SET_MEM_TABLE, mem_table((0, MEM_SIZE, UVA,
-                                                         0)), [fd]), 0)
+        c, fd, r = self.mapped(MEM_SIZE, (0, MEM_SIZE, UVA, 0))
+        self.assertEqual(r, 0)
         os.ftruncate(fd, 0)
         self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
                          (0, 3))
@@ -374,11 +376,7 @@ class Hostile(unittest.TestCase):
     # Issue 8 E: memory_size + mmap_offset wraps to a small mapping, and
     # the offset points the translation anywhere: refused.
     def test_size_plus_offset_overflows(self):
-        c = self.be.connect()
-        c.handshake()
-        fd = self.memfd(0x1000)
-        r = c.ack(SET_MEM_TABLE,
-                  mem_table((0, (1 << 63) + 0x1000, UVA, 1 << 63)), [fd])
+        c, fd, r = self.mapped(0x1000, (0, (1 << 63) + 0x1000, UVA, 1 << 63))
         self.assertEqual(self.ring_base(c, UVA + AVAIL, UVA + USED),
                          (0, 3))
         self.assertNotEqual(r, 0)
@@ -393,12 +391,9 @@ class Hostile(unittest.TestCase):
     # check (uva - start + len) and read before the mapping, or at its
     # start.  They are simply not in guest memory.
     def test_ring_address_wraps(self):
-        c = self.be.connect()
-        c.handshake()
-        fd = self.memfd(0x10000)
+        c, fd, r = self.mapped(0x10000, (0, 0x10000, 0, 0))
+        self.assertEqual(r, 0)
         os.pwrite(fd, struct.pack('<HH', 0x1234, 0x1234), 0)
-        self.assertEqual(c.ack(SET_MEM_TABLE, mem_table((0, 0x10000, 0, 0)),
-                               [fd]), 0)
         self.assertEqual(self.ring_base(c, (1 << 64) - 2, (1 << 64) - 1),
                          (0, 3))
         line = self.be.wait_log(r'GET_VRING_BASE vring 0 -> 0x3.*$')
