@@ -304,7 +304,7 @@ static const void *uva_to_ptr(const VufConn *c, uint64_t uva, uint64_t len)
  * but the front-end may shrink the file later: the read then raises
  * SIGBUS, which must fail this read, not end the process.
  */
-static sigjmp_buf *guest_read_jmp;
+static sigjmp_buf *volatile guest_read_jmp;
 static struct sigaction guest_read_old_bus;
 
 static void guest_read_sigbus(int sig, siginfo_t *si, void *uc)
@@ -327,8 +327,10 @@ static void guest_read_sigbus(int sig, siginfo_t *si, void *uc)
 static bool guest_read_u16(const uint16_t *src, uint16_t *out)
 {
     static bool installed;
+    /* Byte by byte: the front-end's address need not be aligned. */
+    const volatile uint8_t *b = (const volatile uint8_t *)src;
     sigjmp_buf jmp;
-    volatile uint16_t v;
+    uint16_t v;
 
     if (!installed) {
         struct sigaction sa = {
@@ -344,11 +346,11 @@ static bool guest_read_u16(const uint16_t *src, uint16_t *out)
         guest_read_jmp = NULL;
         return false;
     }
+    /* Volatile on both sides: the reads stay between the two stores. */
     guest_read_jmp = &jmp;
-    /* The address comes from the front-end: it need not be aligned. */
-    memcpy((void *)&v, src, sizeof(v));
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    v = b[0] | b[1] << 8;
     guest_read_jmp = NULL;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     *out = v;
     return true;
 }
