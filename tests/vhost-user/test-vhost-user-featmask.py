@@ -428,7 +428,7 @@ class Hostile(unittest.TestCase):
             time.sleep(0.2)
             t1 = time.monotonic()
             self.assertEqual(self.other.call_u64(GET_QUEUE_NUM), 1)
-            self.assertLess(time.monotonic() - t1, 1.5,
+            self.assertLess(time.monotonic() - t1, 5,
                             'a slow front-end stalled another')
             self.assertTrue(slow.closed(timeout=MSG_TIMEOUT + 10),
                             'the slow front-end was never cut off')
