@@ -1126,7 +1126,12 @@ uint8_t *vuf_conn_rx_space(VufConn *c, size_t *len)
 bool vuf_conn_received(VufConn *c, size_t n, const int *fds, size_t nfds)
 {
     const size_t hdr = sizeof(VuMsgHeader);
+    size_t want;
     bool ok = true;
+
+    /* Never more than vuf_conn_rx_space() asked for: a caller's bug. */
+    vuf_conn_rx_space(c, &want);
+    g_assert(n <= want);
 
     /* Take the descriptors first, so that every path closes them. */
     for (size_t i = 0; i < nfds; i++) {
