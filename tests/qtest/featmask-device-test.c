@@ -15,6 +15,9 @@
 
 #include "qemu/osdep.h"
 #include <glib/gstdio.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #ifdef CONFIG_LINUX
 #include <sys/prctl.h>
 #endif
@@ -1172,6 +1175,170 @@ static void test_guard_corrupt(void)
     g_free(guard_stream.data);
 }
 
+/*
+ * A proxy between a migration's source and destination that sets one byte
+ * of the guard's names to NUL on the way: the corrupted section arrives
+ * over a live connection, with the return path, and the source must learn
+ * of the failure and run on.
+ */
+typedef struct GuardProxy {
+    int listen_fd;
+    char *dst_path;
+    gsize passed;           /* bytes forwarded from the source */
+    gsize target;           /* the byte to corrupt; 0 while not found */
+    GByteArray *tail;       /* the last bytes forwarded, to find the idstr */
+    GThread *thread;
+} GuardProxy;
+
+static int unix_socket(const char *path, bool listening)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    if (listening) {
+        g_unlink(path);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+        g_assert_cmpint(listen(fd, 1), ==, 0);
+    } else {
+        g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==,
+                        0);
+    }
+    return fd;
+}
+
+/* Forward @len bytes of @buf from the source, corrupting the target. */
+static bool proxy_forward(GuardProxy *p, int to, guint8 *buf, gsize len)
+{
+    gsize i, done = 0;
+
+    for (i = 0; i < len; i++) {
+        g_byte_array_append(p->tail, &buf[i], 1);
+        if (p->tail->len > 256) {
+            g_byte_array_remove_range(p->tail, 0, p->tail->len - 256);
+        }
+        if (!p->target && p->tail->len >= 9 &&
+            !memcmp(p->tail->data + p->tail->len - 9, "/featmask", 9)) {
+            /* instance_id, version_id, guard_len, then names[4] */
+            p->target = p->passed + i + 1 + 4 + 4 + 4 + 4;
+        }
+        if (p->target && p->passed + i == p->target) {
+            buf[i] = 0;
+        }
+    }
+    while (done < len) {
+        ssize_t n = send(to, buf + done, len - done, MSG_NOSIGNAL);
+
+        if (n <= 0) {
+            return false;
+        }
+        done += n;
+    }
+    p->passed += len;
+    return true;
+}
+
+static gpointer proxy_run(gpointer opaque)
+{
+    GuardProxy *p = opaque;
+    int src = accept(p->listen_fd, NULL, NULL);
+    int dst = unix_socket(p->dst_path, false);
+    bool src_open = true, dst_open = true;
+    guint8 buf[65536];
+
+    while (src_open || dst_open) {
+        struct pollfd pfd[2] = {
+            { .fd = src_open ? src : -1, .events = POLLIN },
+            { .fd = dst_open ? dst : -1, .events = POLLIN },
+        };
+        ssize_t n;
+
+        if (poll(pfd, 2, 100) < 0) {
+            break;
+        }
+        if (pfd[0].revents) {
+            n = read(src, buf, sizeof(buf));
+            if (n <= 0 || !proxy_forward(p, dst, buf, n)) {
+                shutdown(dst, SHUT_WR);
+                src_open = false;
+            }
+        }
+        if (pfd[1].revents) {
+            n = read(dst, buf, sizeof(buf));
+            if (n <= 0 || send(src, buf, n, MSG_NOSIGNAL) != n) {
+                shutdown(src, SHUT_WR);
+                dst_open = false;
+            }
+        }
+    }
+    close(src);
+    close(dst);
+    return NULL;
+}
+
+/*
+ * 7. The guard's section corrupted on the way over a live connection:
+ * the destination fails cleanly, the source learns it over the return
+ * path and runs on with its guest's features.
+ */
+static void test_guard_corrupt_live(void)
+{
+    Host a = { 0 }, b = { 0 };
+    GuardProxy p = { 0 };
+    g_autofree char *proxy_path = g_strdup_printf("%s/proxy.sock", tmpdir);
+    g_autofree char *proxy_uri = g_strdup_printf("unix:%s", proxy_path);
+    g_autofree char *dst_uri = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_after = NULL;
+
+    host_init(&a, "la");
+    host_init(&b, "lb");
+    host_start(&a, BACKEND_NO_UFO, "features=" FIT_NO_UFO, false);
+    host_start(&b, BACKEND_NO_UFO, "features=" FIT_NO_UFO, true);
+    guest_driver_start(&a);
+    acked = device_list(a.qts, "acked");
+
+    p.dst_path = g_strdup_printf("%s/migrate.sock", tmpdir);
+    dst_uri = g_strdup_printf("unix:%s", p.dst_path);
+    p.tail = g_byte_array_new();
+    p.listen_fd = unix_socket(proxy_path, true);
+    set_return_path(a.qts);
+    set_return_path(b.qts);
+    qtest_qmp_assert_success(b.qts, "{ 'execute': 'migrate-incoming',"
+                             "  'arguments': { 'uri': %s,"
+                             "                 'exit-on-error': false } }",
+                             dst_uri);
+    p.thread = g_thread_new("guard-proxy", proxy_run, &p);
+    qtest_qmp_assert_success(a.qts, "{ 'execute': 'migrate',"
+                             "  'arguments': { 'uri': %s } }", proxy_uri);
+    status = migrate_wait(a.qts);
+    g_thread_join(p.thread);
+    g_test_message("%zu bytes through the proxy, byte %zu set to 0",
+                   p.passed, p.target);
+    g_assert_cmpuint(p.target, >, 0);
+    g_assert_cmpstr(status, ==, "failed");
+
+    err = file_contents(b.err);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, "featmask section is corrupted: byte 0x00"
+                            " at offset 4 of"));
+    g_assert_cmpstr(run_state(b.qts), ==, "inmigrate");
+
+    /* The source runs on, its guest's features unchanged. */
+    wait_running(a.qts);
+    acked_after = device_list(a.qts, "acked");
+    g_assert_cmpstr(acked_after, ==, acked);
+
+    close(p.listen_fd);
+    g_byte_array_unref(p.tail);
+    g_free(p.dst_path);
+    host_free(&a);
+    host_free(&b);
+}
+
 /* query-device-features on a host without features=. */
 static void test_query(void)
 {
@@ -1289,6 +1456,8 @@ int main(int argc, char **argv)
     qtest_add_func("/featmask/migrate/negotiated", test_migrate_negotiated);
     qtest_add_func("/featmask/migrate/guard-size", test_guard_size);
     qtest_add_func("/featmask/migrate/guard-corrupt", test_guard_corrupt);
+    qtest_add_func("/featmask/migrate/guard-corrupt-live",
+                   test_guard_corrupt_live);
 
     ret = g_test_run();
     remove_tmpdir();
