@@ -105,6 +105,18 @@ def guest_link(vm):
     return None
 
 
+def wait_link(vm, up, timeout=30):
+    """Wait until the guest's eth0 is up (@up) or not; return its state.
+    The guest learns of a link change from a config interrupt and the
+    kernel reports it asynchronously."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = guest_link(vm)
+        if (state == 'up') == up or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
+
+
 class Faults:
 
     def __init__(self, args, report):
@@ -112,9 +124,7 @@ class Faults:
         self.args = args
         self.d = demo.Demo(args, report)
         self.tools = self.d.tools
-        self.map = self.d.map
         self.rows = []
-        self.figures = []
 
     # --- helpers ----------------------------------------------------------
 
@@ -169,7 +179,13 @@ class Faults:
 
     def source_survives(self, src, net, where):
         """The source runs, the guest answers with unchanged features."""
+        # A migration that failed in its last stage restarts the source's
+        # guest just after query-migrate says "failed".
+        deadline = time.monotonic() + 30
         st = src.status()
+        while st != 'running' and time.monotonic() < deadline:
+            time.sleep(0.05)
+            st = src.status()
         self.r.check(st == 'running', f'{where}: the source runs on '
                      f'({st})')
         self.d.guest_runs_on(src, net, where)
@@ -199,7 +215,7 @@ class Faults:
     def fault_mid(self, src, net, src_host, dst_host, fault, inject,
                   expect_error=None):
         """One fault during a throttled migration @src -> @dst_host:
-        @inject(dst) does it.  Returns the new source after the retry."""
+        @inject does it.  Returns the new source after the retry."""
         r = self.r
         dst = dst_host.launch(self.device(dst_host), incoming=True)
         info = self.start_mid(src, dst)
@@ -207,7 +223,7 @@ class Faults:
         r.say(f'   migration active: {ram["transferred"] / 2**20:.1f} MiB '
               f'sent, {ram["remaining"] / 2**20:.1f} MiB to go; fault now')
         t0 = time.monotonic()
-        what = inject(dst)
+        what = inject(src, dst, dst_host)
         status, secs, err = self.src_outcome(src, t0)
         code, dst_err = self.dst_outcome(dst)
         r.say(f'   source: {status} after {secs:.2f} s: {err}')
@@ -247,58 +263,47 @@ class Faults:
         src, net = d.boot(a, dev, 'faults')
         d.check_acked(a, net.features)
         hosts = [a, b]
-
-        # a. The destination QEMU dies.
-        r.step('a. The destination QEMU killed mid-migration')
-
-        def kill_dst(dst):
-            dst.proc.send_signal(signal.SIGKILL)
-            return None
-        src = self.fault_mid(src, net, hosts[0], hosts[1],
-                             'dst-qemu-killed', kill_dst)
-        hosts.reverse()
-
-        # b. The destination's backend dies.
-        r.step('b. The destination\'s backend killed mid-migration')
-        dst_host = hosts[1]
-
-        def kill_dst_backend(dst):
-            dst.qmp.events.clear()
-            dst_host.kill_backend()
-            # Once the destination knows, the rest of the migration goes at
-            # full speed: the destination must refuse the guest at its end.
-            ev = wait_event(dst, 'NETDEV_VHOST_USER_DISCONNECTED', 30)
-            self.r.check(ev, 'dst-backend-killed: the destination reports '
-                         'its backend gone (NETDEV_VHOST_USER_DISCONNECTED)')
-            kill_dst_backend.src.qmp.cmd('migrate-set-parameters', **{
-                'max-bandwidth': FAST_BPS, 'downtime-limit': 300})
-            return dst_host.restart_backend
-        kill_dst_backend.src = src
-        src = self.fault_mid(src, net, hosts[0], hosts[1],
-                             'dst-backend-killed', kill_dst_backend,
-                             r"device 'net0' \(virtio-net-pci\): features "
-                             r'enabled on the source are not available '
-                             r"here: netdev 'n0' \(vhost-user\) lost its "
-                             r'backend')
-        hosts.reverse()
-
-        # c. migrate_cancel.
-        r.step('c. The migration cancelled')
-
-        def cancel(dst):
-            src_vm = cancel.src
-            src_vm.qmp.cmd('migrate_cancel')
-            return None
-        cancel.src = src
-        src = self.fault_mid(src, net, hosts[0], hosts[1], 'cancelled',
-                             cancel)
-        hosts.reverse()
-
-        # d. The source's backend restarts.
+        faults = [
+            ('a. The destination QEMU killed mid-migration',
+             'dst-qemu-killed', self.kill_dst, None),
+            ('b. The destination\'s backend killed mid-migration',
+             'dst-backend-killed', self.kill_dst_backend,
+             r"device 'net0' \(virtio-net-pci\): features enabled on the "
+             r"source are not available here: netdev 'n0' \(vhost-user\) "
+             r'lost its backend'),
+            ('c. The migration cancelled', 'cancelled', self.cancel, None),
+        ]
+        for title, fault, inject, error in faults:
+            r.step(title)
+            src = self.fault_mid(src, net, hosts[0], hosts[1], fault,
+                                 inject, error)
+            hosts.reverse()
         r.step('d. The source\'s backend restarted after the guest booted')
         src = self.backend_restart(src, net, hosts[0], hosts[1])
         src.quit()
         self.summary()
+
+    # Each fault: @src migrates to @dst of @dst_host; returns what to do
+    # before the retry, or None.
+
+    def kill_dst(self, src, dst, dst_host):
+        dst.proc.send_signal(signal.SIGKILL)
+        return None
+
+    def kill_dst_backend(self, src, dst, dst_host):
+        dst.qmp.events.clear()
+        dst_host.kill_backend()
+        # Once the destination knows, the rest of the migration goes at
+        # full speed: the destination must refuse the guest at its end.
+        ev = wait_event(dst, 'NETDEV_VHOST_USER_DISCONNECTED', 30)
+        self.r.check(ev, 'dst-backend-killed: the destination reports its '
+                     'backend gone (NETDEV_VHOST_USER_DISCONNECTED)')
+        self.throttle(src, FAST_BPS, 300)
+        return dst_host.restart_backend
+
+    def cancel(self, src, dst, dst_host):
+        src.qmp.cmd('migrate_cancel')
+        return None
 
     def backend_restart(self, src, net, src_host, dst_host):
         r = self.r
@@ -308,7 +313,7 @@ class Faults:
         ev = wait_event(src, 'NETDEV_VHOST_USER_DISCONNECTED', 30)
         r.check(ev, f'src-backend-restart: QEMU reports the backend gone '
                 f'(NETDEV_VHOST_USER_DISCONNECTED, backend exit {code})')
-        down = guest_link(src)
+        down = wait_link(src, False)
         r.say(f'   guest eth0 while the backend is gone: {down}')
         src_host.restart_backend()
         ev = wait_event(src, 'NETDEV_VHOST_USER_CONNECTED', 30)
@@ -316,7 +321,7 @@ class Faults:
         r.check(ev, 'src-backend-restart: QEMU reconnects to the new '
                 f'backend ({secs:.2f} s after the kill)')
         self.source_survives(src, net, src_host.name)
-        up = guest_link(src)
+        up = wait_link(src, True)
         r.check(down != 'up' and up == 'up', 'src-backend-restart: the '
                 f'guest saw the link go {down} and come back {up}')
         d = self.d
