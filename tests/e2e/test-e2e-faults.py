@@ -31,7 +31,6 @@
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -117,13 +116,12 @@ def wait_link(vm, up, timeout=30):
         time.sleep(0.2)
 
 
-class Faults:
+class Faults(demo.Demo):
+    """The faults scenario, run by demo.main(): the demo's hosts, boot,
+    checks and report."""
 
     def __init__(self, args, report):
-        self.r = report
-        self.args = args
-        self.d = demo.Demo(args, report)
-        self.tools = self.d.tools
+        super().__init__(args, report)
         self.rows = []
 
     # --- helpers ----------------------------------------------------------
@@ -188,7 +186,7 @@ class Faults:
             st = src.status()
         self.r.check(st == 'running', f'{where}: the source runs on '
                      f'({st})')
-        self.d.guest_runs_on(src, net, where)
+        self.guest_runs_on(src, net, where)
         return st
 
     def retry(self, src, net, dst_host, fault):
@@ -203,8 +201,8 @@ class Faults:
                      f'{dst_host.name} completes in {secs:.1f} s', info,
                      fatal=True)
         src.quit()
-        self.d.guest_runs_on(dst, net, dst_host.name)
-        self.d.check_acked(dst_host, net.features)
+        self.guest_runs_on(dst, net, dst_host.name)
+        self.check_acked(dst_host, net.features)
         return dst, secs
 
     def row(self, fault, reported, source, secs_fault, retry_secs):
@@ -249,19 +247,26 @@ class Faults:
         return new
 
     def run(self):
+        try:
+            self.scenario()
+        finally:
+            self.procs.stop_all()
+            for h in self.hosts.values():
+                h.console_log.close()
+
+    def scenario(self):
         r = self.r
-        d = self.d
         r.step('Faults during migration: two hosts, backends with the same '
                'features, one guest')
-        a = FaultHost('host-a', d.root, OFFER, self.tools, d.procs)
-        b = FaultHost('host-b', d.root, OFFER, self.tools, d.procs)
-        d.hosts = {'host-a': a, 'host-b': b}
+        a = FaultHost('host-a', self.root, OFFER, self.tools, self.procs)
+        b = FaultHost('host-b', self.root, OFFER, self.tools, self.procs)
+        self.hosts = {'host-a': a, 'host-b': b}
         for h in (a, b):
             h.start_backend()
         dev = self.device(a)
         r.say(f'   both hosts: {" ".join(dev)}, chardev reconnect')
-        src, net = d.boot(a, dev, 'faults')
-        d.check_acked(a, net.features)
+        src, net = self.boot(a, dev, 'faults')
+        self.check_acked(a, net.features)
         hosts = [a, b]
         faults = [
             ('a. The destination QEMU killed mid-migration',
@@ -324,8 +329,7 @@ class Faults:
         up = wait_link(src, True)
         r.check(down != 'up' and up == 'up', 'src-backend-restart: the '
                 f'guest saw the link go {down} and come back {up}')
-        d = self.d
-        d.check_acked(src_host, net.features)
+        self.check_acked(src_host, net.features)
         new, rsecs = self.retry(src, net, dst_host, 'src-backend-restart')
         self.row('src-backend-restart', 'NETDEV_VHOST_USER_DISCONNECTED, '
                  f'guest link {down}; NETDEV_VHOST_USER_CONNECTED, link '
@@ -344,53 +348,8 @@ class Faults:
 
 def main(argv=None):
     # The guard is part of what is tested: the patched QEMU only.
-    args = demo.parse_args(['--form', 'patched'] + (argv or sys.argv[1:]))
-    report = demo.Report(tap=True)
-    missing = [what for what, p in (('QEMU', args.qemu),
-                                    ('featmask', args.featmask),
-                                    ('vhost-user-featmask', args.backend))
-               if not p or not os.access(p, os.X_OK)]
-    if not os.path.exists(os.path.join(args.guest, 'initramfs.gz')):
-        missing.append(f'the guest in {args.guest} (scripts/make-guest.sh)')
-    if missing:
-        report.finish(skip_reason='no ' + ', no '.join(missing))
-        return demo.EXIT_SKIP
-
-    def interrupted(signum, frame):
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
-
-    start = time.monotonic()
-    f = None
-    status = 1
-    try:
-        f = Faults(args, report)
-        try:
-            f.run()
-        finally:
-            f.d.procs.stop_all()
-            for h in f.d.hosts.values():
-                h.console_log.close()
-        status = 1 if report.failures else 0
-    except demo.Skip as e:
-        report.finish(skip_reason=str(e))
-        return demo.EXIT_SKIP
-    except demo.Abort as e:
-        report.say(f'stopped: {e}')
-    except KeyboardInterrupt as e:
-        report.say(f'interrupted {e}')
-        status = 130
-    report.say(f'faults: {report.count - len(report.failures)} of '
-               f'{report.count} expectations held, '
-               f'{time.monotonic() - start:.0f} s')
-    report.finish()
-    if f:
-        if status == 0 and not args.keep and not args.workdir:
-            shutil.rmtree(f.d.root, ignore_errors=True)
-        else:
-            report.say(f'files (logs, consoles): {f.d.root}')
-    return status
+    argv = ['--form', 'patched', '--tap'] + (argv or sys.argv[1:])
+    return demo.main(argv, scenario=Faults)
 
 
 if __name__ == '__main__':
