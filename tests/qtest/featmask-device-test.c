@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #endif
 #include "libqtest.h"
+#include "qemu/bswap.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
@@ -779,19 +780,6 @@ typedef struct GuardCase {
     const char *error;      /* part of the destination's stderr */
 } GuardCase;
 
-static guint32 be32_at(const guint8 *p)
-{
-    return (guint32)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static void be32_put(guint8 *p, guint32 v)
-{
-    p[0] = v >> 24;
-    p[1] = v >> 16;
-    p[2] = v >> 8;
-    p[3] = v;
-}
-
 /* Save a guest with features= to a file and find the guard's section. */
 static void guard_stream_make(void)
 {
@@ -830,12 +818,12 @@ static void guard_stream_make(void)
     g_assert_cmpuint(k, <, 256);
     g->sec = g->idstr - 5;
     g->fields = g->idstr + 1 + k + 8;
-    g->names_len = be32_at(g->data + g->fields);
+    g->names_len = ldl_be_p(g->data + g->fields);
     g->footer = g->fields + 4 + g->names_len;
     g_assert_cmpuint(g->footer + 5, <=, g->len);
     g_assert_cmpint(g->data[g->footer], ==, QEMU_VM_SECTION_FOOTER);
-    g_assert_cmpuint(be32_at(g->data + g->footer + 1), ==,
-                     be32_at(g->data + g->sec + 1));
+    g_assert_cmpuint(ldl_be_p(g->data + g->footer + 1), ==,
+                     ldl_be_p(g->data + g->sec + 1));
     g->end = g->footer + 5;
     g_test_message("guard section at %zu of %zu bytes: '%.*s', %u bytes of"
                    " names '%.*s'", g->sec, g->len, (int)k,
@@ -857,7 +845,7 @@ static GByteArray *stream_with_names(const void *names, guint32 len)
     GByteArray *b = g_byte_array_sized_new(g->len + len);
     guint8 be[4];
 
-    be32_put(be, len);
+    stl_be_p(be, len);
     g_byte_array_append(b, g->data, g->fields);
     g_byte_array_append(b, be, 4);
     g_byte_array_append(b, names, len);
@@ -869,7 +857,7 @@ static GByteArray *stream_with_len(guint32 len)
 {
     GByteArray *b = stream_copy();
 
-    be32_put(b->data + guard_stream.fields, len);
+    stl_be_p(b->data + guard_stream.fields, len);
     return b;
 }
 
@@ -1092,7 +1080,7 @@ static void guard_cases_random(GPtrArray *cases, guint32 seed)
             }
             break;
         case 1:
-            be32_put(b->data + g->fields, g_rand_boolean(rand) ?
+            stl_be_p(b->data + g->fields, g_rand_boolean(rand) ?
                      g_rand_int(rand) :
                      g_rand_int_range(rand, 0, 2 * g->names_len));
             break;
