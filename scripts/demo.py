@@ -1265,7 +1265,8 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None, scenario=None):
+    """Run the demo, or @scenario: a subclass of Demo with its own run()."""
     args = parse_args(argv)
     report = Report(tap=args.tap)
     qemus = [('QEMU', args.qemu)]
@@ -1296,7 +1297,9 @@ def main(argv=None):
     demo = None
     status = 1
     try:
-        demo = (MixedDemo if args.scenario == 'mixed' else Demo)(args, report)
+        if not scenario and args.scenario == 'mixed':
+            scenario = MixedDemo
+        demo = (scenario or Demo)(args, report)
         demo.run()
         status = 1 if report.failures else 0
     except Skip as e:

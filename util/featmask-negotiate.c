@@ -180,9 +180,18 @@ const FeatmaskDrop *featmask_baseline_drop(const FeatmaskBaseline *b,
 bool featmask_check(const FeatmaskSet *required, const FeatmaskSet *available,
                     FeatmaskSet **missing, Error **errp)
 {
-    g_autoptr(FeatmaskSet) m = featmask_set_copy(required);
+    g_autoptr(FeatmaskSet) m = NULL;
 
-    g_assert(required->map == available->map);
+    if (missing) {
+        *missing = NULL;
+    }
+    /* Sets from two files or two QEMUs: a mismatch is bad input. */
+    if (required->map != available->map) {
+        error_setg(errp, "cannot check %s features against %s features",
+                   required->map->kind, available->map->kind);
+        return false;
+    }
+    m = featmask_set_copy(required);
     featmask_set_subtract(m, available);
     if (!featmask_set_is_empty(m)) {
         g_autofree const char **names = featmask_set_to_names(m);

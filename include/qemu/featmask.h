@@ -368,7 +368,8 @@ const FeatmaskDrop *featmask_baseline_drop(const FeatmaskBaseline *b,
  * @missing: if not NULL, receives a new set of the missing features
  *
  * Returns true if @required is a subset of @available.  Otherwise sets
- * @errp to an error naming the missing features.
+ * @errp to an error naming the missing features.  Sets over different
+ * maps cannot be compared: that is an error too, with *@missing NULL.
  */
 bool featmask_check(const FeatmaskSet *required, const FeatmaskSet *available,
                     FeatmaskSet **missing, Error **errp);

@@ -106,11 +106,14 @@ typedef enum X86CpuidSource {
  * @leaves: array of #X86CpuidLeaf
  * @msrs: MSR index -> value, for the MSRs whose value is known
  *        (keys and values are g_malloc'ed guint32 / guint64)
+ * @index: leaf << 32 | subleaf -> position in @leaves (keys are g_malloc'ed
+ *         guint64): dumps can be large, a lookup must not walk @leaves
  */
 typedef struct X86CpuidData {
     X86CpuidSource source;
     GArray *leaves;
     GHashTable *msrs;
+    GHashTable *index;
 } X86CpuidData;
 
 X86CpuidData *x86_cpuid_data_new(X86CpuidSource source);

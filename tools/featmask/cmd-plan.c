@@ -29,6 +29,9 @@ static char *opt_cpu_form;
 static char *opt_qemu_kind;
 static gboolean opt_verify;
 static char **opt_qemu;
+static char *opt_format;
+static char *opt_host;
+static char *opt_output;
 
 static const GOptionEntry plan_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "print JSON", NULL },
@@ -44,6 +47,13 @@ static const GOptionEntry plan_options[] = {
     { "qemu", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_qemu,
       "with --verify: run HOST's QEMU from BINARY (default: the profile's "
       "qemu binary)", "HOST=BINARY" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
+      "text (default), json, libvirt (domain XML) or selector (Kubernetes)",
+      "FORMAT" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
+      "only this host's part of the plan", "HOST" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+      "write the plan to FILE, nothing to standard output", "FILE" },
     { NULL }
 };
 
@@ -595,8 +605,15 @@ int cmd_plan(int argc, char **argv)
                              *o);
         }
     }
-    if (opt_verify && opt_json) {
-        return cli_usage("plan", "--verify prints text: no --json");
+    if (!cli_plan_format_ok(opt_format, opt_host, &opt_json)) {
+        return FEATMASK_EXIT_USAGE;
+    }
+    if (opt_verify && (opt_json || opt_format)) {
+        return cli_usage("plan", "--verify prints text: no --json or"
+                         " --format");
+    }
+    if (!cli_output_begin(opt_output)) {
+        return FEATMASK_EXIT_USAGE;
     }
     if (argc < 2) {
         return cli_usage("plan", "no host profiles given");
@@ -604,6 +621,10 @@ int cmd_plan(int argc, char **argv)
     pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles, 0, &status);
     if (!pool) {
         return status;
+    }
+    if (cli_plan_format_other(opt_format)) {
+        return cli_plan_render(opt_format, pool, opt_cpu_form, opt_qemu_kind,
+                               opt_host, features_value);
     }
     for (o = opt_qemu; o && *o; o++) {
         g_autofree char *host = g_strndup(*o, strchr(*o, '=') - *o);

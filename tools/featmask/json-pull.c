@@ -29,12 +29,15 @@ void json_pull_init(JsonPull *j, const char *file, const char *text,
     j->line = 1;
     j->line_start = text;
     j->str = g_string_sized_new(64);
+    j->keys = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)g_hash_table_unref);
     j->state = NEED_VALUE;
 }
 
 void json_pull_destroy(JsonPull *j)
 {
     g_string_free(j->str, TRUE);
+    g_ptr_array_free(j->keys, TRUE);
 }
 
 static void json_pull_verror(JsonPull *j, Error **errp, unsigned line,
@@ -52,6 +55,33 @@ void json_pull_error(JsonPull *j, Error **errp, const char *fmt, ...)
     va_start(ap, fmt);
     json_pull_verror(j, errp, j->tok_line, j->tok_col, fmt, ap);
     va_end(ap);
+}
+
+/* Where a member name was first seen, the value of JsonPull.keys. */
+typedef struct KeyPos {
+    unsigned line, col;
+} KeyPos;
+
+/* A member name of the innermost object, which must be new there. */
+static bool add_key(JsonPull *j, Error **errp)
+{
+    GHashTable *keys = j->keys->pdata[j->depth - 1];
+    KeyPos *first = g_hash_table_lookup(keys, j->str->str);
+
+    if (first) {
+        json_pull_error(j, errp, "member '%s' is given twice (first at"
+                        " %u:%u)", j->str->str, first->line, first->col);
+        return false;
+    }
+    if (g_hash_table_size(keys) == JSON_PULL_MAX_MEMBERS) {
+        json_pull_error(j, errp, "more than %d members in one object",
+                        JSON_PULL_MAX_MEMBERS);
+        return false;
+    }
+    first = g_new(KeyPos, 1);
+    *first = (KeyPos){ j->tok_line, j->tok_col };
+    g_hash_table_insert(keys, g_strdup(j->str->str), first);
+    return true;
 }
 
 /* An error at the current position (inside a token). */
@@ -285,6 +315,14 @@ static bool open_container(JsonPull *j, char c, Error **errp)
         return error_here(j, errp, "nesting deeper than %d levels",
                           JSON_PULL_MAX_DEPTH);
     }
+    if (c == '{') {
+        /* One table per depth, emptied for each object: few allocations. */
+        while (j->keys->len <= j->depth) {
+            g_ptr_array_add(j->keys, g_hash_table_new_full(
+                g_str_hash, g_str_equal, g_free, g_free));
+        }
+        g_hash_table_remove_all(j->keys->pdata[j->depth]);
+    }
     j->stack[j->depth++] = c;
     j->state = c == '{' ? NEED_KEY_OR_END : NEED_VALUE_OR_END;
     j->p++;
@@ -327,7 +365,7 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
         }
         if (c == '"' && (j->state == NEED_KEY ||
                          j->state == NEED_KEY_OR_END)) {
-            if (!read_string(j, errp)) {
+            if (!read_string(j, errp) || !add_key(j, errp)) {
                 return false;
             }
             skip_space(j);

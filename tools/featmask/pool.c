@@ -37,7 +37,23 @@ static FeatmaskProfile *host(const FeatmaskPool *pool, guint i)
     return pool->profiles->pdata[i];
 }
 
-/* Negotiate one item whose per-host sets are @sets. */
+bool featmask_cpus_comparable(const FeatmaskProfile *a,
+                              const FeatmaskProfile *b, Error **errp)
+{
+    if (strcmp(a->cpu->arch, b->cpu->arch)) {
+        error_setg(errp, "host '%s' has a CPU of architecture %s, host '%s'"
+                   " one of %s: no guest migrates between them", b->host,
+                   b->cpu->arch, a->host, a->cpu->arch);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Negotiate one item whose per-host sets are @sets.  Sets over different
+ * maps are an input error (the core would refuse them too, but as if the
+ * hosts had nothing in common).
+ */
 static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
                                         const char *type,
                                         const FeatmaskSet **sets,
@@ -46,7 +62,19 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
 {
     const FeatmaskMap *map = featmask_set_map(sets[0]);
     g_autofree FeatmaskPoolItem *item = g_new0(FeatmaskPoolItem, 1);
+    guint i;
 
+    for (i = 1; i < pool->profiles->len; i++) {
+        if (featmask_set_map(sets[i]) != map) {
+            error_setg(errp, "%s%s%s: the features of hosts '%s' and '%s'"
+                       " are over different maps (%s, %s): profiles must be"
+                       " read together", id ? "device '" : "the CPU",
+                       id ? id : "", id ? "'" : "", host(pool, 0)->host,
+                       host(pool, i)->host, featmask_map_kind(map),
+                       featmask_map_kind(featmask_set_map(sets[i])));
+            return NULL;
+        }
+    }
     item->id = id;
     item->type = type;
     item->map = map;
@@ -65,6 +93,28 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
             " by name, without dependencies", type));
     }
     return g_steal_pointer(&item);
+}
+
+/*
+ * The feature words some host's CPU data could not tell: the baseline
+ * lacks their features for want of knowledge, not for want of support.
+ */
+static char **pool_unknown_words(const FeatmaskPool *pool)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *words = g_ptr_array_new();
+    guint i;
+    char **w;
+
+    for (i = 0; i < pool->profiles->len; i++) {
+        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
+            if (g_hash_table_add(seen, *w)) {
+                g_ptr_array_add(words, g_strdup(*w));
+            }
+        }
+    }
+    g_ptr_array_add(words, NULL);
+    return (char **)g_ptr_array_free(words, FALSE);
 }
 
 static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
@@ -86,13 +136,21 @@ static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
         if (!cpu) {
             return true;
         }
-        if (strcmp(cpu->arch, first->arch)) {
-            error_setg(errp, "host '%s' has an %s CPU, host '%s' an %s CPU:"
-                       " no guest migrates between them", host(pool, i)->host,
-                       cpu->arch, host(pool, 0)->host, first->arch);
+        if (!featmask_cpus_comparable(host(pool, 0), host(pool, i), errp)) {
             return false;
         }
         sets[i] = cpu->features;
+    }
+    /* The baseline lists them all: it must stay a profile featmask reads. */
+    {
+        g_auto(GStrv) words = pool_unknown_words(pool);
+
+        if (g_strv_length(words) > FEATMASK_PROFILE_MAX_FEATURES) {
+            error_setg(errp, "the hosts' CPU data leave more than %d"
+                       " different feature words unknown",
+                       FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
     }
     pool->cpu_vendor = g_strdup(first->vendor);
     for (i = 1; i < n; i++) {
@@ -156,14 +214,6 @@ static bool negotiate_devices(FeatmaskPool *pool, unsigned flags,
             }
             sets[i] = other->features;
         }
-        /* virtio-net-pci and virtio-net-device share a map: same map. */
-        for (i = 1; i < n; i++) {
-            if (featmask_set_map(sets[i]) != featmask_set_map(sets[0])) {
-                error_setg(errp, "device '%s': the hosts' feature lists are"
-                           " over different maps", dev->id);
-                return false;
-            }
-        }
         item = negotiate_item(pool, dev->id, dev->type, sets, flags,
                               incompatible, errp);
         if (!item) {
@@ -204,28 +254,6 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
         return NULL;
     }
     return g_steal_pointer(&pool);
-}
-
-/*
- * The feature words some host's CPU data could not tell: the baseline
- * lacks their features for want of knowledge, not for want of support.
- */
-static char **pool_unknown_words(const FeatmaskPool *pool)
-{
-    GPtrArray *words = g_ptr_array_new();
-    guint i;
-    char **w;
-
-    for (i = 0; i < pool->profiles->len; i++) {
-        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
-            if (!g_ptr_array_find_with_equal_func(words, *w, g_str_equal,
-                                                  NULL)) {
-                g_ptr_array_add(words, g_strdup(*w));
-            }
-        }
-    }
-    g_ptr_array_add(words, NULL);
-    return (char **)g_ptr_array_free(words, FALSE);
 }
 
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)

@@ -58,6 +58,17 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
 void featmask_pool_free(FeatmaskPool *pool);
 
 /**
+ * featmask_cpus_comparable: can the CPU sets of @a and @b be compared?
+ *
+ * Both profiles must have a CPU.  CPUs of different architectures
+ * cannot: that is an error in the input, naming both hosts and their
+ * architectures.  (Profiles read together have one map per architecture;
+ * featmask_check() and featmask_pool_negotiate() refuse sets over two.)
+ */
+bool featmask_cpus_comparable(const FeatmaskProfile *a,
+                              const FeatmaskProfile *b, Error **errp);
+
+/**
  * featmask_pool_baseline: the common set as a profile (host "baseline")
  */
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool);

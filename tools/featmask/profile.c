@@ -20,6 +20,11 @@
 /* The CPU map of an architecture featmask has no table for. */
 #define CPU_KIND_PREFIX "cpu-"
 
+struct FeatmaskDeviceIndex {
+    GHashTable *by_id;          /* id (the device's) -> device */
+    guint indexed;              /* how many of p->devices are in @by_id */
+};
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
@@ -153,6 +158,11 @@ static bool read_string_list(ProfileReader *r, const char *where,
                             " %s", i, what, json_pull_token_name(tok));
             return false;
         }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d items", what,
+                            FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
         g_ptr_array_add(list, g_strdup(r->j.str->str));
     }
     g_ptr_array_add(list, NULL);
@@ -199,6 +209,11 @@ static bool read_features(ProfileReader *r, const char *where,
         if (tok != JSON_PULL_STRING) {
             json_pull_error(&r->j, errp, "feature %u of %s must be a string,"
                             " not %s", i, where, json_pull_token_name(tok));
+            return false;
+        }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d features",
+                            where, FEATMASK_PROFILE_MAX_FEATURES);
             return false;
         }
         if (!map) {
@@ -417,10 +432,7 @@ static bool read_object(ProfileReader *r, Subject *what,
                 return false;
             }
         } else if (features && !strcmp(r->j.str->str, "features")) {
-            if (d.seen) {
-                json_pull_error(&r->j, errp, "'features' is given twice");
-                return false;
-            }
+            /* The JSON reader refuses a member given twice. */
             d.seen = true;
             if (!defer_features(r, &d, subject(what), type_of(obj),
                                 features, errp)) {
@@ -473,11 +485,8 @@ static bool read_switches(ProfileReader *r, const char *where, void *obj,
         if (tok == JSON_PULL_OBJECT_END) {
             return true;
         }
+        /* The JSON reader refuses a member given twice. */
         type = g_strdup(r->j.str->str);
-        if (featmask_profile_switches(p, type)) {
-            json_pull_error(&r->j, errp, "%s names '%s' twice", what, type);
-            return false;
-        }
         if (!read_string_list(r, what, type, &names, errp)) {
             return false;
         }
@@ -511,10 +520,6 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     Subject what = { .name = "'cpu'" };
 
-    if (p->cpu) {
-        json_pull_error(&r->j, errp, "the profile has 'cpu' twice");
-        return false;
-    }
     if (!expect(r, JSON_PULL_OBJECT_START, "'cpu'", errp)) {
         return false;
     }
@@ -527,7 +532,7 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
-    unsigned n, i;
+    unsigned n;
 
     if (!expect(r, JSON_PULL_ARRAY_START, "'devices'", errp)) {
         return false;
@@ -549,6 +554,10 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
             return false;
         }
         start = here(r);
+        if (p->devices->len == FEATMASK_PROFILE_MAX_DEVICES) {
+            return error_at(r, start, errp, "more than %d devices in one"
+                            " profile", FEATMASK_PROFILE_MAX_DEVICES);
+        }
         /* Pending sets point into it: it belongs to the profile at once. */
         dev = what.dev = g_new0(FeatmaskProfileDevice, 1);
         g_ptr_array_add(p->devices, dev);
@@ -556,13 +565,9 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                          &dev->features, errp)) {
             return false;
         }
-        for (i = 0; i + 1 < p->devices->len; i++) {
-            FeatmaskProfileDevice *other = p->devices->pdata[i];
-
-            if (!strcmp(other->id, dev->id)) {
-                return error_at(r, start, errp, "device '%s' is listed twice",
-                                dev->id);
-            }
+        if (featmask_profile_find_device(p, dev->id) != dev) {
+            return error_at(r, start, errp, "device '%s' is listed twice",
+                            dev->id);
         }
     }
 }
@@ -573,7 +578,7 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
  * sets @errp if the version is missing or not ours.
  */
 static bool check_version(const char *file, const char *text, size_t len,
-                          Error **errp)
+                          unsigned line, Error **errp)
 {
     JsonPull j;
     JsonPullToken tok;
@@ -581,6 +586,7 @@ static bool check_version(const char *file, const char *text, size_t len,
     bool ok = true;
 
     json_pull_init(&j, file, text, len);
+    j.line = line;
     if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
         goto out;       /* not an object: the reader says so */
     }
@@ -687,34 +693,23 @@ static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
-static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
-                                 GPtrArray *pending, Error **errp)
+/* One document of @text, which starts on line @line of @file. */
+static FeatmaskProfile *load_text(const char *file, const char *text,
+                                  size_t len, unsigned line,
+                                  FeatmaskMaps *maps, GPtrArray *pending,
+                                  Error **errp)
 {
-    g_autoptr(GError) gerr = NULL;
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
-    g_autofree char *text = NULL;
     ProfileReader r = { .maps = maps, .pending = pending };
     Error *err = NULL;
-    gsize len;
     bool ok;
 
-    if (!g_file_get_contents(file, &text, &len, &gerr)) {
-        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-            error_setg(errp, "%s: no such file", file);
-        } else {
-            error_setg(errp, "%s: %s", file, gerr->message);
-        }
-        return NULL;
-    }
-    if (strspn(text, " \t\r\n") == len) {
-        error_setg(errp, "%s: empty file, expected a featmask profile", file);
-        return NULL;
-    }
     json_pull_init(&r.j, file, text, len);
+    r.j.line = line;
     ok = read_profile(&r, p, &err);
     json_pull_destroy(&r.j);
     /* A version we do not read explains any other error. */
-    if (!check_version(file, text, len, errp)) {
+    if (!check_version(file, text, len, line, errp)) {
         error_free(err);
         return NULL;
     }
@@ -724,6 +719,34 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
     }
     p->file = g_strdup(file);
     return g_steal_pointer(&p);
+}
+
+static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
+                                 GPtrArray *pending, Error **errp)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *text = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(file, &text, &len, &gerr)) {
+        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            error_setg(errp, "%s: no such file", file);
+        } else {
+            error_setg(errp, "%s: %s", file, gerr->message);
+        }
+        return NULL;
+    }
+    if (len > FEATMASK_PROFILE_MAX_SIZE) {
+        error_setg(errp, "%s: a profile may have at most %d MiB, this file"
+                   " has %" G_GSIZE_FORMAT " bytes", file,
+                   FEATMASK_PROFILE_MAX_SIZE >> 20, len);
+        return NULL;
+    }
+    if (strspn(text, " \t\r\n") == len) {
+        error_setg(errp, "%s: empty file, expected a featmask profile", file);
+        return NULL;
+    }
+    return load_text(file, text, len, 1, maps, pending, errp);
 }
 
 static void profile_device_free(void *opaque)
@@ -793,6 +816,8 @@ FeatmaskProfile *featmask_profile_new(const char *host)
 
     p->host = g_strdup(host);
     p->devices = g_ptr_array_new_with_free_func(profile_device_free);
+    p->device_index = g_new0(FeatmaskDeviceIndex, 1);
+    p->device_index->by_id = g_hash_table_new(g_str_hash, g_str_equal);
     return p;
 }
 
@@ -813,6 +838,8 @@ void featmask_profile_free(FeatmaskProfile *p)
         g_ptr_array_free(p->qemu_switches, TRUE);
     }
     featmask_profile_cpu_free(p->cpu);
+    g_hash_table_destroy(p->device_index->by_id);
+    g_free(p->device_index);
     g_ptr_array_free(p->devices, TRUE);
     g_free(p);
 }
@@ -820,16 +847,17 @@ void featmask_profile_free(FeatmaskProfile *p)
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id)
 {
-    guint i;
+    FeatmaskDeviceIndex *index = p->device_index;
 
-    for (i = 0; i < p->devices->len; i++) {
-        FeatmaskProfileDevice *dev = p->devices->pdata[i];
+    for (; index->indexed < p->devices->len; index->indexed++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[index->indexed];
 
-        if (!strcmp(dev->id, id)) {
-            return dev;
+        /* The first device of an id wins, as a search would find it. */
+        if (dev->id && !g_hash_table_contains(index->by_id, dev->id)) {
+            g_hash_table_insert(index->by_id, dev->id, dev);
         }
     }
-    return NULL;
+    return g_hash_table_lookup(index->by_id, id);
 }
 
 FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
@@ -892,27 +920,93 @@ static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
     return true;
 }
 
+struct FeatmaskProfileLoader {
+    FeatmaskMaps *maps;
+    GPtrArray *profiles;
+    GPtrArray *pending;
+};
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps)
+{
+    FeatmaskProfileLoader *l = g_new0(FeatmaskProfileLoader, 1);
+
+    l->maps = maps;
+    l->profiles = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_profile_free);
+    l->pending = g_ptr_array_new_with_free_func(pending_set_free);
+    return l;
+}
+
+void featmask_profile_loader_free(FeatmaskProfileLoader *l)
+{
+    if (l) {
+        g_ptr_array_unref(l->pending);
+        g_ptr_array_unref(l->profiles);
+        g_free(l);
+    }
+}
+
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp)
+{
+    FeatmaskProfile *p = load_one(file, l->maps, l->pending, errp);
+
+    if (p) {
+        g_ptr_array_add(l->profiles, p);
+    }
+    return p;
+}
+
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp)
+{
+    FeatmaskProfile *p = load_text(name, text, len, line, l->maps,
+                                   l->pending, errp);
+
+    if (p) {
+        g_ptr_array_add(l->profiles, p);
+    }
+    return p;
+}
+
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp)
+{
+    if (!resolve_pending(l->maps, l->pending, errp)) {
+        return NULL;
+    }
+    return g_ptr_array_ref(l->profiles);
+}
+
 GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp)
 {
-    g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)featmask_profile_free);
-    g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func(
-        pending_set_free);
+    g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
     size_t i;
 
     for (i = 0; i < nfiles; i++) {
-        FeatmaskProfile *p = load_one(files[i], maps, pending, errp);
-
-        if (!p) {
+        if (!featmask_profile_loader_add_file(l, files[i], errp)) {
             return NULL;
         }
-        g_ptr_array_add(profiles, p);
     }
-    if (!resolve_pending(maps, pending, errp)) {
-        return NULL;
+    return featmask_profile_loader_finish(l, errp);
+}
+
+/*
+ * Every string goes out as valid UTF-8: json-glib would write the bytes
+ * of an invalid one as they are, and the reader refuses them.  Raw data
+ * can hold any byte (a CPU's brand string, names a QEMU answered).
+ */
+static void add_text(JsonBuilder *b, const char *value)
+{
+    if (g_utf8_validate(value, -1, NULL)) {
+        json_builder_add_string_value(b, value);
+    } else {
+        g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+        json_builder_add_string_value(b, valid);
     }
-    return g_steal_pointer(&profiles);
 }
 
 static void add_features(JsonBuilder *b, const FeatmaskSet *set)
@@ -923,7 +1017,7 @@ static void add_features(JsonBuilder *b, const FeatmaskSet *set)
     json_builder_set_member_name(b, "features");
     json_builder_begin_array(b);
     for (n = names; *n; n++) {
-        json_builder_add_string_value(b, *n);
+        add_text(b, *n);
     }
     json_builder_end_array(b);
 }
@@ -932,7 +1026,7 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
 {
     if (value) {
         json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, value);
+        add_text(b, value);
     }
 }
 
@@ -1002,7 +1096,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
             json_builder_set_member_name(b, "unknown-words");
             json_builder_begin_array(b);
             for (w = p->cpu->unknown_words; *w; w++) {
-                json_builder_add_string_value(b, *w);
+                add_text(b, *w);
             }
             json_builder_end_array(b);
         }

@@ -15,6 +15,16 @@
 
 #define FEATMASK_PROFILE_VERSION 1
 
+/*
+ * Limits of what a profile may hold (docs/interop/featmask-profile.rst):
+ * far above any real host, low enough that a hostile file cannot make
+ * featmask spend long or allocate much.  Nesting is limited by the JSON
+ * reader (JSON_PULL_MAX_DEPTH).
+ */
+#define FEATMASK_PROFILE_MAX_SIZE (64 * 1024 * 1024)    /* bytes */
+#define FEATMASK_PROFILE_MAX_DEVICES 65536
+#define FEATMASK_PROFILE_MAX_FEATURES 4096  /* per device, CPU or list */
+
 /**
  * FeatmaskProfileCpu:
  * @arch: "x86_64"
@@ -60,6 +70,8 @@ typedef struct FeatmaskProfileDevice {
     FeatmaskSet *features;
 } FeatmaskProfileDevice;
 
+typedef struct FeatmaskDeviceIndex FeatmaskDeviceIndex;
+
 /**
  * FeatmaskProfileSwitches: the feature switches a QEMU takes for a kind
  * @type: "x86-cpu" or a device type ("virtio-net-pci")
@@ -85,7 +97,9 @@ typedef struct FeatmaskProfileSwitches {
  * @qemu_switches: FeatmaskProfileSwitches *, or NULL when the profile
  *                 does not say which switches this QEMU takes
  * @cpu: may be NULL
- * @devices: array of FeatmaskProfileDevice *
+ * @devices: array of FeatmaskProfileDevice *; devices are only ever
+ *           appended, and keep their id once it is set
+ * @device_index: private, the devices by id (featmask_profile_find_device())
  */
 typedef struct FeatmaskProfile {
     char *host;
@@ -99,6 +113,7 @@ typedef struct FeatmaskProfile {
     GPtrArray *qemu_switches;
     FeatmaskProfileCpu *cpu;
     GPtrArray *devices;
+    FeatmaskDeviceIndex *device_index;
 } FeatmaskProfile;
 
 /**
@@ -146,6 +161,35 @@ GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp);
 
 /**
+ * FeatmaskProfileLoader: profiles read one by one, from files or from
+ * memory, resolved together (as featmask_profiles_load() does) at the end
+ */
+typedef struct FeatmaskProfileLoader FeatmaskProfileLoader;
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps);
+void featmask_profile_loader_free(FeatmaskProfileLoader *l);
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp);
+
+/**
+ * featmask_profile_loader_add_text: read one profile from memory
+ * @name: what messages call it ("<stdin>")
+ * @text: exactly one JSON document (not NUL-terminated)
+ * @line: the line of @name that @text starts on, for messages
+ */
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp);
+
+/**
+ * featmask_profile_loader_finish: the profiles read, in order (a new
+ * reference), or NULL if the names of a device kind without a shipped
+ * map do not make a map
+ */
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp);
+
+/**
  * featmask_profile_to_node: the profile as a JSON tree (a new node)
  */
 JsonNode *featmask_profile_to_node(const FeatmaskProfile *p);
@@ -163,6 +207,12 @@ char *featmask_profile_to_json(const FeatmaskProfile *p);
 bool featmask_profile_save(const FeatmaskProfile *p, const char *file,
                            Error **errp);
 
+/**
+ * featmask_profile_find_device: the first device of @p with id @id, or NULL
+ *
+ * Through a hash table, which catches up with the devices appended since
+ * the last call: a loop over the devices of a large profile stays linear.
+ */
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id);
 
@@ -197,5 +247,7 @@ void featmask_profile_set_switches(FeatmaskProfile *p, const char *type,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfileLoader,
+                              featmask_profile_loader_free)
 
 #endif
