@@ -44,6 +44,7 @@
 
 import argparse
 import ctypes
+import hashlib
 import json
 import os
 import re
@@ -240,10 +241,27 @@ def run(argv, check=False):
 KVM_BOOT_PROBE_S = 20
 
 
+def _kvm_verdict_path(tools):
+    """Where the KVM boot probe's verdict is kept: one file per boot of
+    this machine, QEMU binary and guest kernel (in /run, which a reboot
+    empties), so that the demos and tests of one run pay for it once."""
+    try:
+        with open('/proc/sys/kernel/random/boot_id') as f:
+            boot = f.read().strip()
+    except OSError:
+        return None
+    key = '\0'.join([boot, tools.qemu, str(os.stat(tools.qemu).st_mtime_ns),
+                     tools.kernel])
+    d = '/run' if os.access('/run', os.W_OK) else tempfile.gettempdir()
+    return os.path.join(d, 'featmask-kvm-%s.json' %
+                        hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
 def choose_accel(tools, want, workdir):
     """Set tools.accel to 'kvm' only when a guest really boots under KVM
     (the kernel prints on its serial console within KVM_BOOT_PROBE_S
-    seconds), else 'tcg'; tools.accel_why says why."""
+    seconds), else 'tcg'; tools.accel_why says why.  The verdict is
+    remembered until the machine reboots (_kvm_verdict_path())."""
     tools.accel = 'tcg'
     if want == 'tcg':
         tools.accel_why = '--accel tcg'
@@ -253,6 +271,29 @@ def choose_accel(tools, want, workdir):
         if want == 'kvm':
             raise Skip('--accel kvm: no usable /dev/kvm')
         return
+    verdict = _kvm_verdict_path(tools)
+    try:
+        with open(verdict) as f:
+            booted, why = json.load(f)
+    except (OSError, TypeError, ValueError):
+        booted, why = _kvm_boot_probe(tools, workdir)
+        if verdict:
+            tmp = f'{verdict}.{os.getpid()}'
+            with open(tmp, 'w') as f:
+                json.dump([booted, why], f)
+            os.replace(tmp, verdict)
+    else:
+        why += ' (remembered since this boot\'s first check)'
+    tools.accel_why = why
+    if booted:
+        tools.accel = 'kvm'
+    elif want == 'kvm':
+        raise Skip(f'--accel kvm: {why}')
+
+
+def _kvm_boot_probe(tools, workdir):
+    """Boot the test guest under KVM; (True, why) when it printed on its
+    console within KVM_BOOT_PROBE_S seconds, else (False, why)."""
     log = os.path.join(workdir, 'kvm-boot-probe.log')
     argv = [tools.qemu, *tools.firmware, '-accel', 'kvm', '-cpu', 'host',
             '-m', '256M', '-display', 'none', '-nodefaults', '-no-reboot',
@@ -273,16 +314,12 @@ def choose_accel(tools, want, workdir):
     exited = p.poll()
     Processes.stop(p)
     if booted:
-        tools.accel = 'kvm'
-        tools.accel_why = f'a guest printed on its console under KVM ' \
-                          f'after {secs:.1f} s'
-    else:
-        tools.accel_why = ('under KVM a guest printed nothing in '
-                           f'{KVM_BOOT_PROBE_S} s' if exited is None else
-                           f'QEMU with KVM exited ({exited}) before the '
-                           'guest printed anything')
-        if want == 'kvm':
-            raise Skip(f'--accel kvm: {tools.accel_why}')
+        return True, ('a guest printed on its console under KVM after '
+                      f'{secs:.1f} s')
+    return False, ('under KVM a guest printed nothing in '
+                   f'{KVM_BOOT_PROBE_S} s' if exited is None else
+                   f'QEMU with KVM exited ({exited}) before the guest '
+                   'printed anything')
 
 
 class Vm:
