@@ -10,7 +10,8 @@ set -euo pipefail
 
 PKGS=(gcc pkg-config meson ninja-build ccache python3 libglib2.0-dev
       libjson-glib-dev libcpuid-dev dpkg-dev debian-archive-keyring
-      ca-certificates qemu-system-x86 python3-docutils)
+      ca-certificates qemu-system-x86 python3-docutils
+      libvirt-clients bash-completion)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -20,7 +20,8 @@ static const GOptionEntry baseline_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
       "print the baseline profile (JSON)", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-      "also write the baseline profile to FILE", "FILE" },
+      "write the baseline profile to FILE, nothing to standard output",
+      "FILE" },
     { "keep-unmigratable", 0, 0, G_OPTION_ARG_NONE, &opt_keep,
       "keep features QEMU cannot migrate", NULL },
     { NULL }
@@ -54,6 +55,7 @@ static void print_item(const FeatmaskPool *pool, const FeatmaskPoolItem *item,
 {
     const FeatmaskSet *common = featmask_baseline_common(item->baseline);
     g_autofree char *list = featmask_set_format(common);
+    g_autoptr(CliHostGroups) groups = cli_host_groups_new();
     size_t i, n = featmask_baseline_ndrops(item->baseline);
 
     printf("%s: %zu of %zu features in common, %zu dropped\n  %s\n", title,
@@ -65,11 +67,12 @@ static void print_item(const FeatmaskPool *pool, const FeatmaskPoolItem *item,
     printf("  dropped:\n");
     for (i = 0; i < n; i++) {
         const FeatmaskDrop *d = featmask_baseline_drop(item->baseline, i);
-        g_autofree char *why = featmask_drop_describe(pool, d);
+        g_autofree char *why = cli_drop_describe(groups, pool, d);
 
         printf("    %-24s %s\n", featmask_map_get(item->map, d->feature)->name,
                why);
     }
+    cli_host_groups_print(groups, pool);
 }
 
 /* Which hosts' CPU data left feature words unknown. */
@@ -91,14 +94,12 @@ static void print_unknown_words(const FeatmaskPool *pool)
 
 static void print_human(const FeatmaskPool *pool)
 {
+    g_autofree char *hosts = cli_hosts_summary(pool->profiles, NULL,
+                                               pool->profiles->len, " ");
     guint i;
 
-    printf("baseline of %u host%s:", pool->profiles->len,
-           pool->profiles->len > 1 ? "s" : "");
-    for (i = 0; i < pool->profiles->len; i++) {
-        printf(" %s", ((FeatmaskProfile *)pool->profiles->pdata[i])->host);
-    }
-    printf("\n");
+    printf("baseline of %u host%s: %s\n", pool->profiles->len,
+           pool->profiles->len > 1 ? "s" : "", hosts);
     if (pool->cpu) {
         g_autofree char *title = g_strdup_printf("cpu (%s%s%s)",
             pool->cpu->type, pool->cpu_vendor ? ", " : "",
@@ -215,6 +216,7 @@ int cmd_baseline(int argc, char **argv)
             cli_error(err);
             return FEATMASK_EXIT_USAGE;
         }
+        return FEATMASK_EXIT_OK;
     }
     if (opt_json) {
         g_autoptr(JsonNode) root = baseline_json(pool);

@@ -21,6 +21,9 @@
 static gboolean opt_json;
 static char *opt_cpu_form;
 static char *opt_qemu_kind;
+static char *opt_format;
+static char *opt_host;
+static char *opt_output;
 
 static const GOptionEntry plan_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "print JSON", NULL },
@@ -29,6 +32,13 @@ static const GOptionEntry plan_options[] = {
     { "qemu-kind", 0, 0, G_OPTION_ARG_STRING, &opt_qemu_kind,
       "patched: features=; stock: per-property switches; both "
       "(default: what the profiles say, else both)", "KIND" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
+      "text (default), json, libvirt (domain XML) or selector (Kubernetes)",
+      "FORMAT" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
+      "only this host's part of the plan", "HOST" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+      "write the plan to FILE, nothing to standard output", "FILE" },
     { NULL }
 };
 
@@ -134,6 +144,10 @@ int cmd_plan(int argc, char **argv)
         return cli_usage("plan", "--qemu-kind takes 'patched', 'stock' or"
                          " 'both', not '%s'", opt_qemu_kind);
     }
+    if (!cli_plan_format_ok(opt_format, &opt_json) ||
+        !cli_output_begin(opt_output)) {
+        return FEATMASK_EXIT_USAGE;
+    }
     if (argc < 2) {
         return cli_usage("plan", "no host profiles given");
     }
@@ -161,6 +175,10 @@ int cmd_plan(int argc, char **argv)
         model_arg = g_strdup_printf("-cpu %s", model_str);
     }
 
+    if (cli_plan_format_other(opt_format)) {
+        return cli_plan_render(opt_format, pool, model, opt_host,
+                               forms == FORM_PATCHED ? features_value : NULL);
+    }
     json_builder_begin_array(b);
     for (h = 0; h < profiles->len; h++) {
         FeatmaskProfile *p = profiles->pdata[h];

@@ -518,7 +518,7 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
  * sets @errp if the version is missing or not ours.
  */
 static bool check_version(const char *file, const char *text, size_t len,
-                          Error **errp)
+                          unsigned line, Error **errp)
 {
     JsonPull j;
     JsonPullToken tok;
@@ -526,6 +526,7 @@ static bool check_version(const char *file, const char *text, size_t len,
     bool ok = true;
 
     json_pull_init(&j, file, text, len);
+    j.line = line;
     if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
         goto out;       /* not an object: the reader says so */
     }
@@ -632,16 +633,40 @@ static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
+/* One document of @text, which starts on line @line of @file. */
+static FeatmaskProfile *load_text(const char *file, const char *text,
+                                  size_t len, unsigned line,
+                                  FeatmaskMaps *maps, GPtrArray *pending,
+                                  Error **errp)
+{
+    g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
+    ProfileReader r = { .maps = maps, .pending = pending };
+    Error *err = NULL;
+    bool ok;
+
+    json_pull_init(&r.j, file, text, len);
+    r.j.line = line;
+    ok = read_profile(&r, p, &err);
+    json_pull_destroy(&r.j);
+    /* A version we do not read explains any other error. */
+    if (!check_version(file, text, len, line, errp)) {
+        error_free(err);
+        return NULL;
+    }
+    if (!ok) {
+        error_propagate(errp, err);
+        return NULL;
+    }
+    p->file = g_strdup(file);
+    return g_steal_pointer(&p);
+}
+
 static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
                                  GPtrArray *pending, Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
-    g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
     g_autofree char *text = NULL;
-    ProfileReader r = { .maps = maps, .pending = pending };
-    Error *err = NULL;
     gsize len;
-    bool ok;
 
     if (!g_file_get_contents(file, &text, &len, &gerr)) {
         if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
@@ -661,20 +686,7 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         error_setg(errp, "%s: empty file, expected a featmask profile", file);
         return NULL;
     }
-    json_pull_init(&r.j, file, text, len);
-    ok = read_profile(&r, p, &err);
-    json_pull_destroy(&r.j);
-    /* A version we do not read explains any other error. */
-    if (!check_version(file, text, len, errp)) {
-        error_free(err);
-        return NULL;
-    }
-    if (!ok) {
-        error_propagate(errp, err);
-        return NULL;
-    }
-    p->file = g_strdup(file);
-    return g_steal_pointer(&p);
+    return load_text(file, text, len, 1, maps, pending, errp);
 }
 
 static void profile_device_free(void *opaque)
@@ -792,27 +804,77 @@ static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
     return true;
 }
 
+struct FeatmaskProfileLoader {
+    FeatmaskMaps *maps;
+    GPtrArray *profiles;
+    GPtrArray *pending;
+};
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps)
+{
+    FeatmaskProfileLoader *l = g_new0(FeatmaskProfileLoader, 1);
+
+    l->maps = maps;
+    l->profiles = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_profile_free);
+    l->pending = g_ptr_array_new_with_free_func(pending_set_free);
+    return l;
+}
+
+void featmask_profile_loader_free(FeatmaskProfileLoader *l)
+{
+    if (l) {
+        g_ptr_array_unref(l->pending);
+        g_ptr_array_unref(l->profiles);
+        g_free(l);
+    }
+}
+
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp)
+{
+    FeatmaskProfile *p = load_one(file, l->maps, l->pending, errp);
+
+    if (p) {
+        g_ptr_array_add(l->profiles, p);
+    }
+    return p;
+}
+
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp)
+{
+    FeatmaskProfile *p = load_text(name, text, len, line, l->maps,
+                                   l->pending, errp);
+
+    if (p) {
+        g_ptr_array_add(l->profiles, p);
+    }
+    return p;
+}
+
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp)
+{
+    if (!resolve_pending(l->maps, l->pending, errp)) {
+        return NULL;
+    }
+    return g_ptr_array_ref(l->profiles);
+}
+
 GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp)
 {
-    g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)featmask_profile_free);
-    g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func(
-        pending_set_free);
+    g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
     size_t i;
 
     for (i = 0; i < nfiles; i++) {
-        FeatmaskProfile *p = load_one(files[i], maps, pending, errp);
-
-        if (!p) {
+        if (!featmask_profile_loader_add_file(l, files[i], errp)) {
             return NULL;
         }
-        g_ptr_array_add(profiles, p);
     }
-    if (!resolve_pending(maps, pending, errp)) {
-        return NULL;
-    }
-    return g_steal_pointer(&profiles);
+    return featmask_profile_loader_finish(l, errp);
 }
 
 /*

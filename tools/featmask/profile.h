@@ -132,6 +132,35 @@ GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp);
 
 /**
+ * FeatmaskProfileLoader: profiles read one by one, from files or from
+ * memory, resolved together (as featmask_profiles_load() does) at the end
+ */
+typedef struct FeatmaskProfileLoader FeatmaskProfileLoader;
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps);
+void featmask_profile_loader_free(FeatmaskProfileLoader *l);
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp);
+
+/**
+ * featmask_profile_loader_add_text: read one profile from memory
+ * @name: what messages call it ("<stdin>")
+ * @text: exactly one JSON document (not NUL-terminated)
+ * @line: the line of @name that @text starts on, for messages
+ */
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp);
+
+/**
+ * featmask_profile_loader_finish: the profiles read, in order (a new
+ * reference), or NULL if the names of a device kind without a shipped
+ * map do not make a map
+ */
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp);
+
+/**
  * featmask_profile_to_node: the profile as a JSON tree (a new node)
  */
 JsonNode *featmask_profile_to_node(const FeatmaskProfile *p);
@@ -171,5 +200,7 @@ FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfileLoader,
+                              featmask_profile_loader_free)
 
 #endif

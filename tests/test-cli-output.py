@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# -o FILE writes the file and nothing else to standard output, the same
+# text the command prints without it (for baseline, the profile that
+# --json's baseline is); a command that fails leaves no file.
+# Usage: test-cli-output.py FEATMASK DATADIR   (TAP)
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    featmask, data = os.path.abspath(sys.argv[1]), sys.argv[2]
+    seed = [os.path.join(data, 'seed', h) for h in ('host-a.json',
+                                                      'host-b.json')]
+    dump = os.path.join(data, 'cpu', 'dumps', 'host-cpuid-tool.txt')
+    n = failed = 0
+
+    def ok(cond, what, detail=''):
+        nonlocal n, failed
+        n += 1
+        failed += not cond
+        print('%sok %d - %s' % ('' if cond else 'not ', n, what))
+        if not cond:
+            print('# ' + str(detail).replace('\n', '\n# '))
+
+    def run(args):
+        return subprocess.run([featmask] + args, capture_output=True,
+                              text=True, timeout=60)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'out')
+        for label, args in (
+                ('plan', ['plan'] + seed),
+                ('plan --format libvirt', ['plan', '--format', 'libvirt'] +
+                 seed),
+                ('plan --json', ['plan', '--json'] + seed),
+                ('labels', ['labels', seed[0]]),
+                ('probe --cpuid-dump', ['probe', '--cpuid-dump', dump,
+                                        '--host', 'h'])):
+            plain = run(args)
+            p = run(args + ['-o', out])
+            with open(out) as f:
+                text = f.read()
+            ok(p.returncode == 0 and p.stdout == '' and text == plain.stdout
+               and text, '%s -o FILE: the file, nothing on stdout' % label,
+               p.stdout[:500] + p.stderr)
+            os.unlink(out)
+
+        p = run(['baseline', '-o', out] + seed)
+        b = run(['baseline', '--json'] + seed)
+        with open(out) as f:
+            saved = json.load(f)
+        ok(p.returncode == 0 and p.stdout == '' and
+           saved == json.loads(b.stdout),
+           'baseline -o FILE: the baseline profile, nothing on stdout',
+           p.stdout + p.stderr)
+        os.unlink(out)
+
+        p = run(['plan', '-o', out, seed[0], os.path.join(tmp, 'none.json')])
+        ok(p.returncode == 2 and not os.path.exists(out) and
+           not os.listdir(tmp), 'a failed plan leaves no file',
+           os.listdir(tmp))
+    print('1..%d' % n)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
