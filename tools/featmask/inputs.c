@@ -37,14 +37,41 @@ typedef struct DocSplitter {
     unsigned ndocs;
 } DocSplitter;
 
+/*
+ * The bytes that matter inside a document, in a string and outside:
+ * profiles are megabytes, the others are skipped a run at a time.
+ */
+static const bool stop_in_string[256] = {
+    ['"'] = true, ['\\'] = true, ['\n'] = true,
+};
+static const bool stop_in_document[256] = {
+    ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true,
+    ['\n'] = true,
+};
+
 static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
                           Error **errp)
 {
     const char *b = s->buf->str;
+    size_t len = s->buf->len;
 
-    for (; s->scan < s->buf->len && !s->garbage; s->scan++) {
-        char c = b[s->scan];
+    for (; s->scan < len && !s->garbage; s->scan++) {
+        char c;
 
+        if (s->depth && !s->escape) {
+            const bool *stop = s->in_string ? stop_in_string
+                                            : stop_in_document;
+            size_t i = s->scan;
+
+            while (i < len && !stop[(unsigned char)b[i]]) {
+                i++;
+            }
+            s->scan = i;
+            if (i == len) {
+                break;
+            }
+        }
+        c = b[s->scan];
         if (c == '\n') {
             s->line++;
             s->line_begin = s->scan + 1;

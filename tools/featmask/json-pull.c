@@ -112,17 +112,41 @@ const char *json_pull_token_name(JsonPullToken tok)
 
 static void skip_space(JsonPull *j)
 {
-    while (j->p < j->end) {
-        char c = *j->p;
+    const char *p = j->p, *end = j->end;
 
-        if (c == '\n') {
+    /* Most tokens follow one another without space: test that first. */
+    while (p < end && (unsigned char)*p <= ' ') {
+        if (*p == '\n') {
             j->line++;
-            j->line_start = j->p + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            j->line_start = p + 1;
+        } else if (*p != ' ' && *p != '\t' && *p != '\r') {
+            break;
         }
-        j->p++;
+        p++;
     }
+    j->p = p;
+}
+
+/*
+ * The bytes that end a plain run in a string: '"', '\\' and the control
+ * characters (which are errors).
+ */
+static const bool string_stop[256] = {
+    [0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+/* Append @len bytes at @s to j->str, without GString's general path. */
+static void str_append(JsonPull *j, const char *s, size_t len)
+{
+    GString *str = j->str;
+    size_t old = str->len;
+
+    if (old + len >= str->allocated_len) {
+        g_string_set_size(str, old + len);
+    }
+    memcpy(str->str + old, s, len);
+    str->len = old + len;
+    str->str[str->len] = '\0';
 }
 
 static int hex4(const char *p)
@@ -146,15 +170,14 @@ static bool read_string(JsonPull *j, Error **errp)
     unsigned char high = 0;
     const char *s;
 
-    g_string_truncate(j->str, 0);
+    j->str->len = 0;
     j->p++;
     for (;;) {
         /* Copy the plain run in one go: most strings have no escape. */
-        for (s = j->p; s < j->end && *s != '"' && *s != '\\' &&
-             (unsigned char)*s >= 0x20; s++) {
+        for (s = j->p; s < j->end && !string_stop[(unsigned char)*s]; s++) {
             high |= *s;
         }
-        g_string_append_len(j->str, j->p, s - j->p);
+        str_append(j, j->p, s - j->p);
         j->p = s;
         if (s == j->end) {
             return error_here(j, errp, "unterminated string");
@@ -258,8 +281,8 @@ static bool read_number(JsonPull *j, Error **errp)
             s++;
         }
     }
-    g_string_truncate(j->str, 0);
-    g_string_append_len(j->str, j->p, s - j->p);
+    j->str->len = 0;
+    str_append(j, j->p, s - j->p);
     j->p = s;
     return true;
 }

@@ -25,10 +25,113 @@ struct FeatmaskDeviceIndex {
     guint indexed;              /* how many of p->devices are in @by_id */
 };
 
+/*
+ * The feature names met so far and their index in their map: a pool's
+ * profiles name the same few hundred features over and over, and a name
+ * found here is not normalized and hashed again by featmask_map_lookup().
+ * Only names a shipped map knows get in, so it stays as small as the maps.
+ */
+typedef struct NameCacheEntry {
+    const FeatmaskMap *map;
+    char *name;                 /* NULL: a free slot */
+    size_t len;
+    uint32_t hash;
+    int idx;
+} NameCacheEntry;
+
+typedef struct NameCache {
+    NameCacheEntry *slots;
+    size_t size;                /* a power of two */
+    size_t used;
+} NameCache;
+
+static uint32_t name_hash(const FeatmaskMap *map, const char *s, size_t len)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)map;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    return h;
+}
+
+static NameCacheEntry *name_cache_slot(NameCache *c, const FeatmaskMap *map,
+                                       const char *s, size_t len,
+                                       uint32_t hash)
+{
+    size_t i = hash & (c->size - 1);
+
+    for (;; i = (i + 1) & (c->size - 1)) {
+        NameCacheEntry *e = &c->slots[i];
+
+        if (!e->name || (e->hash == hash && e->map == map && e->len == len &&
+                         !memcmp(e->name, s, len))) {
+            return e;
+        }
+    }
+}
+
+static void name_cache_grow(NameCache *c)
+{
+    NameCacheEntry *old = c->slots;
+    size_t oldsize = c->size, i;
+
+    c->size = oldsize ? oldsize * 2 : 1024;
+    c->slots = g_new0(NameCacheEntry, c->size);
+    for (i = 0; i < oldsize; i++) {
+        if (old[i].name) {
+            *name_cache_slot(c, old[i].map, old[i].name, old[i].len,
+                             old[i].hash) = old[i];
+        }
+    }
+    g_free(old);
+}
+
+/* The index of @name (j->str) in @map, or -1. */
+static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
+                             const GString *name)
+{
+    uint32_t hash = name_hash(map, name->str, name->len);
+    NameCacheEntry *e;
+    int idx;
+
+    if (c->size) {
+        e = name_cache_slot(c, map, name->str, name->len, hash);
+        if (e->name) {
+            return e->idx;
+        }
+    }
+    idx = featmask_map_lookup(map, name->str);
+    if (idx < 0) {
+        return idx;
+    }
+    if (2 * (c->used + 1) > c->size) {
+        name_cache_grow(c);
+    }
+    e = name_cache_slot(c, map, name->str, name->len, hash);
+    *e = (NameCacheEntry){ map, g_strndup(name->str, name->len), name->len,
+                           hash, idx };
+    c->used++;
+    return idx;
+}
+
+static void name_cache_clear(NameCache *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->size; i++) {
+        g_free(c->slots[i].name);
+    }
+    g_free(c->slots);
+    *c = (NameCache){ 0 };
+}
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
     GPtrArray *pending;
+    NameCache *names;
 } ProfileReader;
 
 /*
@@ -220,7 +323,7 @@ static bool read_features(ProfileReader *r, const char *where,
             g_ptr_array_add(names, g_strdup(r->j.str->str));
             continue;
         }
-        idx = featmask_map_lookup(map, r->j.str->str);
+        idx = name_cache_lookup(r->names, map, r->j.str);
         if (idx < 0) {
             Error *err = NULL;
 
@@ -633,14 +736,21 @@ static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
+struct FeatmaskProfileLoader {
+    FeatmaskMaps *maps;
+    GPtrArray *profiles;
+    GPtrArray *pending;
+    NameCache names;
+};
+
 /* One document of @text, which starts on line @line of @file. */
-static FeatmaskProfile *load_text(const char *file, const char *text,
-                                  size_t len, unsigned line,
-                                  FeatmaskMaps *maps, GPtrArray *pending,
+static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
+                                  const char *text, size_t len, unsigned line,
                                   Error **errp)
 {
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
-    ProfileReader r = { .maps = maps, .pending = pending };
+    ProfileReader r = { .maps = l->maps, .pending = l->pending,
+                        .names = &l->names };
     Error *err = NULL;
     bool ok;
 
@@ -661,8 +771,8 @@ static FeatmaskProfile *load_text(const char *file, const char *text,
     return g_steal_pointer(&p);
 }
 
-static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
-                                 GPtrArray *pending, Error **errp)
+static FeatmaskProfile *load_one(FeatmaskProfileLoader *l, const char *file,
+                                 Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
     g_autofree char *text = NULL;
@@ -686,7 +796,7 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         error_setg(errp, "%s: empty file, expected a featmask profile", file);
         return NULL;
     }
-    return load_text(file, text, len, 1, maps, pending, errp);
+    return load_text(l, file, text, len, 1, errp);
 }
 
 static void profile_device_free(void *opaque)
@@ -804,11 +914,6 @@ static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
     return true;
 }
 
-struct FeatmaskProfileLoader {
-    FeatmaskMaps *maps;
-    GPtrArray *profiles;
-    GPtrArray *pending;
-};
 
 FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps)
 {
@@ -826,6 +931,7 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
     if (l) {
         g_ptr_array_unref(l->pending);
         g_ptr_array_unref(l->profiles);
+        name_cache_clear(&l->names);
         g_free(l);
     }
 }
@@ -833,7 +939,7 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
 bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
                                       const char *file, Error **errp)
 {
-    FeatmaskProfile *p = load_one(file, l->maps, l->pending, errp);
+    FeatmaskProfile *p = load_one(l, file, errp);
 
     if (p) {
         g_ptr_array_add(l->profiles, p);
@@ -845,8 +951,7 @@ bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp)
 {
-    FeatmaskProfile *p = load_text(name, text, len, line, l->maps,
-                                   l->pending, errp);
+    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
 
     if (p) {
         g_ptr_array_add(l->profiles, p);
