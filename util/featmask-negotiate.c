@@ -83,7 +83,7 @@ static size_t host_sets_missing(void *opaque, size_t feature, size_t *hosts)
  * on a pool of 100,000 hosts, most features lack on few.
  */
 static void add_drops(FeatmaskBaseline *b, const FeatmaskSet *gone,
-                      FeatmaskDropReason reason,
+                      FeatmaskDropReason reason, unsigned flags,
                       FeatmaskMissingHosts *missing, void *opaque)
 {
     int i;
@@ -94,8 +94,10 @@ static void add_drops(FeatmaskBaseline *b, const FeatmaskSet *gone,
 
         if (reason == FEATMASK_DROP_MISSING) {
             d.nhosts = missing(opaque, i, NULL);
-            d.hosts = g_new(size_t, d.nhosts);
-            missing(opaque, i, d.hosts);
+            if (!(flags & FEATMASK_COUNT_MISSING_HOSTS)) {
+                d.hosts = g_new(size_t, d.nhosts);
+                missing(opaque, i, d.hosts);
+            }
         } else if (reason == FEATMASK_DROP_DEPENDENCY) {
             d.lost = featmask_set_missing_deps(b->common, i);
         }
@@ -128,7 +130,7 @@ FeatmaskBaseline *featmask_negotiate_folded(const FeatmaskMap *map,
     b->common = featmask_set_copy(common);
     gone = featmask_set_copy(any);
     featmask_set_subtract(gone, b->common);
-    add_drops(b, gone, FEATMASK_DROP_MISSING, missing, opaque);
+    add_drops(b, gone, FEATMASK_DROP_MISSING, flags, missing, opaque);
 
     if (!(flags & FEATMASK_KEEP_UNMIGRATABLE)) {
         featmask_set_subtract(gone, gone);
@@ -139,12 +141,12 @@ FeatmaskBaseline *featmask_negotiate_folded(const FeatmaskMap *map,
             }
         }
         featmask_set_subtract(b->common, gone);
-        add_drops(b, gone, FEATMASK_DROP_UNMIGRATABLE, NULL, NULL);
+        add_drops(b, gone, FEATMASK_DROP_UNMIGRATABLE, flags, NULL, NULL);
     }
 
     featmask_set_subtract(gone, gone);
     featmask_set_close(b->common, gone);
-    add_drops(b, gone, FEATMASK_DROP_DEPENDENCY, NULL, NULL);
+    add_drops(b, gone, FEATMASK_DROP_DEPENDENCY, flags, NULL, NULL);
     g_array_sort(b->drops, drop_cmp);
 
     if (featmask_set_is_empty(b->common) && !featmask_set_is_empty(any)) {

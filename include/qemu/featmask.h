@@ -318,7 +318,8 @@ typedef enum FeatmaskDropReason {
  * @feature: index in the map
  * @reason: see #FeatmaskDropReason
  * @hosts: for FEATMASK_DROP_MISSING, indexes of the hosts that lack it
- * @nhosts: length of @hosts
+ *         (NULL with FEATMASK_COUNT_MISSING_HOSTS)
+ * @nhosts: how many hosts lack it
  * @lost: for FEATMASK_DROP_DEPENDENCY, the unmet dependencies as text
  */
 typedef struct FeatmaskDrop {
@@ -332,6 +333,11 @@ typedef struct FeatmaskDrop {
 typedef enum FeatmaskNegotiateFlags {
     /* Keep features QEMU cannot migrate (default: drop them). */
     FEATMASK_KEEP_UNMIGRATABLE = 1 << 0,
+    /*
+     * Only count the hosts that lack a feature (FeatmaskDrop.hosts stays
+     * NULL): on a large pool, when nobody will name them.
+     */
+    FEATMASK_COUNT_MISSING_HOSTS = 1 << 1,
 } FeatmaskNegotiateFlags;
 
 /**

@@ -248,6 +248,16 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
                              Error **errp)
 {
     g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
+
+    if (!cli_load_into(l, args, nargs, errp)) {
+        return NULL;
+    }
+    return featmask_profile_loader_finish(l, errp);
+}
+
+bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
+                   Error **errp)
+{
     int i, dashes = 0;
 
     for (i = 0; i < nargs; i++) {
@@ -256,7 +266,7 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
     if (dashes > 1) {
         error_setg(errp, "'-' is given %d times: standard input is read once",
                    dashes);
-        return NULL;
+        return false;
     }
     for (i = 0; i < nargs; i++) {
         const char *a = args[i];
@@ -268,7 +278,7 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
             if (!a[1]) {
                 error_setg(errp, "'@' needs a file name: @LIST reads one"
                            " profile path a line from LIST");
-                return NULL;
+                return false;
             }
             ok = load_list(l, a + 1, errp);
         } else if (g_file_test(a, G_FILE_TEST_IS_DIR)) {
@@ -277,8 +287,8 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
             ok = featmask_profile_loader_add_file(l, a, errp);
         }
         if (!ok) {
-            return NULL;
+            return false;
         }
     }
-    return featmask_profile_loader_finish(l, errp);
+    return true;
 }

@@ -447,6 +447,67 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
     }
 }
 
+#define ONES (~0ULL / 255)
+#define HIGHS (ONES * 0x80)
+
+/* Whether none of the 8 bytes at @p ends a plain ASCII run in a string. */
+static inline bool plain_ascii8(const char *p)
+{
+    uint64_t x, quote, backslash;
+
+    memcpy(&x, p, 8);
+    quote = x ^ (ONES * '"');
+    backslash = x ^ (ONES * '\\');
+    /*
+     * The top bit of a byte is set by: x itself for a byte >= 0x80, the
+     * subtractions for a byte < 0x20 and for a zero byte of quote or
+     * backslash (exact for "any byte", the usual bit trick).
+     */
+    return !((x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
+              ((backslash - ONES) & ~backslash)) & HIGHS);
+}
+
+bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
+                         size_t *len, Error **errp)
+{
+    const char *q;
+
+    skip_space(j);
+    if (j->state == NEED_COMMA_OR_END && j->p < j->end && *j->p == ',' &&
+        j->stack[j->depth - 1] == '[') {
+        j->p++;
+        j->state = NEED_VALUE;
+        skip_space(j);
+    }
+    if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
+        j->p < j->end && *j->p == '"') {
+        /* A plain ASCII string needs no copy and no check. */
+        for (q = j->p + 1; j->end - q >= 8 && plain_ascii8(q); q += 8) {
+            continue;
+        }
+        for (; q < j->end && !string_stop[(unsigned char)*q] &&
+             !(*q & 0x80); q++) {
+            continue;
+        }
+        if (q < j->end && *q == '"') {
+            j->tok_line = j->line;
+            j->tok_col = j->p - j->line_start + 1;
+            *text = j->p + 1;
+            *len = q - j->p - 1;
+            j->p = q + 1;
+            after_value(j);
+            *tok = JSON_PULL_STRING;
+            return true;
+        }
+    }
+    if (!json_pull_next(j, tok, errp)) {
+        return false;
+    }
+    *text = j->str->str;
+    *len = j->str->len;
+    return true;
+}
+
 bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp)
 {
     unsigned depth = j->depth;

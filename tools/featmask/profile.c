@@ -47,13 +47,21 @@ typedef struct NameCache {
 
 static uint32_t name_hash(const FeatmaskMap *map, const char *s, size_t len)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)map;
-    size_t i;
+    uint64_t h = (uintptr_t)map ^ len, w;
 
-    for (i = 0; i < len; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    /* Eight bytes at a time: names are short, but there are millions. */
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
     }
-    return h;
+    if (len) {
+        w = 0;
+        memcpy(&w, s, len);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    return h ^ (h >> 32);
 }
 
 static NameCacheEntry *name_cache_slot(NameCache *c, const FeatmaskMap *map,
@@ -88,30 +96,36 @@ static void name_cache_grow(NameCache *c)
     g_free(old);
 }
 
-/* The index of @name (j->str) in @map, or -1. */
+/*
+ * The index in @map of the name of @len bytes at @text, or -1.  A name
+ * that is not in the cache yet is copied to @str first.
+ */
 static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
-                             const GString *name)
+                             const char *text, size_t len, GString *str)
 {
-    uint32_t hash = name_hash(map, name->str, name->len);
+    uint32_t hash = name_hash(map, text, len);
     NameCacheEntry *e;
     int idx;
 
     if (c->size) {
-        e = name_cache_slot(c, map, name->str, name->len, hash);
+        e = name_cache_slot(c, map, text, len, hash);
         if (e->name) {
             return e->idx;
         }
     }
-    idx = featmask_map_lookup(map, name->str);
+    if (text != str->str) {
+        g_string_truncate(str, 0);
+        g_string_append_len(str, text, len);
+    }
+    idx = featmask_map_lookup(map, str->str);
     if (idx < 0) {
         return idx;
     }
     if (2 * (c->used + 1) > c->size) {
         name_cache_grow(c);
     }
-    e = name_cache_slot(c, map, name->str, name->len, hash);
-    *e = (NameCacheEntry){ map, g_strndup(name->str, name->len), name->len,
-                           hash, idx };
+    e = name_cache_slot(c, map, text, len, hash);
+    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len, hash, idx };
     c->used++;
     return idx;
 }
@@ -138,11 +152,7 @@ typedef struct ProfileReader {
  * A device or CPU whose type has no shipped map: its names wait until
  * every file is read, then all hosts' names make one dynamic map.
  */
-typedef struct PendingSet {
-    FeatmaskSet **dst;
-    char *type;
-    char **names;
-} PendingSet;
+typedef FeatmaskPendingSet PendingSet;
 
 static void pending_set_free(void *opaque)
 {
@@ -301,9 +311,11 @@ static bool read_features(ProfileReader *r, const char *where,
         return false;
     }
     for (i = 1;; i++) {
+        const char *text;
+        size_t len;
         int idx;
 
-        if (!json_pull_next(&r->j, &tok, errp)) {
+        if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
             return false;
         }
         if (tok == JSON_PULL_ARRAY_END) {
@@ -320,10 +332,10 @@ static bool read_features(ProfileReader *r, const char *where,
             return false;
         }
         if (!map) {
-            g_ptr_array_add(names, g_strdup(r->j.str->str));
+            g_ptr_array_add(names, g_strndup(text, len));
             continue;
         }
-        idx = name_cache_lookup(r->names, map, r->j.str);
+        idx = name_cache_lookup(r->names, map, text, len, r->j.str);
         if (idx < 0) {
             Error *err = NULL;
 
@@ -741,6 +753,8 @@ struct FeatmaskProfileLoader {
     GPtrArray *profiles;
     GPtrArray *pending;
     NameCache names;
+    FeatmaskProfileSink *sink;
+    void *sink_opaque;
 };
 
 /* One document of @text, which starts on line @line of @file. */
@@ -936,27 +950,49 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
     }
 }
 
+void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
+                                      FeatmaskProfileSink *sink,
+                                      void *opaque)
+{
+    l->sink = sink;
+    l->sink_opaque = opaque;
+}
+
+/* Keep @p (read with the pending sets from @npending on), or sink it. */
+static bool loader_take(FeatmaskProfileLoader *l, FeatmaskProfile *p,
+                        guint npending, Error **errp)
+{
+    g_autoptr(GPtrArray) mine = NULL;
+
+    if (!l->sink) {
+        g_ptr_array_add(l->profiles, p);
+        return true;
+    }
+    mine = g_ptr_array_new_with_free_func(pending_set_free);
+    while (l->pending->len > npending) {
+        g_ptr_array_add(mine, g_ptr_array_steal_index_fast(
+                            l->pending, l->pending->len - 1));
+    }
+    return l->sink(l->sink_opaque, p, mine, errp);
+}
+
 bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
                                       const char *file, Error **errp)
 {
+    guint npending = l->pending->len;
     FeatmaskProfile *p = load_one(l, file, errp);
 
-    if (p) {
-        g_ptr_array_add(l->profiles, p);
-    }
-    return p;
+    return p && loader_take(l, p, npending, errp);
 }
 
 bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp)
 {
+    guint npending = l->pending->len;
     FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
 
-    if (p) {
-        g_ptr_array_add(l->profiles, p);
-    }
-    return p;
+    return p && loader_take(l, p, npending, errp);
 }
 
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
