@@ -48,7 +48,7 @@ enum { FORM_PATCHED = 1, FORM_STOCK = 2 };
 static char *switches(const FeatmaskSet *set, const char *value,
                       GPtrArray *fixed)
 {
-    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+    GString *parts = g_string_new(NULL);
     const FeatmaskMap *map = featmask_set_map(set);
     int i;
 
@@ -60,10 +60,15 @@ static char *switches(const FeatmaskSet *set, const char *value,
             g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
-        g_ptr_array_add(parts, g_strdup_printf("%s=%s", f->name, value));
+        /* One line per host and device: no allocation per feature. */
+        if (parts->len) {
+            g_string_append_c(parts, ',');
+        }
+        g_string_append(parts, f->name);
+        g_string_append_c(parts, '=');
+        g_string_append(parts, value);
     }
-    g_ptr_array_add(parts, NULL);
-    return g_strjoinv(",", (char **)parts->pdata);
+    return g_string_free(parts, FALSE);
 }
 
 /* "-cpu host,a=off" for host @h. */
@@ -183,24 +188,29 @@ int cmd_plan(int argc, char **argv)
     for (h = 0; h < profiles->len; h++) {
         FeatmaskProfile *p = profiles->pdata[h];
 
-        json_builder_begin_object(b);
-        cli_json_add_string(b, "host", p->host);
+        if (opt_json) {
+            json_builder_begin_object(b);
+            cli_json_add_string(b, "host", p->host);
+        }
         if (pool->cpu) {
             g_autofree char *arg = model_arg ? g_strdup(model_arg)
                                              : cpu_host_arg(pool, h);
 
-            json_builder_set_member_name(b, "cpu");
-            json_builder_begin_object(b);
-            cli_json_add_string(b, "args", arg);
-            cli_json_add_names(b, "turn-off",
-                featmask_baseline_turn_off(pool->cpu->baseline, h));
-            json_builder_end_object(b);
-            if (!opt_json) {
+            if (opt_json) {
+                json_builder_set_member_name(b, "cpu");
+                json_builder_begin_object(b);
+                cli_json_add_string(b, "args", arg);
+                cli_json_add_names(b, "turn-off",
+                    featmask_baseline_turn_off(pool->cpu->baseline, h));
+                json_builder_end_object(b);
+            } else {
                 printf("%s: %s\n", p->host, arg);
             }
         }
-        json_builder_set_member_name(b, "devices");
-        json_builder_begin_array(b);
+        if (opt_json) {
+            json_builder_set_member_name(b, "devices");
+            json_builder_begin_array(b);
+        }
         for (d = 0; d < pool->devices->len; d++) {
             FeatmaskPoolItem *item = pool->devices->pdata[d];
             const FeatmaskSet *off = featmask_baseline_turn_off(item->baseline,
@@ -214,6 +224,9 @@ int cmd_plan(int argc, char **argv)
                 "-device %s,id=%s%s%s", item->type, item->id, *sw ? "," : "",
                 sw);
 
+            if (!opt_json) {
+                goto text;
+            }
             json_builder_begin_object(b);
             cli_json_add_string(b, "id", item->id);
             cli_json_add_string(b, "type", item->type);
@@ -232,10 +245,8 @@ int cmd_plan(int argc, char **argv)
             }
             json_builder_end_array(b);
             json_builder_end_object(b);
-
-            if (opt_json) {
-                continue;
-            }
+            continue;
+        text:
             if (forms & FORM_PATCHED) {
                 printf("%s: %s\n", p->host, patched);
             }
@@ -253,8 +264,10 @@ int cmd_plan(int argc, char **argv)
                 }
             }
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        if (opt_json) {
+            json_builder_end_array(b);
+            json_builder_end_object(b);
+        }
     }
     json_builder_end_array(b);
     if (opt_json) {
