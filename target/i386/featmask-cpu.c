@@ -812,7 +812,7 @@ void x86_cpuid_data_free(X86CpuidData *d)
 const X86CpuidLeaf *x86_cpuid_data_get(const X86CpuidData *d, uint32_t leaf,
                                        uint32_t subleaf)
 {
-    gint64 key = (gint64)leaf << 32 | subleaf;
+    guint64 key = (guint64)leaf << 32 | subleaf;
     gpointer pos;
 
     if (!g_hash_table_lookup_extended(d->index, &key, NULL, &pos)) {
@@ -834,7 +834,7 @@ void x86_cpuid_data_set(X86CpuidData *d, uint32_t leaf, uint32_t subleaf,
     if (old) {
         *old = l;
     } else {
-        gint64 key = (gint64)leaf << 32 | subleaf;
+        guint64 key = (guint64)leaf << 32 | subleaf;
 
         g_hash_table_insert(d->index, g_memdup2(&key, sizeof(key)),
                             GUINT_TO_POINTER(d->leaves->len));

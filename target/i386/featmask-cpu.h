@@ -107,7 +107,7 @@ typedef enum X86CpuidSource {
  * @msrs: MSR index -> value, for the MSRs whose value is known
  *        (keys and values are g_malloc'ed guint32 / guint64)
  * @index: leaf << 32 | subleaf -> position in @leaves (keys are g_malloc'ed
- *         gint64): dumps can be large, a lookup must not walk @leaves
+ *         guint64): dumps can be large, a lookup must not walk @leaves
  */
 typedef struct X86CpuidData {
     X86CpuidSource source;

@@ -483,6 +483,23 @@ static char *big_dump(size_t n, size_t *nreal)
     return g_string_free(s, FALSE);
 }
 
+/* Lines as g_strsplit() cuts them. */
+static void test_dump_lines(void)
+{
+    static const char *const texts[] = {
+        "a", "a\n", "a\nb", "\n\nb\r\n", "a\n\n",
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(texts); i++) {
+        g_auto(GStrv) want = g_strsplit(texts[i], "\n", -1);
+        g_auto(GStrv) got = cpuid_text_lines(texts[i]);
+
+        g_assert_true(g_strv_equal((const char *const *)want,
+                                   (const char *const *)got));
+    }
+}
+
 /* Up to CPUID_DUMP_MAX_LEAVES leaves, each found again; one more fails. */
 static void test_dump_limits(void)
 {
@@ -725,6 +742,7 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/cpu/dump/libcpuid", test_dump_libcpuid);
     g_test_add_func("/featmask/cpu/dump/errors", test_dump_errors);
     g_test_add_func("/featmask/cpu/dump/limits", test_dump_limits);
+    g_test_add_func("/featmask/cpu/dump/lines", test_dump_lines);
     g_test_add_func("/featmask/cpu/kvm/record", test_kvm_record);
     g_test_add_func("/featmask/cpu/kvm/record-roundtrip",
                     test_kvm_record_roundtrip);

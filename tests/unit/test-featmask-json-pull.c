@@ -138,6 +138,29 @@ static void test_deep(void)
     error_free(err);
 }
 
+/* So is the number of members of an object (their names are kept). */
+static void test_many_members(void)
+{
+    g_autoptr(GString) s = g_string_new("{");
+    Error *err = NULL;
+    g_autofree char *got = NULL;
+    int i;
+
+    for (i = 0; i < JSON_PULL_MAX_MEMBERS; i++) {
+        g_string_append_printf(s, "\"m%d\":0,", i);
+    }
+    g_string_append(s, "\"last\":0}");
+    got = tokens(s->str, &err);
+    g_assert_null(got);
+    g_assert_true(g_str_has_suffix(error_get_pretty(err),
+                                   ": more than 65536 members in one object"));
+    error_free(err);
+    /* as many as allowed are fine */
+    g_string_truncate(s, s->len - strlen(",\"last\":0}"));
+    g_string_append_c(s, '}');
+    g_free(tokens(s->str, &error_abort));
+}
+
 static void test_skip(void)
 {
     const char *text = "{\"skip\": {\"a\": [1, {\"b\": 2}]}, \"keep\": 3}";
@@ -163,5 +186,6 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/json-pull/bad", test_bad);
     g_test_add_func("/featmask/json-pull/deep", test_deep);
     g_test_add_func("/featmask/json-pull/skip", test_skip);
+    g_test_add_func("/featmask/json-pull/many-members", test_many_members);
     return g_test_run();
 }

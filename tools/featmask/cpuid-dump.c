@@ -425,10 +425,34 @@ static bool check_complete(DumpParser *ps, CpuidDumpFormat fmt,
     return true;
 }
 
+char **cpuid_text_lines(const char *text)
+{
+    GPtrArray *lines = g_ptr_array_new();
+    const char *end = text + strlen(text);
+    const char *p = text;
+
+    /*
+     * Not g_strsplit(): it finds each '\n' with strstr(), which ASan
+     * checks against the whole rest of the text, every line.
+     */
+    for (;;) {
+        const char *nl = memchr(p, '\n', end - p);
+
+        if (!nl) {
+            g_ptr_array_add(lines, g_strndup(p, end - p));
+            break;
+        }
+        g_ptr_array_add(lines, g_strndup(p, nl - p));
+        p = nl + 1;
+    }
+    g_ptr_array_add(lines, NULL);
+    return (char **)g_ptr_array_free(lines, FALSE);
+}
+
 X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
                                CpuidDumpFormat *format, Error **errp)
 {
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_auto(GStrv) lines = NULL;
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash,
                                                   g_direct_equal);
     DumpParser ps = {
@@ -446,7 +470,7 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         x86_cpuid_data_free(ps.d);
         return NULL;
     }
-
+    lines = cpuid_text_lines(text);
     for (i = 0; lines[i] && !ps.done; i++) {
         char *line = lines[i];
         bool ok;

@@ -73,6 +73,11 @@ static bool add_key(JsonPull *j, Error **errp)
                         " %u:%u)", j->str->str, first->line, first->col);
         return false;
     }
+    if (g_hash_table_size(keys) == JSON_PULL_MAX_MEMBERS) {
+        json_pull_error(j, errp, "more than %d members in one object",
+                        JSON_PULL_MAX_MEMBERS);
+        return false;
+    }
     first = g_new(KeyPos, 1);
     *first = (KeyPos){ j->tok_line, j->tok_col };
     g_hash_table_insert(keys, g_strdup(j->str->str), first);

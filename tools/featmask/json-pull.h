@@ -33,6 +33,8 @@ typedef enum JsonPullToken {
 
 /* Deeper nesting than this is refused, not recursed into. */
 #define JSON_PULL_MAX_DEPTH 256
+/* So are more members in one object: their names are kept (duplicates). */
+#define JSON_PULL_MAX_MEMBERS 65536
 
 typedef struct JsonPull {
     const char *file;

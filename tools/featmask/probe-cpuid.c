@@ -333,7 +333,7 @@ KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
                    CPUID_DUMP_MAX_SIZE >> 20);
         return NULL;
     }
-    lines = g_strsplit(text, "\n", -1);
+    lines = cpuid_text_lines(text);
 
     for (i = 0; lines[i]; i++) {
         g_auto(GStrv) all = NULL;
