@@ -12,21 +12,16 @@ import subprocess
 import sys
 import tempfile
 
+from tap import Tap
+
 
 def main():
     featmask, data = os.path.abspath(sys.argv[1]), sys.argv[2]
     seed = [os.path.join(data, 'seed', h) for h in ('host-a.json',
                                                       'host-b.json')]
     dump = os.path.join(data, 'cpu', 'dumps', 'host-cpuid-tool.txt')
-    n = failed = 0
-
-    def ok(cond, what, detail=''):
-        nonlocal n, failed
-        n += 1
-        failed += not cond
-        print('%sok %d - %s' % ('' if cond else 'not ', n, what))
-        if not cond:
-            print('# ' + str(detail).replace('\n', '\n# '))
+    tap = Tap()
+    ok = tap.ok
 
     def run(args):
         return subprocess.run([featmask] + args, capture_output=True,
@@ -65,8 +60,7 @@ def main():
         ok(p.returncode == 2 and not os.path.exists(out) and
            not os.listdir(tmp), 'a failed plan leaves no file',
            os.listdir(tmp))
-    print('1..%d' % n)
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == '__main__':

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+from tap import Tap
+
 
 def complete(featmask, script, words):
     """COMPREPLY for the command line @words (the last one is completed)."""
@@ -44,19 +46,12 @@ def main():
         (['mask', 'virtio-blk', 'write-z'], ['write-zeroes']),
         (['mask', 'x86-cpu', '+pclmul'], ['+pclmulqdq']),
     ]
-    n = 0
-    failed = 0
+    tap = Tap()
     for words, want in cases:
         got, err = complete(featmask, script, words)
-        n += 1
-        good = got == want
-        failed += not good
-        print('%sok %d - %s -> %s' % ('' if good else 'not ', n,
-                                      ' '.join(words), ' '.join(want)))
-        if not good:
-            print('# got: %s %s' % (got, err.strip()))
-    print('1..%d' % n)
-    return 1 if failed else 0
+        tap.ok(got == want, '%s -> %s' % (' '.join(words), ' '.join(want)),
+               'got: %s %s' % (got, err.strip()))
+    return tap.done()
 
 
 if __name__ == '__main__':

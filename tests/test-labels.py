@@ -17,8 +17,10 @@ import subprocess
 import sys
 import tempfile
 
-count = 0
-failed = 0
+from tap import Tap
+
+tap = Tap()
+ok = tap.ok
 
 # Kubernetes label syntax: [prefix/]name, name and value up to 63 of
 # [A-Za-z0-9_.-] starting and ending alphanumeric (the value may be empty).
@@ -26,16 +28,6 @@ PART = r'[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?'
 PREFIX = r'[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*'
 NAME_RE = re.compile(r'^(%s/)?%s$' % (PREFIX, PART))
 VALUE_RE = re.compile(r'^(%s)?$' % PART)
-
-
-def ok(cond, what, detail=''):
-    global count, failed
-    count += 1
-    print('%sok %d - %s' % ('' if cond else 'not ', count, what))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines()[:40]:
-            print('# ' + line)
 
 
 def run(args, **kw):
@@ -198,8 +190,7 @@ def main():
         ok(len(pool) < len(expected) < len(hosts),
            'some hosts outside the pool are admitted, some are not (%d)'
            % len(expected))
-    print('1..%d' % count)
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == '__main__':

@@ -17,21 +17,13 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from tap import Tap
+
 QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0'
 ET.register_namespace('qemu', QEMU_NS)
 
-count = 0
-failed = 0
-
-
-def ok(cond, what, detail=''):
-    global count, failed
-    count += 1
-    print('%sok %d - %s' % ('' if cond else 'not ', count, what))
-    if not cond:
-        failed += 1
-        for line in str(detail).splitlines():
-            print('# ' + line)
+tap = Tap()
+ok = tap.ok
 
 
 def run(args, **kw):
@@ -201,8 +193,7 @@ def main():
         ok(p.returncode == 1 and "cannot name 'flush-l1d'" in p.stderr and
            not p.stdout, 'examples, -cpu host form: exit 1, flush-l1d named,'
            ' no XML', p.stderr)
-    print('1..%d' % count)
-    return 1 if failed else 0
+    return tap.done()
 
 
 if __name__ == '__main__':

@@ -11,7 +11,6 @@
 
 #include <json-glib/json-glib.h>
 #include "pool.h"
-#include "target/i386/featmask-cpu.h"
 
 /* Exit codes of every subcommand. */
 enum {
@@ -102,20 +101,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CliHostGroups, cli_host_groups_free)
  * featmask plan --format: text and json are cmd-plan.c's own; the other
  * formats render the negotiated pool here (cmd-plan-formats.c).
  */
-bool cli_plan_format_ok(const char *format, gboolean *json);
+bool cli_plan_format_ok(const char *format, const char *host,
+                        gboolean *json);
 bool cli_plan_format_other(const char *format);
 typedef char *CliFeaturesValue(const FeatmaskPoolItem *item);
 /**
  * cli_plan_render: print the plan in @format
- * @model: the named model (--cpu-form model), or NULL
+ * @cpu_form: --cpu-form ("host", "model" or NULL)
+ * @qemu_kind: --qemu-kind, or NULL for what the profiles say
  * @host: only this host, or NULL for all
- * @features_value: the features= value of a device when every host runs
- *                  a patched QEMU, else NULL
+ * @features_value: a device's features= value, used when every host runs
+ *                  a patched QEMU
  * Returns the exit status.
  */
 int cli_plan_render(const char *format, const FeatmaskPool *pool,
-                    const X86ModelChoice *model, const char *host,
-                    CliFeaturesValue *features_value);
+                    const char *cpu_form, const char *qemu_kind,
+                    const char *host, CliFeaturesValue *features_value);
 
 /**
  * cli_output_begin: send standard output to @path (-o FILE; NULL or "-"

@@ -69,11 +69,14 @@ int cmd_check(int argc, char **argv)
     if (argc != 3) {
         return cli_usage("check", "takes a VM profile and a host profile");
     }
-    profiles = featmask_profiles_load((const char *const *)argv + 1, 2,
-                                      maps, &err);
+    profiles = cli_load_profiles(argv + 1, 2, maps, &err);
     if (!profiles) {
         cli_error(err);
         return FEATMASK_EXIT_USAGE;
+    }
+    if (profiles->len != 2) {
+        return cli_usage("check", "takes one VM profile and one host "
+                         "profile; the arguments hold %u", profiles->len);
     }
     vm = profiles->pdata[0];
     host = profiles->pdata[1];

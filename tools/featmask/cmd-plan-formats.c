@@ -20,8 +20,13 @@ static const char *const formats[] = {
     "text", "json", "libvirt", "selector", NULL
 };
 
-bool cli_plan_format_ok(const char *format, gboolean *json)
+bool cli_plan_format_ok(const char *format, const char *host,
+                        gboolean *json)
 {
+    if (host && (!format || strcmp(format, "libvirt"))) {
+        cli_usage("plan", "--host applies to --format libvirt only");
+        return false;
+    }
     if (!format) {
         return true;
     }
@@ -29,6 +34,11 @@ bool cli_plan_format_ok(const char *format, gboolean *json)
         g_autofree char *list = g_strjoinv(", ", (char **)formats);
 
         cli_usage("plan", "--format takes one of %s, not '%s'", list,
+                  format);
+        return false;
+    }
+    if (*json && strcmp(format, "json")) {
+        cli_usage("plan", "--json and --format %s exclude each other",
                   format);
         return false;
     }
@@ -76,6 +86,26 @@ static void print_messages(GPtrArray *list, const char *prefix)
     }
 }
 
+/*
+ * features= goes through <qemu:override> only when every host's QEMU has
+ * featmask's patch-set; otherwise every host gets <driver> attributes.
+ */
+static bool all_patched(const FeatmaskPool *pool, const char *qemu_kind)
+{
+    guint h;
+
+    if (qemu_kind) {
+        return !strcmp(qemu_kind, "patched");
+    }
+    for (h = 0; h < pool->profiles->len; h++) {
+        if (g_strcmp0(((FeatmaskProfile *)pool->profiles->pdata[h])->qemu_kind,
+                      "patched")) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int render_libvirt(const FeatmaskPool *pool,
                           const X86ModelChoice *model, int only,
                           CliFeaturesValue *features_value)
@@ -96,7 +126,8 @@ static int render_libvirt(const FeatmaskPool *pool,
     for (h = 0; h < pool->profiles->len; h++) {
         if (only < 0 || h == (guint)only) {
             g_ptr_array_add(docs, featmask_libvirt_host(&plan, h, problems,
-                                                        notes));
+                                                        docs->len ? NULL
+                                                                  : notes));
         }
     }
     print_messages(notes, "warning: ");
@@ -142,20 +173,35 @@ static int render_selector(const FeatmaskPool *pool)
 }
 
 int cli_plan_render(const char *format, const FeatmaskPool *pool,
-                    const X86ModelChoice *model, const char *host,
-                    CliFeaturesValue *features_value)
+                    const char *cpu_form, const char *qemu_kind,
+                    const char *host, CliFeaturesValue *features_value)
 {
+    g_autoptr(X86ModelChoice) model = NULL;
     int only = host ? find_host(pool, host) : -1;
 
     if (host && only < 0) {
         return FEATMASK_EXIT_USAGE;
     }
     if (!strcmp(format, "libvirt")) {
-        return render_libvirt(pool, model, only, features_value);
-    }
-    if (host) {
-        return cli_usage("plan", "--host does not apply to --format %s: it"
-                         " is one for the pool", format);
+        if (pool->cpu && !g_strcmp0(cpu_form, "model")) {
+            Error *err = NULL;
+
+            if (strcmp(pool->cpu->type, X86_FEATMASK_KIND) ||
+                !pool->cpu_vendor) {
+                fprintf(stderr, "featmask: --cpu-form model needs x86 CPUs"
+                        " of one vendor\n");
+                return FEATMASK_EXIT_INCOMPATIBLE;
+            }
+            model = x86_model_choose(featmask_baseline_common(
+                pool->cpu->baseline), pool->cpu_vendor, &err);
+            if (!model) {
+                cli_error(err);
+                return FEATMASK_EXIT_INCOMPATIBLE;
+            }
+        }
+        return render_libvirt(pool, model, only,
+                              all_patched(pool, qemu_kind) ? features_value
+                                                           : NULL);
     }
     return render_selector(pool);
 }

@@ -149,7 +149,7 @@ int cmd_plan(int argc, char **argv)
         return cli_usage("plan", "--qemu-kind takes 'patched', 'stock' or"
                          " 'both', not '%s'", opt_qemu_kind);
     }
-    if (!cli_plan_format_ok(opt_format, &opt_json) ||
+    if (!cli_plan_format_ok(opt_format, opt_host, &opt_json) ||
         !cli_output_begin(opt_output)) {
         return FEATMASK_EXIT_USAGE;
     }
@@ -159,6 +159,10 @@ int cmd_plan(int argc, char **argv)
     pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles, 0, &status);
     if (!pool) {
         return status;
+    }
+    if (cli_plan_format_other(opt_format)) {
+        return cli_plan_render(opt_format, pool, opt_cpu_form, opt_qemu_kind,
+                               opt_host, features_value);
     }
     forms = qemu_forms(profiles);
 
@@ -180,10 +184,6 @@ int cmd_plan(int argc, char **argv)
         model_arg = g_strdup_printf("-cpu %s", model_str);
     }
 
-    if (cli_plan_format_other(opt_format)) {
-        return cli_plan_render(opt_format, pool, model, opt_host,
-                               forms == FORM_PATCHED ? features_value : NULL);
-    }
     json_builder_begin_array(b);
     for (h = 0; h < profiles->len; h++) {
         FeatmaskProfile *p = profiles->pdata[h];

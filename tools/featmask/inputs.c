@@ -28,6 +28,7 @@ typedef struct DocSplitter {
     GString *buf;
     size_t scan;                /* bytes of @buf looked at */
     size_t line_begin;          /* where the line of @scan begins */
+    bool line_clean;            /* only blanks on it so far, between docs */
     unsigned line;              /* the line of @scan, from 1 */
     size_t doc;                 /* where the current document's text starts */
     unsigned doc_line;
@@ -75,6 +76,7 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
         if (c == '\n') {
             s->line++;
             s->line_begin = s->scan + 1;
+            s->line_clean = true;
         }
         if (!s->depth) {
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
@@ -82,13 +84,10 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
             }
             /*
              * Start at the beginning of the line when the document is
-             * alone on it, so that columns in messages are right.
+             * alone on it, so that columns in messages are right (after
+             * another document on its line, they count from its start).
              */
-            s->doc = s->scan;
-            if (strspn(b + s->line_begin, " \t\r") >=
-                s->scan - s->line_begin) {
-                s->doc = s->line_begin;
-            }
+            s->doc = s->line_clean ? s->line_begin : s->scan;
             s->doc_line = s->line;
             if (c != '{' && c != '[') {
                 s->garbage = true;
@@ -116,25 +115,29 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
                                                   s->doc_line, errp)) {
                 return false;
             }
-            s->doc = s->scan + 1;
+            s->line_clean = false;
         }
     }
-    /* Drop what is read; keep the document under way. */
+    /*
+     * Drop what is read: keep the document under way, or the blanks that
+     * start the line of the next one.
+     */
     if (!s->garbage) {
-        size_t keep = s->depth ? MIN(s->doc, s->line_begin)
-                               : MIN(s->scan, s->line_begin);
+        size_t keep = s->depth ? s->doc
+                    : s->line_clean ? MIN(s->scan, s->line_begin) : s->scan;
 
         g_string_erase(s->buf, 0, keep);
         s->scan -= keep;
         s->doc -= MIN(keep, s->doc);
-        s->line_begin -= keep;
+        s->line_begin -= MIN(keep, s->line_begin);
     }
     return true;
 }
 
 static bool load_stdin(FeatmaskProfileLoader *l, Error **errp)
 {
-    DocSplitter s = { .buf = g_string_sized_new(1 << 16), .line = 1 };
+    DocSplitter s = { .buf = g_string_sized_new(1 << 16), .line = 1,
+                      .line_clean = true };
     char block[1 << 16];
     size_t n;
     bool ok = true;

@@ -325,8 +325,8 @@ static void write_cpu(GString *x, const FeatmaskLibvirtPlan *plan, guint h,
         }
     }
     g_string_append(x, "  </cpu>\n");
-    if (h) {
-        return;     /* the same on every host: say it once */
+    if (!notes) {
+        return;
     }
     for (f = featmask_set_next(common, 0); f >= 0;
          f = featmask_set_next(common, f + 1)) {

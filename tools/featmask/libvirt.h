@@ -66,7 +66,8 @@ typedef struct FeatmaskLibvirtPlan {
  *            libvirt cannot express and that must be off on this host;
  *            the document then does not keep the VM migratable
  * @notes: receives a message for each common feature the guest will not
- *         get because libvirt cannot name it (safe, but a loss)
+ *         get because libvirt cannot name it (safe, but a loss); the
+ *         same for every host, so NULL after the first
  */
 char *featmask_libvirt_host(const FeatmaskLibvirtPlan *plan, guint h,
                             GPtrArray *problems, GPtrArray *notes);
