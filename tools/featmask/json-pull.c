@@ -115,7 +115,7 @@ const char *json_pull_token_name(JsonPullToken tok)
     return names[tok];
 }
 
-static void skip_space(JsonPull *j)
+static inline void skip_space(JsonPull *j)
 {
     const char *p = j->p, *end = j->end;
 
@@ -482,6 +482,10 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
         j->stack[j->depth - 1] == '[') {
         j->p++;
         j->state = NEED_VALUE;
+        /* ", " between items: the one space needs no call */
+        if (j->p < j->end && *j->p == ' ') {
+            j->p++;
+        }
         skip_space(j);
     }
     if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&

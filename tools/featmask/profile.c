@@ -303,11 +303,17 @@ static bool read_features(ProfileReader *r, const char *where,
     FeatmaskMap *map = featmask_maps_get(r->maps, type);
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *what = g_strdup_printf("'features' of %s", where);
     JsonPullToken tok;
     unsigned i;
 
-    if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
+    }
+    if (tok != JSON_PULL_ARRAY_START) {
+        /* as expect() says it, without formatting it for every device */
+        json_pull_error(&r->j, errp, "'features' of %s must be %s, not %s",
+                        where, json_pull_token_name(JSON_PULL_ARRAY_START),
+                        json_pull_token_name(tok));
         return false;
     }
     for (i = 1;; i++) {
@@ -447,6 +453,7 @@ typedef struct Subject {
     const char *name;           /* "'cpu'", "'qemu'" or NULL for a device */
     unsigned n;
     FeatmaskProfileDevice *dev;
+    const char *formatted_id;   /* the id @buf was formatted with */
     char buf[128];
 } Subject;
 
@@ -455,11 +462,16 @@ static const char *subject(Subject *s)
     if (s->name) {
         return s->name;
     }
+    /* Formatted again only when the id changed: this is per member. */
+    if (s->buf[0] && s->formatted_id == s->dev->id) {
+        return s->buf;
+    }
     if (s->dev->id) {
         g_snprintf(s->buf, sizeof(s->buf), "device '%s'", s->dev->id);
     } else {
         g_snprintf(s->buf, sizeof(s->buf), "device %u", s->n);
     }
+    s->formatted_id = s->dev->id;
     return s->buf;
 }
 
