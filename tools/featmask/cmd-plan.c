@@ -126,6 +126,7 @@ int cmd_plan(int argc, char **argv)
     g_autoptr(FeatmaskPool) pool = NULL;
     g_autoptr(X86ModelChoice) model = NULL;
     g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *model_str = NULL;
     g_autofree char *model_arg = NULL;
     int status, forms;
@@ -185,6 +186,10 @@ int cmd_plan(int argc, char **argv)
     }
 
     json_builder_begin_array(b);
+    /* The features= value is the same on every host. */
+    for (d = 0; d < pool->devices->len; d++) {
+        g_ptr_array_add(values, features_value(pool->devices->pdata[d]));
+    }
     for (h = 0; h < profiles->len; h++) {
         FeatmaskProfile *p = profiles->pdata[h];
 
@@ -216,7 +221,7 @@ int cmd_plan(int argc, char **argv)
             const FeatmaskSet *off = featmask_baseline_turn_off(item->baseline,
                                                                 h);
             g_autoptr(GPtrArray) fixed = g_ptr_array_new();
-            g_autofree char *value = features_value(item);
+            const char *value = values->pdata[d];
             g_autofree char *sw = switches(off, "off", fixed);
             g_autofree char *patched = g_strdup_printf(
                 "-device %s,id=%s,features=%s", item->type, item->id, value);
