@@ -886,7 +886,8 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None, scenario=None):
+    """Run the demo, or @scenario: a subclass of Demo with its own run()."""
     args = parse_args(argv)
     report = Report(tap=args.tap)
     missing = [what for what, p in (('QEMU', args.qemu),
@@ -912,7 +913,7 @@ def main(argv=None):
     demo = None
     status = 1
     try:
-        demo = Demo(args, report)
+        demo = (scenario or Demo)(args, report)
         demo.run()
         status = 1 if report.failures else 0
     except Skip as e:

@@ -56,6 +56,21 @@ def main():
            p.stdout + p.stderr)
         os.unlink(out)
 
+        # -o on something that is not a regular file (here a FIFO, as
+        # /dev/null is a device) writes into it and never renames over it.
+        fifo = os.path.join(tmp, 'fifo')
+        os.mkfifo(fifo)
+        reader = subprocess.Popen(['cat', fifo], stdout=subprocess.PIPE,
+                                  text=True)
+        p = run(['plan', '-o', fifo] + seed)
+        text = reader.communicate(timeout=60)[0]
+        ok(p.returncode == 0 and text == run(['plan'] + seed).stdout and
+           os.path.exists(fifo) and not os.path.isfile(fifo) and
+           sorted(os.listdir(tmp)) == ['fifo'],
+           '-o FIFO: written in place, not replaced by a file',
+           p.stderr + repr(os.listdir(tmp)))
+        os.unlink(fifo)
+
         p = run(['plan', '-o', out, seed[0], os.path.join(tmp, 'none.json')])
         ok(p.returncode == 2 and not os.path.exists(out) and
            not os.listdir(tmp), 'a failed plan leaves no file',

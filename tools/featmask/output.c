@@ -170,9 +170,24 @@ static char *output_tmp;
 
 bool cli_output_begin(const char *path)
 {
+    struct stat st;
+    mode_t mask;
     int fd;
 
     if (!path || !strcmp(path, "-")) {
+        return true;
+    }
+    /*
+     * Only a regular file is replaced by rename(): a device or a FIFO
+     * (-o /dev/null, -o /dev/stderr) is written in place, never renamed
+     * over.
+     */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (!freopen(path, "w", stdout)) {
+            fprintf(stderr, "featmask: cannot write %s: %s\n", path,
+                    g_strerror(errno));
+            return false;
+        }
         return true;
     }
     output_tmp = g_strdup_printf("%s.XXXXXX", path);
@@ -187,6 +202,10 @@ bool cli_output_begin(const char *path)
         g_clear_pointer(&output_tmp, g_free);
         return false;
     }
+    /* mkstemp() makes the file 0600; give it what open() would. */
+    mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     close(fd);
     output_path = g_strdup(path);
     return true;
