@@ -699,6 +699,7 @@ static void test_models_choose(void)
     g_autoptr(FeatmaskSet) common = x86_model_features(sky, 4, &error_abort);
     g_autoptr(X86ModelChoice) c = NULL;
     g_autoptr(X86ModelChoice) amd = NULL;
+    g_autoptr(FeatmaskSet) none = NULL;
     g_autofree char *line = NULL;
     Error *err = NULL;
 
@@ -714,19 +715,68 @@ static void test_models_choose(void)
     amd = x86_model_choose(common, "AuthenticAMD", &error_abort);
     g_assert_cmpstr(amd->model->vendor, ==, "AuthenticAMD");
 
+    /* Two features short of a model: the model, minus them. */
+    featmask_set_del(common, featmask_map_lookup(featmask_set_map(common),
+                                                 "avx2"));
+    x86_model_choice_free(c);
+    c = x86_model_choose(common, "GenuineIntel", &error_abort);
+    g_free(line);
+    line = x86_model_choice_format(c);
+    g_assert_cmpstr(line, ==,
+                    "Skylake-Client-v4,+hypervisor,+tsc-adjust,-avx2");
+
     featmask_set_free(common);
     common = featmask_set_new(featmask_set_map(c->extra));
     featmask_set_add_name(common, "fpu", &error_abort);
-    g_assert_null(x86_model_choose(common, "GenuineIntel", &err));
+    none = featmask_set_new(featmask_set_map(c->extra));
+    g_assert_null(x86_model_choose_full(common, "GenuineIntel", NULL, none,
+                                        &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "no named CPU model of vendor"
-                    " 'GenuineIntel' has only features every host has");
+                    " 'GenuineIntel' that every host's QEMU knows fits the"
+                    " features every host has");
     error_free(err);
+}
+
+/*
+ * The KVM view's table against QEMU's data: QEMU's named models are made
+ * to run under KVM, so no model has a feature KVM never gives, but for
+ * the two QEMU itself switches off under KVM (kvm_default_props of
+ * target/i386/cpu.c: acpi=off, monitor=off; monitor comes back with
+ * -overcommit cpu-pm=on).
+ */
+static void test_kvm_view_models(void)
+{
+    g_autoptr(FeatmaskMap) map = x86_featmask_map();
+    g_autoptr(FeatmaskSet) never = featmask_set_from_names(
+        map, x86_kvm_never(), &error_abort);
+    g_autoptr(FeatmaskSet) hits = featmask_set_new(map);
+    g_autofree char *list = NULL;
+    const X86Model *models;
+    size_t n, i, v, checked = 0;
+
+    models = x86_models(&n);
+    for (i = 0; i < n; i++) {
+        for (v = 0; v < models[i].nversions; v++) {
+            g_autoptr(FeatmaskSet) f = x86_model_features(
+                &models[i], models[i].versions[v].version, &error_abort);
+
+            featmask_set_intersect(f, never);
+            featmask_set_union(hits, f);
+            checked++;
+        }
+    }
+    list = featmask_set_format(hits);
+    g_test_message("%zu model versions; features KVM never gives in them:"
+                   " %s", checked, list);
+    g_assert_cmpuint(checked, >=, 90);
+    g_assert_cmpstr(list, ==, "acpi,monitor");
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/featmask/cpu/map/entries", test_map_entries);
+    g_test_add_func("/featmask/cpu/kvm-view/models", test_kvm_view_models);
     g_test_add_func("/featmask/cpu/map/aliases", test_map_aliases);
     g_test_add_func("/featmask/cpu/map/deps", test_map_deps);
     g_test_add_func("/featmask/cpu/decode/bits", test_decode_bits);

@@ -27,7 +27,7 @@ static const GOptionEntry baseline_options[] = {
     { NULL }
 };
 
-/* The newest named model all hosts support, or NULL (and why). */
+/* The closest named model of the common set, or NULL (and why). */
 static X86ModelChoice *pool_model(const FeatmaskPool *pool, char **why)
 {
     Error *err = NULL;
@@ -111,7 +111,7 @@ static void print_human(const FeatmaskPool *pool)
         }
         if (model) {
             g_autofree char *m = x86_model_choice_format(model);
-            printf("  newest named model on every host: %s\n", m);
+            printf("  closest named model: %s\n", m);
         } else if (why) {
             printf("  no named model fits: %s\n", why);
         }

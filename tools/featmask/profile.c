@@ -413,12 +413,28 @@ typedef struct Member {
     bool required;
     const char *const *choices;     /* the values allowed, or NULL */
     bool list;                      /* an array of strings (char **) */
+    /* a value of another shape, read by this function into the object */
+    bool (*read)(ProfileReader *r, const char *where, void *obj,
+                 Error **errp);
 } Member;
+
+const char *const featmask_qemu_accels[] = { "kvm", "tcg", NULL };
+
+static bool read_switches(ProfileReader *r, const char *where, void *obj,
+                          Error **errp);
+static void switches_free(void *opaque);
 
 static const Member qemu_members[] = {
     { "kind", offsetof(FeatmaskProfile, qemu_kind),
       .choices = (const char *const[]){ "patched", "stock", NULL } },
     { "version", offsetof(FeatmaskProfile, qemu_version) },
+    { "binary", offsetof(FeatmaskProfile, qemu_binary) },
+    { "accelerator", offsetof(FeatmaskProfile, qemu_accel),
+      .choices = featmask_qemu_accels },
+    { "args", offsetof(FeatmaskProfile, qemu_args), .list = true },
+    { "cpu-models", offsetof(FeatmaskProfile, qemu_cpu_models),
+      .list = true },
+    { "switches", .read = read_switches },
     { NULL }
 };
 
@@ -427,6 +443,8 @@ static const Member cpu_members[] = {
     { "vendor", offsetof(FeatmaskProfileCpu, vendor) },
     { "model", offsetof(FeatmaskProfileCpu, model) },
     { "source", offsetof(FeatmaskProfileCpu, source) },
+    { "view", offsetof(FeatmaskProfileCpu, view),
+      .choices = (const char *const[]){ "kvm", "raw", NULL } },
     { "unknown-words", offsetof(FeatmaskProfileCpu, unknown_words),
       .list = true },
     { NULL }
@@ -516,7 +534,11 @@ static bool read_object(ProfileReader *r, Subject *what,
         for (m = members; m->name && strcmp(m->name, r->j.str->str); m++) {
             /* look the member up */
         }
-        if (m->name && m->list) {
+        if (m->name && m->read) {
+            if (!m->read(r, subject(what), obj, errp)) {
+                return false;
+            }
+        } else if (m->name && m->list) {
             if (!read_string_list(r, subject(what), m->name,
                                   (char ***)member_field(obj, m), errp)) {
                 return false;
@@ -562,6 +584,43 @@ static bool read_object(ProfileReader *r, Subject *what,
                          errp);
 }
 
+/*
+ * "switches": { "x86-cpu": [names], "virtio-net-pci": [names] }.  The
+ * names are kept as text: a name featmask's map lacks is a switch no plan
+ * writes.
+ */
+static bool read_switches(ProfileReader *r, const char *where, void *obj,
+                          Error **errp)
+{
+    FeatmaskProfile *p = obj;
+    g_autofree char *what = g_strdup_printf("'switches' of %s", where);
+    JsonPullToken tok;
+
+    if (!expect(r, JSON_PULL_OBJECT_START, what, errp)) {
+        return false;
+    }
+    if (!p->qemu_switches) {
+        p->qemu_switches = g_ptr_array_new_with_free_func(switches_free);
+    }
+    for (;;) {
+        g_autofree char *type = NULL;
+        g_auto(GStrv) names = NULL;
+
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            return true;
+        }
+        /* The JSON reader refuses a member given twice. */
+        type = g_strdup(r->j.str->str);
+        if (!read_string_list(r, what, type, &names, errp)) {
+            return false;
+        }
+        featmask_profile_set_switches(p, type, (const char *const *)names);
+    }
+}
+
 static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     Subject what = { .name = "'qemu'" };
@@ -570,13 +629,14 @@ static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
            read_object(r, &what, qemu_members, p, NULL, NULL, errp);
 }
 
-static void profile_cpu_free(FeatmaskProfileCpu *cpu)
+void featmask_profile_cpu_free(FeatmaskProfileCpu *cpu)
 {
     if (cpu) {
         g_free(cpu->arch);
         g_free(cpu->vendor);
         g_free(cpu->model);
         g_free(cpu->source);
+        g_free(cpu->view);
         featmask_set_free(cpu->features);
         g_strfreev(cpu->unknown_words);
         g_free(cpu);
@@ -837,6 +897,55 @@ static void profile_device_free(void *opaque)
     g_free(dev);
 }
 
+static void switches_free(void *opaque)
+{
+    FeatmaskProfileSwitches *sw = opaque;
+
+    g_free(sw->type);
+    g_strfreev(sw->names);
+    g_free(sw);
+}
+
+char *const *featmask_profile_switches(const FeatmaskProfile *p,
+                                       const char *type)
+{
+    guint i;
+
+    for (i = 0; p->qemu_switches && i < p->qemu_switches->len; i++) {
+        FeatmaskProfileSwitches *sw = p->qemu_switches->pdata[i];
+
+        if (!strcmp(sw->type, type)) {
+            return sw->names;
+        }
+    }
+    return NULL;
+}
+
+void featmask_profile_set_switches(FeatmaskProfile *p, const char *type,
+                                   const char *const *names)
+{
+    FeatmaskProfileSwitches *sw = NULL;
+    guint i;
+
+    if (!p->qemu_switches) {
+        p->qemu_switches = g_ptr_array_new_with_free_func(switches_free);
+    }
+    for (i = 0; i < p->qemu_switches->len; i++) {
+        FeatmaskProfileSwitches *s = p->qemu_switches->pdata[i];
+
+        if (!strcmp(s->type, type)) {
+            sw = s;
+        }
+    }
+    if (!sw) {
+        sw = g_new0(FeatmaskProfileSwitches, 1);
+        sw->type = g_strdup(type);
+        g_ptr_array_add(p->qemu_switches, sw);
+    }
+    g_strfreev(sw->names);
+    sw->names = g_strdupv((char **)names);
+}
+
 FeatmaskProfile *featmask_profile_new(const char *host)
 {
     FeatmaskProfile *p = g_new0(FeatmaskProfile, 1);
@@ -857,7 +966,14 @@ void featmask_profile_free(FeatmaskProfile *p)
     g_free(p->file);
     g_free(p->qemu_kind);
     g_free(p->qemu_version);
-    profile_cpu_free(p->cpu);
+    g_free(p->qemu_binary);
+    g_free(p->qemu_accel);
+    g_strfreev(p->qemu_args);
+    g_strfreev(p->qemu_cpu_models);
+    if (p->qemu_switches) {
+        g_ptr_array_free(p->qemu_switches, TRUE);
+    }
+    featmask_profile_cpu_free(p->cpu);
     g_hash_table_destroy(p->device_index->by_id);
     g_free(p->device_index);
     g_ptr_array_free(p->devices, TRUE);
@@ -1067,6 +1183,44 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
     }
 }
 
+static void add_string_list(JsonBuilder *b, const char *name,
+                            char *const *list)
+{
+    if (list) {
+        json_builder_set_member_name(b, name);
+        json_builder_begin_array(b);
+        for (; *list; list++) {
+            json_builder_add_string_value(b, *list);
+        }
+        json_builder_end_array(b);
+    }
+}
+
+static void add_qemu(JsonBuilder *b, const FeatmaskProfile *p)
+{
+    guint i;
+
+    json_builder_set_member_name(b, "qemu");
+    json_builder_begin_object(b);
+    add_string(b, "kind", p->qemu_kind);
+    add_string(b, "version", p->qemu_version);
+    add_string(b, "binary", p->qemu_binary);
+    add_string(b, "accelerator", p->qemu_accel);
+    add_string_list(b, "args", p->qemu_args);
+    add_string_list(b, "cpu-models", p->qemu_cpu_models);
+    if (p->qemu_switches) {
+        json_builder_set_member_name(b, "switches");
+        json_builder_begin_object(b);
+        for (i = 0; i < p->qemu_switches->len; i++) {
+            FeatmaskProfileSwitches *sw = p->qemu_switches->pdata[i];
+
+            add_string_list(b, sw->type, sw->names);
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+}
+
 JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -1076,12 +1230,9 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
     json_builder_set_member_name(b, "featmask-profile");
     json_builder_add_int_value(b, FEATMASK_PROFILE_VERSION);
     add_string(b, "host", p->host);
-    if (p->qemu_kind || p->qemu_version) {
-        json_builder_set_member_name(b, "qemu");
-        json_builder_begin_object(b);
-        add_string(b, "kind", p->qemu_kind);
-        add_string(b, "version", p->qemu_version);
-        json_builder_end_object(b);
+    if (p->qemu_kind || p->qemu_version || p->qemu_binary ||
+        p->qemu_accel) {
+        add_qemu(b, p);
     }
     if (p->cpu) {
         json_builder_set_member_name(b, "cpu");
@@ -1090,6 +1241,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
         add_string(b, "vendor", p->cpu->vendor);
         add_string(b, "model", p->cpu->model);
         add_string(b, "source", p->cpu->source);
+        add_string(b, "view", p->cpu->view);
         add_features(b, p->cpu->features);
         if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
             char **w;

@@ -38,12 +38,16 @@
  * @unknown_words: the feature words (CPUID leaves, MSRs) the data could
  *                 not tell, NULL-terminated or NULL: their features are
  *                 absent from @features without being known to be missing
+ * @view: for raw CPUID ("cpuid", "cpuid-dump"): "kvm" when @features is
+ *        what KVM and QEMU would give a guest of it, "raw" when it is the
+ *        CPUID as it is; NULL when not said
  */
 typedef struct FeatmaskProfileCpu {
     char *arch;
     char *vendor;
     char *model;
     char *source;
+    char *view;
     FeatmaskSet *features;
     char **unknown_words;
 } FeatmaskProfileCpu;
@@ -69,10 +73,29 @@ typedef struct FeatmaskProfileDevice {
 typedef struct FeatmaskDeviceIndex FeatmaskDeviceIndex;
 
 /**
+ * FeatmaskProfileSwitches: the feature switches a QEMU takes for a kind
+ * @type: "x86-cpu" or a device type ("virtio-net-pci")
+ * @names: featmask's canonical names that this QEMU takes, spelled so, as
+ *         properties of @type (NULL-terminated)
+ */
+typedef struct FeatmaskProfileSwitches {
+    char *type;
+    char **names;
+} FeatmaskProfileSwitches;
+
+/**
  * FeatmaskProfile:
  * @host: host name
  * @file: the file it was read from, or NULL
- * @qemu: optional QEMU description: "patched" or "stock" and a version
+ * @qemu_kind: "patched" or "stock", or NULL
+ * @qemu_version: free text, or NULL
+ * @qemu_binary: the QEMU this host runs (for plan --verify), or NULL
+ * @qemu_accel: "kvm" or "tcg" (#featmask_qemu_accels), or NULL
+ * @qemu_args: the host's own QEMU arguments the probe ran with
+ *             (machine, backends, devices), NULL-terminated, or NULL
+ * @qemu_cpu_models: the -cpu models this QEMU knows, or NULL (unknown)
+ * @qemu_switches: FeatmaskProfileSwitches *, or NULL when the profile
+ *                 does not say which switches this QEMU takes
  * @cpu: may be NULL
  * @devices: array of FeatmaskProfileDevice *; devices are only ever
  *           appended, and keep their id once it is set
@@ -83,6 +106,11 @@ typedef struct FeatmaskProfile {
     char *file;
     char *qemu_kind;
     char *qemu_version;
+    char *qemu_binary;
+    char *qemu_accel;
+    char **qemu_args;
+    char **qemu_cpu_models;
+    GPtrArray *qemu_switches;
     FeatmaskProfileCpu *cpu;
     GPtrArray *devices;
     FeatmaskDeviceIndex *device_index;
@@ -114,6 +142,7 @@ FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type);
 const char **featmask_maps_kinds(void);
 
 FeatmaskProfile *featmask_profile_new(const char *host);
+void featmask_profile_cpu_free(FeatmaskProfileCpu *cpu);
 void featmask_profile_free(FeatmaskProfile *p);
 
 /**
@@ -227,6 +256,24 @@ FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
                                                    const char *type,
                                                    const char *source,
                                                    const FeatmaskMap *map);
+
+/* The accelerators a profile's "qemu" section may name, NULL-ended. */
+extern const char *const featmask_qemu_accels[];
+
+/**
+ * featmask_profile_switches: the names @p's QEMU takes as switches of
+ * @type ("x86-cpu" or a device type), NULL-terminated, or NULL when the
+ * profile does not say
+ */
+char *const *featmask_profile_switches(const FeatmaskProfile *p,
+                                       const char *type);
+
+/**
+ * featmask_profile_set_switches: record the switches of @type (@names is
+ * copied; a second call for a type replaces the first)
+ */
+void featmask_profile_set_switches(FeatmaskProfile *p, const char *type,
+                                   const char *const *names);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
