@@ -20,8 +20,19 @@
 #   4. A summary: each host's features, the common set, what each host
 #      turned off, the guest's features and the timing of every step.
 #
+# A second scenario, --scenario mixed, is a pool in a rolling upgrade:
+# host-a runs Debian 12's stock QEMU 7.2, host-b the patched 10.0, both
+# with machine pc-q35-7.2 under TCG, backends that differ and CPUs that
+# differ (7.2's and 10.0's TCG "max" do not offer the same features).  The
+# naive migration from A to B fails; featmask probes each host with its
+# own QEMU, plan --verify starts every line on its own host's QEMU, and
+# the planned migration succeeds with the guest's virtio-net and CPU
+# features unchanged (MixedDemo, below).
+#
 # Usage: scripts/demo.py [--qemu BIN] [--featmask BIN] [--backend BIN]
 #                        [--guest DIR] [--form auto|patched|stock]
+#                        [--scenario two-hosts|mixed]
+#                        [--qemu-a BIN] [--qemu-b BIN]
 #                        [--workdir DIR] [--keep] [--tap]
 # scripts/demo.sh builds everything and runs this.  --tap prints every
 # expectation as a TAP line (tests/e2e runs the demo that way).  Exit
@@ -33,6 +44,7 @@
 
 import argparse
 import ctypes
+import hashlib
 import json
 import os
 import re
@@ -213,11 +225,101 @@ class Tools:
         for d in ('/usr/share/seabios', '/usr/share/qemu'):
             if os.path.isdir(d):
                 self.firmware += ['-L', d]
+        # The guests' accelerator: TCG unless choose_accel() saw a guest
+        # boot under KVM.
+        self.accel = 'tcg'
+        self.accel_why = 'TCG asked for'
 
 
 def run(argv, check=False):
     return subprocess.run(argv, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, check=check)
+
+
+# How long a guest under KVM may stay silent before KVM counts as broken
+# (on some machines /dev/kvm answers but its guests never run).
+KVM_BOOT_PROBE_S = 20
+
+
+def _kvm_verdict_path(tools):
+    """Where the KVM boot probe's verdict is kept: one file per boot of
+    this machine, QEMU binary and guest kernel (in /run, which a reboot
+    empties), so that the demos and tests of one run pay for it once."""
+    try:
+        with open('/proc/sys/kernel/random/boot_id') as f:
+            boot = f.read().strip()
+    except OSError:
+        return None
+    key = '\0'.join([boot, tools.qemu, str(os.stat(tools.qemu).st_mtime_ns),
+                     tools.kernel])
+    d = '/run' if os.access('/run', os.W_OK) else tempfile.gettempdir()
+    return os.path.join(d, 'featmask-kvm-%s.json' %
+                        hashlib.sha256(key.encode()).hexdigest()[:16])
+
+
+def choose_accel(tools, want, workdir):
+    """Set tools.accel to 'kvm' only when a guest really boots under KVM
+    (the kernel prints on its serial console within KVM_BOOT_PROBE_S
+    seconds), else 'tcg'; tools.accel_why says why.  The verdict is
+    remembered until the machine reboots (_kvm_verdict_path())."""
+    tools.accel = 'tcg'
+    if want == 'tcg':
+        tools.accel_why = '--accel tcg'
+        return
+    if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        tools.accel_why = 'no usable /dev/kvm'
+        if want == 'kvm':
+            raise Skip('--accel kvm: no usable /dev/kvm')
+        return
+    verdict = _kvm_verdict_path(tools)
+    try:
+        with open(verdict) as f:
+            booted, why = json.load(f)
+    except (OSError, TypeError, ValueError):
+        booted, why = _kvm_boot_probe(tools, workdir)
+        if verdict:
+            tmp = f'{verdict}.{os.getpid()}'
+            with open(tmp, 'w') as f:
+                json.dump([booted, why], f)
+            os.replace(tmp, verdict)
+    else:
+        why += ' (remembered since this boot\'s first check)'
+    tools.accel_why = why
+    if booted:
+        tools.accel = 'kvm'
+    elif want == 'kvm':
+        raise Skip(f'--accel kvm: {why}')
+
+
+def _kvm_boot_probe(tools, workdir):
+    """Boot the test guest under KVM; (True, why) when it printed on its
+    console within KVM_BOOT_PROBE_S seconds, else (False, why)."""
+    log = os.path.join(workdir, 'kvm-boot-probe.log')
+    argv = [tools.qemu, *tools.firmware, '-accel', 'kvm', '-cpu', 'host',
+            '-m', '256M', '-display', 'none', '-nodefaults', '-no-reboot',
+            '-kernel', tools.kernel,
+            '-initrd', os.path.join(tools.guest, 'initramfs.gz'),
+            '-append', 'console=ttyS0', '-serial', f'file:{log}']
+    start = time.monotonic()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, preexec_fn=_die_with_parent)
+    booted = False
+    while time.monotonic() - start < KVM_BOOT_PROBE_S and p.poll() is None:
+        if os.path.exists(log) and os.path.getsize(log) > 0:
+            booted = True
+            break
+        time.sleep(0.2)
+    secs = time.monotonic() - start
+    exited = p.poll()
+    Processes.stop(p)
+    if booted:
+        return True, ('a guest printed on its console under KVM after '
+                      f'{secs:.1f} s')
+    return False, ('under KVM a guest printed nothing in '
+                   f'{KVM_BOOT_PROBE_S} s' if exited is None else
+                   f'QEMU with KVM exited ({exited}) before the guest '
+                   'printed anything')
 
 
 class Vm:
@@ -333,12 +435,12 @@ class Host:
     def plain_device(self):
         return self.device(['-device', 'virtio-net-pci,id=net0'])
 
-    def probe(self):
-        """featmask probe --qemu with this host's device arguments;
-        returns the seconds it took."""
+    def probe(self, extra=()):
+        """featmask probe --qemu with this host's device arguments (and
+        @extra QEMU arguments); returns the seconds it took."""
         argv = [self.tools.featmask, 'probe', '--host', self.name,
                 '-o', self.profile, '--qemu', self.tools.qemu, '--',
-                *self.tools.firmware, *self.machine_args(),
+                *self.tools.firmware, *extra, *self.machine_args(),
                 *self.plain_device()]
         start = time.monotonic()
         r = run(argv)
@@ -350,7 +452,8 @@ class Host:
 
     def qemu_argv(self, device_argv, incoming):
         tag = f'{self.runs}'
-        argv = [self.tools.qemu, *self.tools.firmware, '-accel', 'tcg',
+        argv = [self.tools.qemu, *self.tools.firmware,
+                '-accel', getattr(self.tools, 'accel', 'tcg'),
                 '-m', GUEST_MEM, '-display', 'none',
                 *self.machine_args(), *device_argv,
                 '-kernel', self.tools.kernel,
@@ -458,7 +561,12 @@ class Demo:
             raise Skip(f'{args.qemu} has no features= (QEMU without '
                        'featmask\'s patch-set)')
         self.form = form
-        self.root = args.workdir or tempfile.mkdtemp(prefix='featmask-demo-')
+        self.setup('featmask-demo-')
+        choose_accel(self.tools, args.accel, self.root)
+
+    def setup(self, prefix):
+        """The work folder and the scenario's state."""
+        self.root = self.args.workdir or tempfile.mkdtemp(prefix=prefix)
         os.makedirs(self.root, exist_ok=True)
         self.hosts = {}
         self.naive_acked = None
@@ -534,6 +642,40 @@ class Demo:
         self.r.timing(f'migration ({what})', secs)
         return status, secs, info
 
+    def migrate_planned(self, src, dst):
+        """The planned migration, which must complete; keeps its
+        figures."""
+        status, secs, info = self.migrate(src, dst, 'plan')
+        self.r.check(status == 'completed', f'migration to host-b '
+                     f'completes in {secs:.1f} s', info, fatal=True)
+        self.figures['migration'] = (secs, info.get('total-time'),
+                                     info.get('downtime'),
+                                     info.get('ram', {}).get('transferred'))
+
+    def refused_unsupported(self, src, net, what):
+        """migrate_refused() by QEMU's own virtio check, decoded."""
+        out = self.migrate_refused(src, net, what,
+                                   r'Features 0x[0-9a-f]+ unsupported',
+                                   'host-b\'s QEMU says "Features 0x... '
+                                   'unsupported"')
+        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
+                        r'Allowed features: (0x[0-9a-f]+)', out)
+        if raw:
+            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
+            self.r.say('   decoded, the guest uses there missing: '
+                       + ', '.join(self.map.names(miss)))
+
+    def run_probe(self, h, extra=()):
+        """featmask probe of host @h, shown and timed; returns its
+        profile, the seconds and the warnings."""
+        secs, argv, warn = h.probe(extra)
+        self.r.timing(f'probe {h.name}', secs)
+        self.figures[f'probe {h.name}'] = secs
+        shown = [os.path.basename(argv[0])] + argv[1:]
+        self.r.say(f'   $ {shlex.join(shown)}')
+        with open(h.profile) as f:
+            return json.load(f), secs, warn
+
     def migrate_refused(self, src, net, what, error, expectation):
         """Migrate the guest of @src (its virtio-net @net) to host-b
         launched with plain -device arguments; expect the migration to
@@ -583,7 +725,7 @@ class Demo:
         t = self.tools
         r.say(f'   QEMU {".".join(map(str, t.qemu_version))} {t.qemu} '
               f'({"with" if t.patched else "without"} featmask\'s '
-              'patch-set), TCG')
+              f'patch-set), {t.accel.upper()} ({t.accel_why})')
         r.say(f'   guest {t.kernel}, work folder {self.root}')
         for name, offer in OFFER.items():
             h = Host(name, self.root, offer, t, self.procs)
@@ -603,16 +745,7 @@ class Demo:
         r.say(f'   both hosts: {shlex.join(dev)}')
         src, net = self.boot(a, dev, 'naive')
         self.naive_acked = net.features
-        out = self.migrate_refused(src, net, 'naive, plain',
-                                   r'Features 0x[0-9a-f]+ unsupported',
-                                   'host-b\'s QEMU says "Features 0x... '
-                                   'unsupported"')
-        raw = re.search(r'Features (0x[0-9a-f]+) unsupported. '
-                        r'Allowed features: (0x[0-9a-f]+)', out)
-        if raw:
-            miss = int(raw.group(1), 16) & ~int(raw.group(2), 16)
-            r.say('   decoded, the guest uses there missing: '
-                  + ', '.join(self.map.names(miss)))
+        self.refused_unsupported(src, net, 'naive, plain')
         src.quit()
 
     def step2_patched(self):
@@ -659,13 +792,7 @@ class Demo:
         r.step('3. featmask: probe both hosts, baseline, plan; launch with '
                'the plan and migrate')
         for h in (a, b):
-            secs, argv, warn = h.probe()
-            r.timing(f'probe {h.name}', secs)
-            self.figures[f'probe {h.name}'] = secs
-            shown = [os.path.basename(argv[0])] + argv[1:]
-            r.say(f'   $ {shlex.join(shown)}')
-            with open(h.profile) as f:
-                prof = json.load(f)
+            prof, secs, warn = self.run_probe(h)
             dev = prof['devices'][0]
             r.say(f'     {h.name}: QEMU {prof["qemu"]["kind"]} '
                   f'{prof["qemu"].get("version", "")}, net0 from '
@@ -761,12 +888,7 @@ class Demo:
                     'again', self.map.show(again & ~net.features))
         self.check_acked(a, net.features)
 
-        status, secs, info = self.migrate(src, dst, 'plan')
-        r.check(status == 'completed', f'migration to host-b completes '
-                f'in {secs:.1f} s', info, fatal=True)
-        self.figures['migration'] = (secs, info.get('total-time'),
-                                     info.get('downtime'),
-                                     info.get('ram', {}).get('transferred'))
+        self.migrate_planned(src, dst)
         r.check(src.status() == 'postmigrate', 'host-a\'s QEMU is done '
                 '(postmigrate)')
         after = self.guest_runs_on(dst, net, 'host-b')
@@ -813,29 +935,310 @@ class Demo:
         unacked = self.map.names(common & ~self.after)
         r.say('   common but not acked by the guest\'s driver: '
               + (', '.join(unacked) or 'none'))
+        self.say_figures()
+
+    def say_figures(self, width=40):
+        """The planned migration's figures and every step's time."""
+        r = self.r
         secs, total, down, ram = self.figures['migration']
         r.say(f'   migration with the plan: {secs:.2f} s, query-migrate '
               f'total-time {total} ms, downtime {down} ms, '
               f'{(ram or 0) / 2**20:.1f} MiB of RAM sent')
         r.say('   timings:')
-        r.show('\n'.join(f'{what:<40} {secs:7.2f} s'
+        r.show('\n'.join(f'{what:<{width}} {secs:7.2f} s'
                          for what, secs in r.timings), '     ')
+
+    def steps(self):
+        self.step1()
+        self.step2_stock()
+        if self.tools.patched:
+            self.step2_patched()
+        else:
+            self.r.step('2b. Naive migration with features=: skipped, '
+                        'this QEMU has no featmask patch-set')
+        self.step3()
+        self.summary()
 
     def run(self):
         try:
-            self.step1()
-            self.step2_stock()
-            if self.tools.patched:
-                self.step2_patched()
-            else:
-                self.r.step('2b. Naive migration with features=: skipped, '
-                            'this QEMU has no featmask patch-set')
-            self.step3()
-            self.summary()
+            self.steps()
         finally:
             self.procs.stop_all()
             for h in self.hosts.values():
                 h.console_log.close()
+
+
+# --- the mixed pool: stock QEMU 7.2 and patched QEMU 10.0 ----------------
+
+MIXED_MACHINE = 'pc-q35-7.2'
+STOCK_QEMU = '/usr/bin/qemu-system-x86_64'
+
+
+class MixedHost(Host):
+    """A host of the mixed pool: its own QEMU (@tools), the machine type
+    both QEMUs know, and the device configuration both hosts share."""
+
+    def machine_args(self):
+        args = super().machine_args()
+        i = args.index('-machine') + 1
+        args[i] = args[i].replace('q35', MIXED_MACHINE, 1)
+        return args
+
+    def device(self, device_argv):
+        argv = super().device(device_argv)
+        i = argv.index('-device') + 1
+        # The same device on both hosts: QEMU 7.2 needs legacy interrupts
+        # (see Host.device), and the MSI-X table is part of the device's
+        # migrated state, so host-b takes them too.
+        if ',vectors=0' not in argv[i]:
+            argv[i] += ',vectors=0'
+        return argv
+
+
+class MixedDemo(Demo):
+    """Host A: stock QEMU 7.2; host B: patched QEMU 10.0."""
+
+    def __init__(self, args, report):
+        self.args = args
+        self.r = report
+        self.procs = Processes()
+        self.tools_of = {}
+        for name, qemu in (('host-a', args.qemu_a), ('host-b', args.qemu_b)):
+            a = argparse.Namespace(**vars(args))
+            a.qemu = qemu
+            self.tools_of[name] = Tools(a)
+        if self.tools_of['host-a'].patched:
+            raise Skip(f'{args.qemu_a} has featmask\'s patch-set: host-a '
+                       'must be a stock QEMU (--qemu-a)')
+        if not self.tools_of['host-b'].patched:
+            raise Skip(f'{args.qemu_b} has no features= (QEMU without '
+                       'featmask\'s patch-set; --qemu-b)')
+        self.tools = self.tools_of['host-b']
+        self.map = NetMap(args.featmask)
+        self.form = 'mixed'
+        self.setup('featmask-mixed-')
+        # One guest boot decides for both hosts (one machine).
+        b = self.tools_of['host-b']
+        choose_accel(b, args.accel, self.root)
+        self.tools_of['host-a'].accel = b.accel
+        self.tools_of['host-a'].accel_why = b.accel_why
+
+    # Helpers
+
+    @staticmethod
+    def cpu_words(vm):
+        """The guest's CPUID feature words, as QEMU set them:
+        {(leaf, subleaf, register): bits}."""
+        path = vm.qmp.cmd('query-cpus-fast')[0]['qom-path']
+        words = vm.qmp.cmd('qom-get', path=path, property='feature-words')
+        return {(w['cpuid-input-eax'], w.get('cpuid-input-ecx', 0),
+                 w['cpuid-register']): w['features'] for w in words}
+
+    @staticmethod
+    def words_differ(a, b):
+        """The CPUID words where @a and @b differ, as text; '' if none."""
+        out = []
+        for k in sorted(set(a) | set(b)):
+            x, y = a.get(k, 0), b.get(k, 0)
+            if x != y:
+                out.append(f'CPUID[0x{k[0]:x},{k[1]}].{k[2]}: host-a '
+                           f'0x{x:08x}, host-b 0x{y:08x}')
+        return '\n'.join(out)
+
+    def count_bits(self, a, b):
+        return sum(bin(a.get(k, 0) ^ b.get(k, 0)).count('1')
+                   for k in set(a) | set(b))
+
+    # Steps
+
+    def step1(self):
+        r = self.r
+        r.step('1. A mixed pool: host-a runs stock QEMU 7.2, host-b the '
+               'patched QEMU 10.0')
+        for name, offer in OFFER.items():
+            t = self.tools_of[name]
+            h = MixedHost(name, self.root, offer, t, self.procs)
+            self.timed(f'start backend of {name}', h.start_backend)
+            self.hosts[name] = h
+            r.say(f'   {name}: QEMU {".".join(map(str, t.qemu_version))} '
+                  f'{t.qemu} ({"with" if t.patched else "without"} '
+                  f'featmask\'s patch-set), machine {MIXED_MACHINE}, '
+                  f'{t.accel.upper()} ({t.accel_why}); '
+                  f'vhost-user-featmask --features {offer}')
+        a, b = self.hosts['host-a'], self.hosts['host-b']
+        r.check(a.tools.qemu_version < (8, 0) <= b.tools.qemu_version,
+                'host-a runs QEMU 7.x, host-b QEMU 8 or later')
+        lacks = a.offered & ~b.offered & a.backend_bits
+        r.check(lacks, f'host-b\'s backend lacks '
+                f'{", ".join(self.map.names(lacks))}', fatal=True)
+
+    def step2(self):
+        r = self.r
+        a = self.hosts['host-a']
+        r.step('2. Naive migration: -cpu max and plain -device on both')
+        cpu = ['-cpu', 'max']
+        dev = a.plain_device()
+        r.say(f'   both hosts: {shlex.join(cpu + dev)}')
+        src, net = self.boot(a, cpu + dev, 'naive')
+        self.naive_acked = net.features
+        b = self.hosts['host-b']
+        dst = b.launch(cpu + b.plain_device(), incoming=True)
+        wa, wb = self.cpu_words(src), self.cpu_words(dst)
+        n = self.count_bits(wa, wb)
+        if a.tools.accel == 'tcg':
+            # 7.2's and 10.0's TCG do not emulate the same instructions.
+            r.check(n > 0, f'the two QEMUs\' "max" CPUs differ in {n} '
+                    'feature bits (QEMU migrates no CPUID: the guest would '
+                    'see its CPU change under it)', self.words_differ(wa, wb))
+        else:
+            r.say(f'   the two QEMUs\' "max" CPUs differ in {n} feature '
+                  'bits')
+        r.show(self.words_differ(wa, wb), '   ')
+        dst.quit()
+        self.refused_unsupported(src, net, 'naive, mixed')
+        r.say('   the migration guard of host-b\'s patched QEMU has nothing '
+              'to check: a stock source sends no featmask section (the '
+              'stream is what unpatched QEMU sends), so QEMU\'s own virtio '
+              'check is what refuses the guest here')
+        src.quit()
+
+    def step3(self):
+        r = self.r
+        a, b = self.hosts['host-a'], self.hosts['host-b']
+        fm = self.args.featmask
+        r.step('3. featmask: probe each host with its own QEMU, plan, '
+               'verify; launch with the plan and migrate')
+        profs = {}
+        for h in (a, b):
+            # The CPU is the view of the accelerator the guest will run on.
+            prof, secs, warn = self.run_probe(h, ['-accel', h.tools.accel])
+            profs[h.name] = prof
+            q = prof['qemu']
+            dev = prof['devices'][0]
+            r.say(f'     {h.name}: QEMU {q["kind"]} {q.get("version", "")}, '
+                  f'{q.get("accelerator")}, CPU from {prof["cpu"]["source"]}'
+                  f': {len(prof["cpu"]["features"])} features; net0: '
+                  f'{len(dev["features"])} features ({secs:.2f} s)')
+            h.features = self.map.to_bits(dev['features'])
+            h.kind = q['kind']
+            h.cpu = set(prof['cpu']['features'])
+        r.check(a.kind == 'stock' and b.kind == 'patched' and
+                profs['host-a']['qemu'].get('accelerator') == a.tools.accel
+                and profs['host-b']['qemu'].get('accelerator') ==
+                b.tools.accel, 'the profiles say: host-a stock, host-b '
+                f'patched; {a.tools.accel} and {b.tools.accel}')
+        only_a, only_b = sorted(a.cpu - b.cpu), sorted(b.cpu - a.cpu)
+        self.figures['cpu differ'] = (only_a, only_b)
+        r.check(only_a or only_b, 'the CPUs differ: only on host-a '
+                f'{", ".join(only_a) or "-"}; only on host-b '
+                f'{", ".join(only_b) or "-"}')
+        profiles = [a.profile, b.profile]
+
+        for form in ('host', 'model'):
+            argv = [fm, 'plan', '--verify', '--cpu-form', form, *profiles]
+            r.say(f'   $ featmask plan --verify --cpu-form {form} '
+                  f'{a.name}.json {b.name}.json')
+            v = self.timed(f'featmask plan --verify --cpu-form {form}', run,
+                           argv)
+            r.show('\n'.join(line if len(line) < 110 else line[:106] +
+                             ' ...' for line in v.stdout.splitlines()),
+                   '     ')
+            lines = v.stdout.splitlines()
+            r.check(v.returncode == 0 and len(lines) == 4 and
+                    all(': ok: ' in line for line in lines),
+                    f'every line of the plan (--cpu-form {form}) starts on '
+                    'its own host\'s QEMU', v.stdout + v.stderr)
+
+        r.say(f'   $ featmask plan --json {a.name}.json {b.name}.json')
+        plan = json.loads(self.timed('featmask plan --json', run,
+                                     [fm, 'plan', '--json', *profiles],
+                                     check=True).stdout)
+        self.plan, cpu = {}, {}
+        for entry in plan:
+            d = next(d for d in entry['devices'] if d['id'] == 'net0')
+            self.plan[entry['host']] = d
+            cpu[entry['host']] = entry['cpu']['args']
+            r.say(f'     {entry["host"]}: {entry["cpu"]["args"]}')
+            r.say(f'     {entry["host"]}: '
+                  f'{d.get("args-patched") or d.get("args-stock")}')
+        r.check('args-stock' in self.plan['host-a'] and
+                'args-patched' not in self.plan['host-a'] and
+                'features=none,' in self.plan['host-b'].get('args-patched',
+                                                            ''),
+                'host-a gets per-property switches (stock QEMU), host-b an '
+                'explicit features= list (patched)')
+        want = {h.name: '-cpu host' if h.tools.accel == 'kvm' else '-cpu max'
+                for h in (a, b)}
+        r.check(all(cpu[n].startswith(want[n]) for n in cpu),
+                'each CPU line fits its accelerator ("host" under KVM, '
+                '"max" under TCG, which has no "host")', cpu)
+        common = self.map.to_bits(
+            next(d['features'] for d in json.loads(run(
+                [fm, 'baseline', '--json', *profiles],
+                check=True).stdout)['devices'] if d['id'] == 'net0'))
+        self.common = common
+
+        key = {'host-a': 'args-stock', 'host-b': 'args-patched'}
+        args = {h.name: shlex.split(cpu[h.name]) +
+                h.device(shlex.split(self.plan[h.name][key[h.name]]))
+                for h in (a, b)}
+        r.say(f'   host-a: {shlex.join(args["host-a"])}')
+        src, net = self.boot(a, args['host-a'], 'plan')
+        self.before = net.features
+        dst = b.launch(args['host-b'], incoming=True)
+        wa, wb = self.cpu_words(src), self.cpu_words(dst)
+        # A word one QEMU does not know is one whose features are all off.
+        r.check(not self.words_differ(wa, wb), 'both QEMUs give the guest '
+                'the same CPU feature words', self.words_differ(wa, wb))
+        offered_a = src.net_features() & self.map.known
+        offered_b = dst.net_features() & self.map.known
+        detail = (f'host-a {self.map.show(offered_a)}\n'
+                  f'host-b {self.map.show(offered_b)}\n'
+                  f'common {self.map.show(common)}')
+        r.check(offered_a == offered_b == common,
+                'both QEMUs offer the guest exactly the common set', detail)
+        r.check(net.features & ~common == 0,
+                'the guest negotiated nothing outside the common set',
+                self.map.show(net.features & ~common))
+
+        self.migrate_planned(src, dst)
+        after = self.guest_runs_on(dst, net, 'host-b')
+        self.after = after.features
+        moved = self.words_differ(wa, self.cpu_words(dst))
+        r.check(not moved, 'the guest\'s CPU feature words on host-b are '
+                'those it had on host-a', moved)
+        self.check_acked(b, after.features)
+        self.offered = offered_a
+        src.quit()
+        dst.quit()
+
+    def summary(self):
+        r = self.r
+        a, b = self.hosts['host-a'], self.hosts['host-b']
+        r.step('4. Summary')
+        only_a, only_b = self.figures['cpu differ']
+        r.say('   CPU (TCG "max"): only QEMU 7.2 gives '
+              f'{", ".join(only_a) or "-"}; only QEMU 10.0 gives '
+              f'{", ".join(only_b) or "-"}')
+        differ = self.map.names(a.features ^ b.features)
+        r.say(f'   net0: host-a has {len(self.map.names(a.features))} '
+              f'features, host-b {len(self.map.names(b.features))}, common '
+              f'{len(self.map.names(self.common))}; they differ in: '
+              + ', '.join(differ))
+        for name, d in self.plan.items():
+            r.say(f'   turned off on {name}: '
+                  f'{", ".join(d["turn-off"]) or "nothing"}')
+        r.say(f'   guest negotiated on host-a: {self.map.show(self.before)}')
+        r.say(f'   guest negotiated on host-b: {self.map.show(self.after)}')
+        r.say(f'   probe: host-a {self.figures["probe host-a"]:.2f} s, '
+              f'host-b {self.figures["probe host-b"]:.2f} s')
+        self.say_figures(48)
+
+    def steps(self):
+        self.step1()
+        self.step2()
+        self.step3()
+        self.summary()
 
 
 def find_build_program(*parts):
@@ -876,6 +1279,19 @@ def parse_args(argv):
                     help='how the plan switches features off: features= '
                     '(patched QEMU) or per property (any QEMU); auto: '
                     'patched when the QEMU has the patch-set')
+    ap.add_argument('--scenario', choices=('two-hosts', 'mixed'),
+                    default='two-hosts',
+                    help='two-hosts: one QEMU, backends that differ; mixed: '
+                    'host-a stock QEMU 7.2, host-b patched QEMU 10.0')
+    ap.add_argument('--qemu-a', default=STOCK_QEMU,
+                    help='mixed: host-a\'s stock QEMU (default %(default)s)')
+    ap.add_argument('--qemu-b', default=None,
+                    help='mixed: host-b\'s patched QEMU (default: --qemu)')
+    ap.add_argument('--accel', choices=('auto', 'tcg', 'kvm'),
+                    default='auto',
+                    help='the guests\' accelerator; auto: KVM only when a '
+                    f'guest prints on its console under it within '
+                    f'{KVM_BOOT_PROBE_S} s, else TCG')
     ap.add_argument('--workdir', help='the hosts\' folders (default: a new '
                     'temporary folder, removed unless --keep or a failure)')
     ap.add_argument('--keep', action='store_true')
@@ -886,10 +1302,16 @@ def parse_args(argv):
     return ap.parse_args(argv)
 
 
-def main(argv=None):
+def main(argv=None, scenario=None):
+    """Run the demo, or @scenario: a subclass of Demo with its own run()."""
     args = parse_args(argv)
     report = Report(tap=args.tap)
-    missing = [what for what, p in (('QEMU', args.qemu),
+    qemus = [('QEMU', args.qemu)]
+    if args.scenario == 'mixed':
+        args.qemu_b = args.qemu_b or args.qemu
+        qemus = [('host-a\'s QEMU', args.qemu_a),
+                 ('host-b\'s QEMU', args.qemu_b)]
+    missing = [what for what, p in (*qemus,
                                     ('featmask', args.featmask),
                                     ('vhost-user-featmask', args.backend))
                if not p or not os.access(p, os.X_OK)]
@@ -912,7 +1334,9 @@ def main(argv=None):
     demo = None
     status = 1
     try:
-        demo = Demo(args, report)
+        if not scenario and args.scenario == 'mixed':
+            scenario = MixedDemo
+        demo = (scenario or Demo)(args, report)
         demo.run()
         status = 1 if report.failures else 0
     except Skip as e:

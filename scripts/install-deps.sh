@@ -11,6 +11,7 @@ set -euo pipefail
 PKGS=(gcc pkg-config meson ninja-build ccache python3 libglib2.0-dev
       libjson-glib-dev libcpuid-dev dpkg-dev debian-archive-keyring
       ca-certificates qemu-system-x86 python3-docutils
+      libvirt-clients bash-completion
       # scripts/fuzz.sh: clang, and libFuzzer and clang's sanitizer
       # runtimes (only recommended by clang, so named here); gcc's
       # ASan and UBSan for the sanitizer build come with gcc

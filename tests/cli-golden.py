@@ -6,6 +6,7 @@
 #   DATADIR/cli/CASE.cmd  the arguments (one line, shell words), run with
 #                         DATADIR as the working directory
 #   DATADIR/cli/CASE.out  the expected result
+#   DATADIR/cli/CASE.stdin  standard input, if there is one (else none)
 # FEATMASK_REGENERATE=1 writes the .out files instead of comparing.
 
 import difflib
@@ -22,8 +23,14 @@ def main():
     golden = os.path.join(datadir, 'cli', case + '.out')
     with open(cmd) as f:
         args = shlex.split(f.read())
+    stdin = os.path.join(datadir, 'cli', case + '.stdin')
+    if os.path.exists(stdin):
+        with open(stdin) as f:
+            stdin = f.read()
+    else:
+        stdin = ''
     p = subprocess.run([featmask] + args, cwd=datadir, capture_output=True,
-                       text=True, timeout=60)
+                       text=True, timeout=60, input=stdin)
     got = 'exit: %d\n--- stdout\n%s--- stderr\n%s' % (p.returncode,
                                                       p.stdout, p.stderr)
     if os.environ.get('FEATMASK_REGENERATE'):

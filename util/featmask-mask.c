@@ -95,7 +95,7 @@ FeatmaskMask *featmask_mask_parse(const FeatmaskMap *map, const char *str,
     g_autoptr(FeatmaskSet) on = featmask_set_new(map);
     g_autoptr(FeatmaskSet) off = featmask_set_new(map);
     FeatmaskMaskBase base = FEATMASK_BASE_DEFAULT;
-    g_auto(GStrv) items = NULL;
+    const char *p, *next;
     FeatmaskMask *mask;
     size_t i;
 
@@ -105,13 +105,19 @@ FeatmaskMask *featmask_mask_parse(const FeatmaskMap *map, const char *str,
                           " every feature.\n");
         return NULL;
     }
-    items = g_strsplit(str, ",", -1);
-    for (i = 0; items[i]; i++) {
-        const char *item = items[i];
+    /*
+     * Walk the items in place: g_strsplit() searches the rest of the
+     * string for every item, which is quadratic where strstr() is
+     * instrumented (ASan) and on long masks.
+     */
+    for (i = 0, p = str; p; i++, p = next) {
+        size_t len = strcspn(p, ",");
+        g_autofree char *item = g_strndup(p, len);
         g_autofree char *name = NULL;
         char *eq;
         int enable = 1, idx;
 
+        next = p[len] ? p + len + 1 : NULL;
         if (!*item) {
             error_setg(errp, "empty item %zu in feature mask '%s'", i + 1,
                        str);

@@ -8,19 +8,30 @@
  * processed, so no guest memory is written and the dirty log stays clean.
  * Guest memory is mapped read-only, to report the ring indexes.
  *
+ * Nothing here does I/O: bytes come in through vuf_conn_received() and
+ * replies go out through vuf_conn_tx(), so that the socket loop (io.c)
+ * and the fuzzer (tests/fuzz/fuzz-vhost-user.c) run the same code.  Every
+ * number a front-end sends is checked before it is used: it may be
+ * hostile, and other front-ends share this process.
+ *
  * Copyright (c) 2026 The featmask authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+/* SO_PEERCRED, accept4() */
+#define _GNU_SOURCE
+
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 
 #include <inttypes.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/uio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -41,13 +52,31 @@ typedef struct VufVring {
 typedef struct VufMemMap {
     VuMemRegion region;
     uint8_t *mmap_addr;         /* start of the mapping (file offset 0) */
-    size_t mmap_len;
+    size_t mmap_len;            /* mmap_offset + memory_size, checked */
 } VufMemMap;
+
+typedef struct VufMsg {
+    VuMsgHeader hdr;
+    VuPayload payload;
+    int fds[VU_MAX_FDS];
+    size_t nfds;
+} VufMsg;
 
 struct VufConn {
     int fd;
     unsigned id;
+    pid_t pid;                  /* of the front-end, 0 if unknown */
     const VufBackend *be;
+
+    /* The message being received: rx_len bytes of header and payload. */
+    VufMsg rx;
+    size_t rx_len;
+    gint64 rx_deadline;
+    /* Replies not yet sent, and by when the front-end must take them. */
+    GByteArray *tx;
+    gint64 tx_deadline;
+    /* Why the connection must end, if the front-end broke the protocol. */
+    char *why;
 
     uint64_t acked_features;
     uint64_t acked_protocol;
@@ -64,16 +93,6 @@ struct VufConn {
     VufVring *vrings;
     unsigned nvrings;
 };
-
-/* How long the rest of a started message (or a reply) may take. */
-#define VUF_MSG_TIMEOUT_S       2
-
-typedef struct VufMsg {
-    VuMsgHeader hdr;
-    VuPayload payload;
-    int fds[VU_MAX_FDS];
-    size_t nfds;
-} VufMsg;
 
 /* What a request handler tells the dispatcher. */
 typedef enum VufResult {
@@ -107,25 +126,41 @@ bool vuf_log_open(const char *path, bool verbose, Error **errp)
     return true;
 }
 
-void vuf_log(const char *fmt, ...)
+static void G_GNUC_PRINTF(2, 0) vuf_logv(bool warn, const char *fmt,
+                                         va_list ap)
 {
     g_autofree char *line = NULL;
     gint64 us = g_get_monotonic_time() - log_start;
-    va_list ap;
 
-    if (!log_file && !log_verbose) {
+    if (!log_file && !log_verbose && !warn) {
         return;
     }
-    va_start(ap, fmt);
     line = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
     if (log_file) {
         fprintf(log_file, "[%6" PRId64 ".%03d] %s\n", us / 1000000,
                 (int)(us % 1000000 / 1000), line);
     }
-    if (log_verbose) {
+    if (log_verbose || (warn && !log_file)) {
         fprintf(stderr, "vhost-user-featmask: %s\n", line);
     }
+}
+
+void vuf_log(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vuf_logv(false, fmt, ap);
+    va_end(ap);
+}
+
+void vuf_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vuf_logv(true, fmt, ap);
+    va_end(ap);
 }
 
 void vuf_log_close(void)
@@ -207,11 +242,23 @@ static bool has_protocol(const VufConn *c, VuProtocolFeature f)
     return c->acked_protocol & (1ull << f);
 }
 
+void vuf_conn_violation(VufConn *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->why) {
+        return;
+    }
+    va_start(ap, fmt);
+    c->why = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
 static bool payload_at_least(VufConn *c, const VufMsg *m, size_t n)
 {
     if (m->hdr.size < n) {
-        vuf_log("conn %u: %s: payload of %u bytes, need %zu", c->id,
-                request_name(m->hdr.request), m->hdr.size, n);
+        vuf_conn_violation(c, "%s: payload of %u bytes, need %zu",
+                           request_name(m->hdr.request), m->hdr.size, n);
         return false;
     }
     return true;
@@ -227,36 +274,159 @@ static VufVring *vring_get(VufConn *c, const VufMsg *m, uint32_t index)
     return &c->vrings[index];
 }
 
-/* Host pointer for @len bytes at front-end user address @uva, or NULL. */
+/*
+ * Host pointer for @len bytes at front-end user address @uva, or NULL
+ * unless all of them are inside one region.  No sum here can wrap: the
+ * offset into the region is below its size, and @len is compared with
+ * what is left of it.
+ */
 static const void *uva_to_ptr(const VufConn *c, uint64_t uva, uint64_t len)
 {
     for (unsigned i = 0; i < c->nmem; i++) {
         const VuMemRegion *r = &c->mem[i].region;
+        uint64_t off;
 
-        if (uva >= r->userspace_addr &&
-            uva - r->userspace_addr + len <= r->memory_size) {
-            return c->mem[i].mmap_addr + r->mmap_offset +
-                   (uva - r->userspace_addr);
+        if (uva < r->userspace_addr) {
+            continue;
         }
+        off = uva - r->userspace_addr;
+        if (off >= r->memory_size || len > r->memory_size - off) {
+            continue;
+        }
+        /* mmap_offset + memory_size <= mmap_len was checked at map time. */
+        return c->mem[i].mmap_addr + r->mmap_offset + off;
     }
     return NULL;
+}
+
+/*
+ * Reading guest memory.  The mapping was checked against the file's size,
+ * but the front-end may shrink the file later: the read then raises
+ * SIGBUS, which must fail this read, not end the process.
+ */
+static sigjmp_buf *volatile guest_read_jmp;
+static struct sigaction guest_read_old_bus;
+
+static void guest_read_sigbus(int sig, siginfo_t *si, void *uc)
+{
+    if (guest_read_jmp) {
+        siglongjmp(*guest_read_jmp, 1);
+    }
+    /* Not a guest read: what would have happened without us. */
+    if (guest_read_old_bus.sa_flags & SA_SIGINFO) {
+        guest_read_old_bus.sa_sigaction(sig, si, uc);
+    } else if (guest_read_old_bus.sa_handler != SIG_DFL &&
+               guest_read_old_bus.sa_handler != SIG_IGN) {
+        guest_read_old_bus.sa_handler(sig);
+    } else {
+        signal(SIGBUS, SIG_DFL);
+        raise(SIGBUS);
+    }
+}
+
+static bool guest_read_u16(const uint16_t *src, uint16_t *out)
+{
+    static bool installed;
+    /* Byte by byte: the front-end's address need not be aligned. */
+    const volatile uint8_t *b = (const volatile uint8_t *)src;
+    sigjmp_buf jmp;
+    uint16_t v;
+
+    if (!installed) {
+        struct sigaction sa = {
+            .sa_sigaction = guest_read_sigbus,
+            .sa_flags = SA_SIGINFO | SA_NODEFER,
+        };
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGBUS, &sa, &guest_read_old_bus);
+        installed = true;
+    }
+    if (sigsetjmp(jmp, 1)) {
+        guest_read_jmp = NULL;
+        return false;
+    }
+    /* Volatile on both sides: the reads stay between the two stores. */
+    guest_read_jmp = &jmp;
+    v = b[0] | b[1] << 8;
+    guest_read_jmp = NULL;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    *out = v;
+    return true;
 }
 
 /* The driver's or device's free-running index of a split ring, or -1. */
 static int ring_idx(const VufConn *c, uint64_t ring_uva)
 {
     const uint16_t *p;
+    uint16_t v;
 
     if (c->acked_features & ((1ull << VU_F_ACCESS_PLATFORM) |
                              (1ull << VU_F_RING_PACKED))) {
         /* IOVAs need the IOTLB; packed rings have no such index. */
         return -1;
     }
+    if (ring_uva > UINT64_MAX - VU_RING_IDX_OFFSET) {
+        return -1;
+    }
     p = uva_to_ptr(c, ring_uva + VU_RING_IDX_OFFSET, sizeof(*p));
     if (!p) {
         return -1;
     }
-    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+    if (!guest_read_u16(p, &v)) {
+        vuf_log("conn %u: guest memory at 0x%" PRIx64 " unreadable (its "
+                "file shrank?)", c->id, ring_uva + VU_RING_IDX_OFFSET);
+        return -1;
+    }
+    return v;
+}
+
+/*
+ * Map @size bytes at @offset of @fd (from offset 0, as hugetlbfs needs
+ * aligned offsets), after checking that the sum cannot wrap and that the
+ * file really has those bytes: touching a page beyond its end would be a
+ * SIGBUS.  Returns the mapping of @offset + @size bytes, or NULL with
+ * *@why set.
+ */
+static void *map_checked(int fd, uint64_t offset, uint64_t size, int prot,
+                         size_t *len, char **why)
+{
+    struct stat st;
+    uint64_t end;
+    void *p;
+
+    if (size == 0) {
+        *why = g_strdup("size 0");
+        return NULL;
+    }
+    if (__builtin_add_overflow(offset, size, &end) || end > SIZE_MAX) {
+        *why = g_strdup_printf("mmap_offset 0x%" PRIx64 " + size 0x%"
+                               PRIx64 " overflows", offset, size);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0) {
+        *why = g_strdup_printf("fstat: %s", g_strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *why = g_strdup("the descriptor is not a regular file or memfd");
+        return NULL;
+    }
+    if (end > (uint64_t)st.st_size) {
+        *why = g_strdup_printf("0x%" PRIx64 " bytes at offset 0x%" PRIx64
+                               " reach beyond the end of its file (0x%"
+                               PRIx64 " bytes)", size, offset,
+                               (uint64_t)st.st_size);
+        return NULL;
+    }
+    p = mmap(NULL, end, prot, MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (p == MAP_FAILED) {
+        *why = g_strdup_printf("mmap of 0x%" PRIx64 " bytes: %s", end,
+                               g_strerror(errno));
+        return NULL;
+    }
+    *len = end;
+    return p;
 }
 
 static void mem_unmap(VufConn *c)
@@ -393,35 +563,67 @@ static VufResult do_set_owner(VufConn *c, VufMsg *m, VufMsg *reply)
     return VUF_OK;
 }
 
+/* Refuse a region whose numbers make no sense; NULL if it is fine. */
+static char *region_check(const VuMemRegion *r)
+{
+    uint64_t end;
+
+    if (__builtin_add_overflow(r->userspace_addr, r->memory_size, &end) ||
+        __builtin_add_overflow(r->guest_phys_addr, r->memory_size, &end)) {
+        return g_strdup_printf("address + memory_size 0x%" PRIx64
+                               " overflows", r->memory_size);
+    }
+    if (__builtin_add_overflow(r->mmap_offset, r->memory_size, &end)) {
+        return g_strdup_printf("mmap_offset 0x%" PRIx64 " + memory_size 0x%"
+                               PRIx64 " overflows", r->mmap_offset,
+                               r->memory_size);
+    }
+    return NULL;
+}
+
 static VufResult do_set_mem_table(VufConn *c, VufMsg *m, VufMsg *reply)
 {
     const VuMemTable *t = &m->payload.mem;
     VufMemMap maps[VU_MAX_MEM_REGIONS];
+    uint64_t total = 0;
     unsigned n;
 
     if (!payload_at_least(c, m, offsetof(VuMemTable, regions))) {
         return VUF_CLOSE;
     }
     n = t->nregions;
-    if (n > VU_MAX_MEM_REGIONS || n != m->nfds ||
-        !payload_at_least(c, m, offsetof(VuMemTable, regions) +
+    if (n > VU_MAX_MEM_REGIONS || n != m->nfds) {
+        vuf_conn_violation(c, "SET_MEM_TABLE: %u regions with %zu "
+                           "descriptors", n, m->nfds);
+        return VUF_CLOSE;
+    }
+    if (!payload_at_least(c, m, offsetof(VuMemTable, regions) +
                                 n * sizeof(VuMemRegion))) {
-        vuf_log("conn %u: SET_MEM_TABLE: %u regions with %zu fds", c->id, n,
-                m->nfds);
         return VUF_CLOSE;
     }
 
     /* Map everything first, so that a failure leaves the old table. */
     for (unsigned i = 0; i < n; i++) {
         const VuMemRegion *r = &t->regions[i];
-        size_t len = r->memory_size + r->mmap_offset;
-        void *p;
+        g_autofree char *why = region_check(r);
+        void *p = NULL;
 
-        p = mmap(NULL, len, PROT_READ, MAP_SHARED, m->fds[i], 0);
-        if (p == MAP_FAILED) {
-            vuf_log("conn %u: SET_MEM_TABLE: cannot map region %u "
-                    "(0x%" PRIx64 " bytes): %s", c->id, i, r->memory_size,
-                    g_strerror(errno));
+        if (!why && __builtin_add_overflow(total, r->memory_size, &total)) {
+            total = UINT64_MAX;
+        }
+        if (!why && total > VUF_MAX_GUEST_MEM) {
+            why = g_strdup_printf("more than 0x%llx bytes of guest memory",
+                                  VUF_MAX_GUEST_MEM);
+        }
+        if (!why) {
+            p = map_checked(m->fds[i], r->mmap_offset, r->memory_size,
+                            PROT_READ, &maps[i].mmap_len, &why);
+        }
+        if (!p) {
+            vuf_log("conn %u: SET_MEM_TABLE: region %u (uva 0x%" PRIx64
+                    " size 0x%" PRIx64 " offset 0x%" PRIx64 ") refused: %s",
+                    c->id, i, r->userspace_addr, r->memory_size,
+                    r->mmap_offset, why);
             while (i-- > 0) {
                 munmap(maps[i].mmap_addr, maps[i].mmap_len);
             }
@@ -429,7 +631,6 @@ static VufResult do_set_mem_table(VufConn *c, VufMsg *m, VufMsg *reply)
         }
         maps[i].region = *r;
         maps[i].mmap_addr = p;
-        maps[i].mmap_len = len;
     }
 
     mem_unmap(c);
@@ -450,6 +651,7 @@ static VufResult do_set_mem_table(VufConn *c, VufMsg *m, VufMsg *reply)
 static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
 {
     const VuLog *l = &m->payload.log;
+    g_autofree char *why = NULL;
     int fd;
     size_t len;
     void *p;
@@ -464,17 +666,18 @@ static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
     }
     fd = take_fd(m);
     if (fd < 0) {
-        vuf_log("conn %u: SET_LOG_BASE without a descriptor", c->id);
+        vuf_conn_violation(c, "SET_LOG_BASE without a descriptor");
         return VUF_CLOSE;
     }
-    len = l->mmap_size + l->mmap_offset;
-    p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    p = map_checked(fd, l->mmap_offset, l->mmap_size,
+                    PROT_READ | PROT_WRITE, &len, &why);
     close(fd);
     /* The front-end waits for this reply whatever it says. */
     reply->hdr.request = VU_SET_LOG_BASE;
-    if (p == MAP_FAILED) {
-        vuf_log("conn %u: SET_LOG_BASE: cannot map 0x%zx bytes: %s", c->id,
-                len, g_strerror(errno));
+    if (!p) {
+        vuf_log("conn %u: SET_LOG_BASE (size 0x%" PRIx64 " offset 0x%"
+                PRIx64 ") refused: %s", c->id, l->mmap_size, l->mmap_offset,
+                why);
         return reply_u64(reply, 1);
     }
     log_unmap(c);
@@ -483,7 +686,7 @@ static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
     c->log_size = l->mmap_size;
     vuf_log("conn %u: SET_LOG_BASE size 0x%" PRIx64 " offset 0x%" PRIx64
             " (covers %" PRIu64 " MiB of guest memory)", c->id, l->mmap_size,
-            l->mmap_offset, l->mmap_size * 8 * VU_LOG_PAGE >> 20);
+            l->mmap_offset, l->mmap_size / ((1 << 20) / (8 * VU_LOG_PAGE)));
     return reply_u64(reply, 0);
 }
 
@@ -579,14 +782,17 @@ static VufResult do_set_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
 
 static VufResult do_get_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
 {
-    uint32_t index = m->payload.state.index;
+    uint32_t index;
     VufVring *vr;
     int avail = -1, used = -1;
 
     if (state_vring(c, m, &vr) != VUF_OK) {
         /* The front-end waits for an answer: do not leave it hanging. */
+        vuf_conn_violation(c, "GET_VRING_BASE: vring %u out of range (%u "
+                           "vrings)", m->payload.state.index, c->nvrings);
         return VUF_CLOSE;
     }
+    index = m->payload.state.index;
 
     /*
      * The ring stops here.  Nothing was consumed since SET_VRING_BASE, so
@@ -831,196 +1037,35 @@ static const VufHandler handlers[VU_REQUEST_MAX] = {
 };
 
 /*
- * Wire
+ * Framing: header, payload, descriptors, and the replies
  */
 
-static bool read_full(int fd, void *buf, size_t len)
+static void queue_reply(VufConn *c, VufMsg *reply)
 {
-    uint8_t *p = buf;
-
-    while (len) {
-        ssize_t r = read(fd, p, len);
-
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            return false;
-        }
-        p += r;
-        len -= r;
-    }
-    return true;
-}
-
-static bool write_full(int fd, const void *buf, size_t len)
-{
-    const uint8_t *p = buf;
-
-    while (len) {
-        ssize_t r = send(fd, p, len, MSG_NOSIGNAL);
-
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            return false;
-        }
-        p += r;
-        len -= r;
-    }
-    return true;
-}
-
-/* 1: a message; 0: the peer closed; -1: error (logged). */
-static int read_msg(VufConn *c, VufMsg *m)
-{
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
-    } control;
-    struct iovec iov = { .iov_base = &m->hdr, .iov_len = sizeof(m->hdr) };
-    struct msghdr mh = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.buf,
-        .msg_controllen = sizeof(control.buf),
-    };
-    struct cmsghdr *cm;
-    ssize_t r;
-
-    do {
-        r = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
-    } while (r < 0 && errno == EINTR);
-    if (r == 0) {
-        return 0;
-    }
-    if (r < 0) {
-        vuf_log("conn %u: read: %s", c->id, g_strerror(errno));
-        return -1;
-    }
-
-    /* Collect the descriptors before anything can fail, to close them. */
-    for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-        size_t n;
-        const int *fds;
-
-        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
-            continue;
-        }
-        n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        fds = (const int *)CMSG_DATA(cm);
-        for (size_t i = 0; i < n; i++) {
-            if (m->nfds < VU_MAX_FDS) {
-                m->fds[m->nfds++] = fds[i];
-            } else {
-                close(fds[i]);
-            }
-        }
-    }
-    if (mh.msg_flags & MSG_CTRUNC) {
-        vuf_log("conn %u: too many descriptors in one message", c->id);
-        return -1;
-    }
-    if (r < (ssize_t)sizeof(m->hdr) &&
-        !read_full(c->fd, (uint8_t *)&m->hdr + r, sizeof(m->hdr) - r)) {
-        vuf_log("conn %u: short header", c->id);
-        return -1;
-    }
-    if ((m->hdr.flags & VU_VERSION_MASK) != VU_VERSION) {
-        vuf_log("conn %u: %s: unsupported version in flags 0x%x", c->id,
-                request_name(m->hdr.request), m->hdr.flags);
-        return -1;
-    }
-    if (m->hdr.size > sizeof(m->payload)) {
-        vuf_log("conn %u: %s: payload of %u bytes is too large", c->id,
-                request_name(m->hdr.request), m->hdr.size);
-        return -1;
-    }
-    if (m->hdr.size && !read_full(c->fd, &m->payload, m->hdr.size)) {
-        vuf_log("conn %u: %s: short payload", c->id,
-                request_name(m->hdr.request));
-        return -1;
-    }
-    return 1;
-}
-
-static bool send_reply(VufConn *c, VufMsg *reply)
-{
-    uint8_t buf[sizeof(VuMsgHeader) + sizeof(VuPayload)];
-    size_t len = sizeof(VuMsgHeader) + reply->hdr.size;
-
-    /* One write, so that the front-end never sees half a reply. */
+    /* Whole replies, so that the front-end never sees half of one. */
     reply->hdr.flags = VU_VERSION | VU_FLAG_REPLY;
-    memcpy(buf, &reply->hdr, sizeof(VuMsgHeader));
-    memcpy(buf + sizeof(VuMsgHeader), &reply->payload, reply->hdr.size);
-    if (!write_full(c->fd, buf, len)) {
-        vuf_log("conn %u: write: %s", c->id, g_strerror(errno));
-        return false;
+    if (!c->tx->len) {
+        c->tx_deadline = g_get_monotonic_time() +
+                         VUF_MSG_TIMEOUT_MS * (gint64)1000;
     }
-    return true;
+    g_byte_array_append(c->tx, (const guint8 *)&reply->hdr,
+                        sizeof(VuMsgHeader));
+    g_byte_array_append(c->tx, reply->payload.raw, reply->hdr.size);
 }
 
-/*
- * Connection
- */
-
-VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
+/* Handle the complete message in c->rx; false: end the connection. */
+static bool dispatch(VufConn *c)
 {
-    VufConn *c = g_new0(VufConn, 1);
-    struct timeval tv = { .tv_sec = VUF_MSG_TIMEOUT_S };
-
-    /*
-     * A message arrives whole once its first byte is there: a peer that
-     * stops half-way must not stall the other connections, nor SIGTERM.
-     */
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-
-    c->fd = fd;
-    c->id = id;
-    c->be = be;
-    c->log_call_fd = -1;
-    c->backend_req_fd = -1;
-    c->nvrings = be->blk ? be->queues : 2 * be->queues;
-    c->vrings = g_new0(VufVring, c->nvrings);
-    for (unsigned i = 0; i < c->nvrings; i++) {
-        c->vrings[i].kick_fd = -1;
-        c->vrings[i].call_fd = -1;
-        c->vrings[i].err_fd = -1;
-    }
-    vuf_log("conn %u: connected", id);
-    return c;
-}
-
-int vuf_conn_fd(const VufConn *c)
-{
-    return c->fd;
-}
-
-bool vuf_conn_handle(VufConn *c)
-{
-    g_autofree VufMsg *m = g_new0(VufMsg, 1);
+    VufMsg *m = &c->rx;
     g_autofree VufMsg *reply = g_new0(VufMsg, 1);
     VufHandler handler = NULL;
     VufResult res;
-    bool keep = true;
-    int r;
-
-    r = read_msg(c, m);
-    if (r <= 0) {
-        if (r == 0) {
-            vuf_log("conn %u: closed by the front-end", c->id);
-        }
-        keep = false;
-        goto out;
-    }
 
     if (m->hdr.request < VU_REQUEST_MAX) {
         handler = handlers[m->hdr.request];
     }
+    reply->hdr.request = m->hdr.request;
     if (handler) {
-        reply->hdr.request = m->hdr.request;
         res = handler(c, m, reply);
     } else {
         vuf_log("conn %u: request %u (%s) not supported", c->id,
@@ -1030,28 +1075,207 @@ bool vuf_conn_handle(VufConn *c)
 
     switch (res) {
     case VUF_CLOSE:
-        keep = false;
-        break;
+        if (!c->why) {
+            vuf_conn_violation(c, "%s: malformed",
+                               request_name(m->hdr.request));
+        }
+        return false;
     case VUF_REPLY:
-        keep = send_reply(c, reply);
+        queue_reply(c, reply);
         break;
     case VUF_OK:
     case VUF_FAIL:
         if (m->hdr.flags & VU_FLAG_NEED_REPLY) {
             reply->hdr.request = m->hdr.request;
             reply_u64(reply, res == VUF_OK ? 0 : 1);
-            keep = send_reply(c, reply);
+            queue_reply(c, reply);
         }
         break;
     }
+    return true;
+}
 
-out:
-    for (size_t i = 0; i < m->nfds; i++) {
-        if (m->fds[i] >= 0) {
-            close(m->fds[i]);
+/* Forget the message received: close its descriptors, clear it. */
+static void rx_reset(VufConn *c)
+{
+    for (size_t i = 0; i < c->rx.nfds; i++) {
+        close_fd(&c->rx.fds[i]);
+    }
+    c->rx.nfds = 0;
+    if (c->rx_len > sizeof(VuMsgHeader)) {
+        memset(&c->rx.payload, 0, c->rx_len - sizeof(VuMsgHeader));
+    }
+    memset(&c->rx.hdr, 0, sizeof(c->rx.hdr));
+    c->rx_len = 0;
+    c->rx_deadline = 0;
+}
+
+uint8_t *vuf_conn_rx_space(VufConn *c, size_t *len)
+{
+    size_t hdr = sizeof(VuMsgHeader);
+
+    if (c->rx_len < hdr) {
+        *len = hdr - c->rx_len;
+        return (uint8_t *)&c->rx.hdr + c->rx_len;
+    }
+    /* A complete message is handled at once: some payload is missing. */
+    *len = hdr + c->rx.hdr.size - c->rx_len;
+    return c->rx.payload.raw + (c->rx_len - hdr);
+}
+
+bool vuf_conn_received(VufConn *c, size_t n, const int *fds, size_t nfds)
+{
+    const size_t hdr = sizeof(VuMsgHeader);
+    size_t want;
+    bool ok = true;
+
+    /* Never more than vuf_conn_rx_space() asked for: a caller's bug. */
+    vuf_conn_rx_space(c, &want);
+    g_assert(n <= want);
+
+    /* Take the descriptors first, so that every path closes them. */
+    for (size_t i = 0; i < nfds; i++) {
+        if (c->rx.nfds < VU_MAX_FDS) {
+            c->rx.fds[c->rx.nfds++] = fds[i];
+        } else {
+            close(fds[i]);
+            ok = false;
         }
     }
-    return keep;
+    if (!ok) {
+        vuf_conn_violation(c, "more than %d descriptors in one message",
+                           VU_MAX_FDS);
+        return false;
+    }
+    if (n == 0) {
+        return true;
+    }
+    if (c->rx_len == 0) {
+        /* The whole message, from its first byte, has this much time. */
+        c->rx_deadline = g_get_monotonic_time() +
+                         VUF_MSG_TIMEOUT_MS * (gint64)1000;
+    }
+    c->rx_len += n;
+    if (c->rx_len < hdr) {
+        return true;
+    }
+    if (c->rx_len == hdr) {
+        const VuMsgHeader *h = &c->rx.hdr;
+
+        if ((h->flags & VU_VERSION_MASK) != VU_VERSION) {
+            vuf_conn_violation(c, "%s: unsupported version in flags 0x%x",
+                               request_name(h->request), h->flags);
+            return false;
+        }
+        if (h->size > VU_MAX_PAYLOAD) {
+            vuf_conn_violation(c, "%s: payload of %u bytes is too large "
+                               "(at most %d)", request_name(h->request),
+                               h->size, VU_MAX_PAYLOAD);
+            return false;
+        }
+    }
+    if (c->rx_len < hdr + c->rx.hdr.size) {
+        return true;
+    }
+    ok = dispatch(c);
+    rx_reset(c);
+    return ok;
+}
+
+const uint8_t *vuf_conn_tx(const VufConn *c, size_t *len)
+{
+    *len = c->tx->len;
+    return c->tx->len ? c->tx->data : NULL;
+}
+
+void vuf_conn_tx_done(VufConn *c, size_t n)
+{
+    g_byte_array_remove_range(c->tx, 0, MIN(n, c->tx->len));
+    if (!c->tx->len) {
+        c->tx_deadline = 0;
+    }
+}
+
+gint64 vuf_conn_deadline(const VufConn *c)
+{
+    if (c->rx_deadline && c->tx_deadline) {
+        return MIN(c->rx_deadline, c->tx_deadline);
+    }
+    return c->rx_deadline ? c->rx_deadline : c->tx_deadline;
+}
+
+bool vuf_conn_expired(VufConn *c, gint64 now)
+{
+    const double secs = VUF_MSG_TIMEOUT_MS / 1000.0;
+
+    if (c->tx_deadline && now >= c->tx_deadline) {
+        vuf_conn_violation(c, "replies not read after %.1f s (%u bytes "
+                           "pending)", secs, c->tx->len);
+        return true;
+    }
+    if (c->rx_deadline && now >= c->rx_deadline) {
+        if (c->rx_len < sizeof(VuMsgHeader)) {
+            vuf_conn_violation(c, "message incomplete after %.1f s (%zu of "
+                               "%zu bytes)", secs, c->rx_len,
+                               sizeof(VuMsgHeader));
+        } else {
+            vuf_conn_violation(c, "%s: message incomplete after %.1f s "
+                               "(%zu of %zu bytes)",
+                               request_name(c->rx.hdr.request), secs,
+                               c->rx_len,
+                               sizeof(VuMsgHeader) + c->rx.hdr.size);
+        }
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Connection
+ */
+
+VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
+{
+    VufConn *c = g_new0(VufConn, 1);
+
+    if (fd >= 0) {
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        int flags = fcntl(fd, F_GETFL);
+
+        /* Never wait for one front-end: the others would wait too. */
+        if (flags >= 0) {
+            fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+        }
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+            c->pid = cred.pid;
+        }
+    }
+    c->fd = fd;
+    c->id = id;
+    c->be = be;
+    c->tx = g_byte_array_new();
+    c->log_call_fd = -1;
+    c->backend_req_fd = -1;
+    c->nvrings = be->blk ? be->queues : 2 * be->queues;
+    c->vrings = g_new0(VufVring, c->nvrings);
+    for (unsigned i = 0; i < c->nvrings; i++) {
+        c->vrings[i].kick_fd = -1;
+        c->vrings[i].call_fd = -1;
+        c->vrings[i].err_fd = -1;
+    }
+    vuf_log("conn %u: connected (pid %d)", id, (int)c->pid);
+    return c;
+}
+
+int vuf_conn_fd(const VufConn *c)
+{
+    return c->fd;
+}
+
+unsigned vuf_conn_id(const VufConn *c)
+{
+    return c->id;
 }
 
 void vuf_conn_free(VufConn *c)
@@ -1059,6 +1283,12 @@ void vuf_conn_free(VufConn *c)
     if (!c) {
         return;
     }
+    if (c->why) {
+        /* The one line that says who was cut off, and why. */
+        vuf_warn("conn %u (pid %d): disconnected: %s", c->id, (int)c->pid,
+                 c->why);
+    }
+    rx_reset(c);
     vrings_reset(c);
     g_free(c->vrings);
     mem_unmap(c);
@@ -1066,6 +1296,8 @@ void vuf_conn_free(VufConn *c)
     close_fd(&c->log_call_fd);
     close_fd(&c->backend_req_fd);
     close_fd(&c->fd);
+    g_byte_array_unref(c->tx);
+    g_free(c->why);
     vuf_log("conn %u: gone", c->id);
     g_free(c);
 }

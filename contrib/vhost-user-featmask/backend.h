@@ -42,23 +42,87 @@ typedef struct VufBackend {
 
 typedef struct VufConn VufConn;
 
+/*
+ * How long one message may take: from its first byte until its last
+ * byte is read, and from a reply until the front-end has taken it.  The
+ * deadline is absolute: a front-end sending a byte now and then does not
+ * move it.
+ */
+#define VUF_MSG_TIMEOUT_MS      2000
+
+/*
+ * Guest memory one connection may map, in all its regions: the address
+ * space of the process is shared by every front-end.
+ */
+#define VUF_MAX_GUEST_MEM       (1ull << 40)
+
 /**
- * vuf_conn_new: take over a connected socket
- * @fd: the socket; closed by vuf_conn_free()
+ * vuf_conn_new: a new connection
+ * @fd: the connected socket, made non-blocking, closed by vuf_conn_free();
+ *      or -1 for a connection fed by vuf_conn_rx_space() and
+ *      vuf_conn_received() alone (the fuzzer)
  * @id: number used in the log
  * @be: the backend; must outlive the connection
  */
 VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be);
 int vuf_conn_fd(const VufConn *c);
+unsigned vuf_conn_id(const VufConn *c);
+
+/*
+ * The protocol, without I/O.  Bytes go in with vuf_conn_received(),
+ * replies come out with vuf_conn_tx(): the socket loop (io.c) and the
+ * fuzzer share everything between the two.
+ */
 
 /**
- * vuf_conn_handle: read and answer one message
- *
- * Returns false when the connection is finished: the front-end closed
- * it, or sent something this backend cannot make sense of.  The caller
- * then frees the connection; nothing else is affected.
+ * vuf_conn_rx_space: where the next bytes of the current message go
+ * @len: set to how many bytes are wanted there (at least 1), never more
+ *       than the rest of the current message
  */
-bool vuf_conn_handle(VufConn *c);
+uint8_t *vuf_conn_rx_space(VufConn *c, size_t *len);
+
+/**
+ * vuf_conn_received: @n bytes were written at vuf_conn_rx_space()
+ * @fds: descriptors that came with them; the connection owns them now
+ *
+ * Handles the message once it is complete, queueing its reply.  Returns
+ * false when the connection must end: it is then freed by the caller,
+ * which affects no other connection.
+ */
+bool vuf_conn_received(VufConn *c, size_t n, const int *fds, size_t nfds);
+
+/* Reply bytes not yet sent (and their count in @len), or NULL. */
+const uint8_t *vuf_conn_tx(const VufConn *c, size_t *len);
+/* The first @n bytes of vuf_conn_tx() are sent. */
+void vuf_conn_tx_done(VufConn *c, size_t n);
+
+/*
+ * The monotonic time (g_get_monotonic_time()) by which the message in
+ * progress must be complete or its reply taken, 0 if there is none.
+ */
+gint64 vuf_conn_deadline(const VufConn *c);
+
+/* Past vuf_conn_deadline(): marks the connection violating, true. */
+bool vuf_conn_expired(VufConn *c, gint64 now);
+
+/**
+ * vuf_conn_violation: the front-end broke the protocol; vuf_conn_free()
+ * logs the first reason given, once, naming the front-end.
+ */
+void vuf_conn_violation(VufConn *c, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/**
+ * vuf_conn_io: serve a connection poll() found ready
+ *
+ * Reads and handles at most a few messages, so that a busy front-end
+ * does not starve the others, and sends their replies without ever
+ * blocking.  Returns false when the connection must end.
+ */
+bool vuf_conn_io(VufConn *c);
+
+/* The poll() events the connection waits for. */
+short vuf_conn_events(const VufConn *c);
 
 /* Unmap guest memory and the log, close every descriptor. */
 void vuf_conn_free(VufConn *c);
@@ -69,6 +133,8 @@ void vuf_conn_free(VufConn *c);
  */
 bool vuf_log_open(const char *path, bool verbose, Error **errp);
 void vuf_log(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* A line for the log, and for stderr when there is no log file. */
+void vuf_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void vuf_log_close(void);
 
 #endif

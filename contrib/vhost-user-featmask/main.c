@@ -11,6 +11,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+/* SO_PEERCRED, accept4() */
+#define _GNU_SOURCE
+
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 
@@ -124,6 +127,7 @@ typedef struct Loop {
     VufConn *conns[MAX_CONNS];
     unsigned nconns;
     unsigned next_id;
+    bool accept_paused;         /* out of descriptors until one closes */
     bool stop;
 } Loop;
 
@@ -205,7 +209,7 @@ static int connect_unix(const char *path)
 static void loop_add(Loop *l, int fd)
 {
     if (l->nconns == MAX_CONNS) {
-        vuf_log("too many connections, refusing one");
+        vuf_warn("too many connections (%d), refusing one", MAX_CONNS);
         close(fd);
         return;
     }
@@ -216,6 +220,7 @@ static void loop_remove(Loop *l, unsigned i)
 {
     vuf_conn_free(l->conns[i]);
     l->conns[i] = l->conns[--l->nconns];
+    l->accept_paused = false;
 }
 
 static void loop_signal(Loop *l)
@@ -252,11 +257,30 @@ static void loop_connect(Loop *l)
     }
 }
 
+/* Milliseconds until the first connection deadline, -1 if none. */
+static int loop_timeout(Loop *l, gint64 now)
+{
+    gint64 first = 0;
+
+    for (unsigned i = 0; i < l->nconns; i++) {
+        gint64 d = vuf_conn_deadline(l->conns[i]);
+
+        if (d && (!first || d < first)) {
+            first = d;
+        }
+    }
+    if (!first) {
+        return -1;
+    }
+    return first <= now ? 0 : (int)((first - now + 999) / 1000);
+}
+
 static int loop_run(Loop *l)
 {
     while (!l->stop) {
         struct pollfd pfds[MAX_CONNS + 2];
         unsigned n = 0, first_conn;
+        gint64 now;
 
         if (opt_client && l->nconns == 0) {
             loop_connect(l);
@@ -269,15 +293,20 @@ static int loop_run(Loop *l)
 
         pfds[n++] = (struct pollfd){ .fd = l->sig_fd, .events = POLLIN };
         if (l->listen_fd >= 0) {
-            pfds[n++] = (struct pollfd){ .fd = l->listen_fd,
-                                         .events = POLLIN };
+            /* A negative fd is skipped: no accept() to spin on. */
+            pfds[n++] = (struct pollfd){
+                .fd = l->accept_paused ? -1 : l->listen_fd,
+                .events = POLLIN,
+            };
         }
         first_conn = n;
         for (unsigned i = 0; i < l->nconns; i++) {
-            pfds[n++] = (struct pollfd){ .fd = vuf_conn_fd(l->conns[i]),
-                                         .events = POLLIN };
+            pfds[n++] = (struct pollfd){
+                .fd = vuf_conn_fd(l->conns[i]),
+                .events = vuf_conn_events(l->conns[i]),
+            };
         }
-        if (poll(pfds, n, -1) < 0) {
+        if (poll(pfds, n, loop_timeout(l, g_get_monotonic_time())) < 0) {
             if (errno == EINTR) {
                 continue;
             }
@@ -289,19 +318,28 @@ static int loop_run(Loop *l)
             loop_signal(l);
             break;
         }
-        /* Walk backwards: loop_remove() moves the last connection. */
+        /*
+         * Walk backwards: loop_remove() moves the last connection.  Each
+         * connection gets one turn; none of them can block.
+         */
+        now = g_get_monotonic_time();
         for (unsigned i = l->nconns; i-- > 0;) {
-            if (pfds[first_conn + i].revents &&
-                !vuf_conn_handle(l->conns[i])) {
+            if ((pfds[first_conn + i].revents &&
+                 !vuf_conn_io(l->conns[i])) ||
+                vuf_conn_expired(l->conns[i], now)) {
                 loop_remove(l, i);
             }
         }
         if (l->listen_fd >= 0 && pfds[1].revents & POLLIN) {
-            int fd = accept(l->listen_fd, NULL, NULL);
+            int fd = accept4(l->listen_fd, NULL, NULL,
+                             SOCK_CLOEXEC | SOCK_NONBLOCK);
 
             if (fd >= 0) {
-                fcntl(fd, F_SETFD, FD_CLOEXEC);
                 loop_add(l, fd);
+            } else if (errno == EMFILE || errno == ENFILE) {
+                vuf_warn("cannot accept a connection: %s; waiting until "
+                         "one ends", g_strerror(errno));
+                l->accept_paused = true;
             }
         }
     }
@@ -430,6 +468,8 @@ int main(int argc, char **argv)
             return 1;
         }
         vuf_log("listening on '%s'", opt_socket_path);
+    } else {
+        vuf_log("connecting to '%s'", opt_socket_path);
     }
 
     ret = loop_run(&l);

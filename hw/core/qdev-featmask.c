@@ -733,18 +733,77 @@ static int featmask_guard_pre_load(void *opaque)
     return 0;
 }
 
+/*
+ * Feature names are made of these (QEMU's property names); a comma
+ * separates them.  Anything else, a NUL included, is a corrupted section:
+ * a NUL would hide the names after it from the check.
+ */
+static bool featmask_guard_byte_ok(uint8_t c)
+{
+    return g_ascii_isalnum(c) || c == '_' || c == '-' || c == '.' ||
+           c == ',';
+}
+
+/*
+ * The netdev of @dev (or of its proxy) when it is a vhost-user one that
+ * lost its backend process: QEMU then sets its link down and keeps the
+ * device without a backend, until the backend comes back (with the
+ * chardev's reconnect-ms) or for good.  Such a host provides none of the
+ * backend's features.
+ */
+static NetClientState *featmask_guard_lost_netdev(DeviceState *dev)
+{
+    DeviceState *devs[2] = { dev, qdev_featmask_user_device(dev) };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(devs); i++) {
+        g_autofree char *name = NULL;
+        NetClientState *nc;
+
+        if (!object_property_find(OBJECT(devs[i]), "netdev")) {
+            continue;
+        }
+        name = object_property_get_str(OBJECT(devs[i]), "netdev", NULL);
+        nc = name && *name ? qemu_find_netdev(name) : NULL;
+        if (nc) {
+            return nc->info->type == NET_CLIENT_DRIVER_VHOST_USER &&
+                   nc->link_down ? nc : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* The missing names listed in the error; the rest are counted. */
+#define QDEV_FEATMASK_GUARD_SHOWN 16
+
 static int featmask_guard_post_load(void *opaque, int version_id)
 {
     QdevFeatmask *fm = opaque;
-    /* An empty list arrives as no buffer at all. */
-    g_autofree char *list = fm->guard_len ?
-        g_strndup((char *)fm->guard_names, fm->guard_len) : g_strdup("");
-    g_auto(GStrv) names = g_strsplit(list, ",", -1);
-    g_autoptr(FeatmaskSet) here = qdev_featmask_offered(fm->dev);
+    g_autofree char *who = qdev_featmask_describe(fm->dev);
+    g_autofree char *list = NULL;
+    g_auto(GStrv) names = NULL;
+    g_autoptr(FeatmaskSet) here = NULL;
     g_autoptr(GString) missing = g_string_new(NULL);
-    size_t i;
+    NetClientState *lost;
+    unsigned n_missing = 0;
+    uint32_t i;
 
+    for (i = 0; i < fm->guard_len; i++) {
+        if (!featmask_guard_byte_ok(fm->guard_names[i])) {
+            error_report("%s: the migration stream's featmask section is"
+                         " corrupted: byte 0x%02x at offset %" PRIu32
+                         " of %" PRIu32 " is not part of a feature name",
+                         who, fm->guard_names[i], i, fm->guard_len);
+            g_clear_pointer(&fm->guard_names, g_free);
+            return -EINVAL;
+        }
+    }
+    /* An empty list arrives as no buffer at all. */
+    list = fm->guard_len ? g_strndup((char *)fm->guard_names, fm->guard_len)
+                         : g_strdup("");
     g_clear_pointer(&fm->guard_names, g_free);
+    names = g_strsplit(list, ",", -1);
+    here = qdev_featmask_offered(fm->dev);
     for (i = 0; names[i]; i++) {
         int idx;
 
@@ -752,14 +811,28 @@ static int featmask_guard_post_load(void *opaque, int version_id)
             continue;
         }
         idx = featmask_map_lookup(fm->map, names[i]);
-        if (idx < 0 || !featmask_set_has(here, idx)) {
-            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "",
-                                   names[i]);
+        if (idx >= 0 && featmask_set_has(here, idx)) {
+            continue;
+        }
+        if (n_missing++ < QDEV_FEATMASK_GUARD_SHOWN) {
+            /* No name is this long: a corrupted section's garbage. */
+            g_string_append_printf(missing, "%s%.64s%s",
+                                   missing->len ? ", " : "", names[i],
+                                   strlen(names[i]) > 64 ? "..." : "");
         }
     }
-    if (missing->len) {
-        g_autofree char *who = qdev_featmask_describe(fm->dev);
-
+    lost = names[0] ? featmask_guard_lost_netdev(fm->dev) : NULL;
+    if (!n_missing && lost) {
+        error_report("%s: features enabled on the source are not available"
+                     " here: netdev '%s' (vhost-user) lost its backend",
+                     who, lost->name);
+        return -EINVAL;
+    }
+    if (n_missing) {
+        if (n_missing > QDEV_FEATMASK_GUARD_SHOWN) {
+            g_string_append_printf(missing, " and %u more",
+                                   n_missing - QDEV_FEATMASK_GUARD_SHOWN);
+        }
         error_report("%s: features enabled on the source are not available"
                      " here: %s", who, missing->str);
         return -EINVAL;

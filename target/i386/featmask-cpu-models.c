@@ -1510,14 +1510,24 @@ void x86_model_choice_free(X86ModelChoice *c)
     }
     g_free(c->name);
     featmask_set_free(c->extra);
+    featmask_set_free(c->missing);
     g_free(c);
 }
 
-X86ModelChoice *x86_model_choose(const FeatmaskSet *common,
-                                 const char *vendor, Error **errp)
+/* Does @list (NULL: any model) hold "Model-vN"? */
+static bool model_known(const char *const *list, const char *name)
+{
+    return !list || g_strv_contains(list, name);
+}
+
+X86ModelChoice *x86_model_choose_full(const FeatmaskSet *common,
+                                      const char *vendor,
+                                      const char *const *known,
+                                      const FeatmaskSet *removable,
+                                      Error **errp)
 {
     g_autoptr(X86ModelChoice) best = NULL;
-    size_t best_count = 0;
+    size_t best_cost = 0, best_missing = 0;
     size_t i, v;
 
     for (i = 0; i < G_N_ELEMENTS(x86_model_table); i++) {
@@ -1527,32 +1537,58 @@ X86ModelChoice *x86_model_choose(const FeatmaskSet *common,
             continue;
         }
         for (v = 0; v < m->nversions; v++) {
-            g_autoptr(FeatmaskSet) f =
-                x86_model_features(m, m->versions[v].version, &error_abort);
-            size_t count = featmask_set_count(f);
+            g_autofree char *name = g_strdup_printf(
+                "%s-v%d", m->name, m->versions[v].version);
+            g_autoptr(FeatmaskSet) f = NULL;
+            g_autoptr(FeatmaskSet) extra = NULL;
+            g_autoptr(FeatmaskSet) missing = NULL;
+            size_t cost, nmissing;
 
-            if (!featmask_set_is_subset(f, common)) {
+            if (!model_known(known, name)) {
                 continue;
             }
-            /* Later entries and versions win ties: they are newer. */
-            if (!best || count >= best_count) {
-                x86_model_choice_free(best);
-                best = g_new0(X86ModelChoice, 1);
-                best->model = m;
-                best->version = m->versions[v].version;
-                best->name = g_strdup_printf("%s-v%d", m->name, best->version);
-                best->extra = featmask_set_copy(common);
-                featmask_set_subtract(best->extra, f);
-                best_count = count;
+            f = x86_model_features(m, m->versions[v].version, &error_abort);
+            missing = featmask_set_copy(f);
+            featmask_set_subtract(missing, common);
+            if (removable && !featmask_set_is_subset(missing, removable)) {
+                continue;
             }
+            extra = featmask_set_copy(common);
+            featmask_set_subtract(extra, f);
+            nmissing = featmask_set_count(missing);
+            cost = featmask_set_count(extra) + nmissing;
+            /*
+             * The fewest items; then the fewest removals; later entries
+             * and versions win the remaining ties: they are newer.
+             */
+            if (best && (cost > best_cost ||
+                         (cost == best_cost && nmissing > best_missing))) {
+                continue;
+            }
+            x86_model_choice_free(best);
+            best = g_new0(X86ModelChoice, 1);
+            best->model = m;
+            best->version = m->versions[v].version;
+            best->name = g_steal_pointer(&name);
+            best->extra = g_steal_pointer(&extra);
+            best->missing = g_steal_pointer(&missing);
+            best_cost = cost;
+            best_missing = nmissing;
         }
     }
     if (!best) {
-        error_setg(errp, "no named CPU model of vendor '%s' has only features"
-                   " every host has", vendor);
+        error_setg(errp, "no named CPU model of vendor '%s' %s", vendor,
+                   known || removable ? "that every host's QEMU knows fits"
+                   " the features every host has" : "is known");
         return NULL;
     }
     return g_steal_pointer(&best);
+}
+
+X86ModelChoice *x86_model_choose(const FeatmaskSet *common,
+                                 const char *vendor, Error **errp)
+{
+    return x86_model_choose_full(common, vendor, NULL, NULL, errp);
 }
 
 char *x86_model_choice_format(const X86ModelChoice *c)
@@ -1563,6 +1599,13 @@ char *x86_model_choice_format(const X86ModelChoice *c)
 
     for (n = names; *n; n++) {
         g_string_append_printf(s, ",+%s", *n);
+    }
+    if (c->missing) {
+        g_autofree const char **off = featmask_set_to_names(c->missing);
+
+        for (n = off; *n; n++) {
+            g_string_append_printf(s, ",-%s", *n);
+        }
     }
     return g_string_free(s, FALSE);
 }

@@ -772,6 +772,21 @@ FeatmaskMap *x86_featmask_map(void)
  * Raw CPUID data
  */
 
+/*
+ * g_int64_hash() xors the halves: leaf << 32 | subleaf would collide for
+ * every leaf and subleaf that differ alike.  Mix the bits (murmur3's
+ * finalizer) instead.
+ */
+static guint leaf_hash(gconstpointer key)
+{
+    guint64 v = *(const guint64 *)key;
+
+    v ^= v >> 33;
+    v *= 0xff51afd7ed558ccdULL;
+    v ^= v >> 33;
+    return v;
+}
+
 X86CpuidData *x86_cpuid_data_new(X86CpuidSource source)
 {
     X86CpuidData *d = g_new0(X86CpuidData, 1);
@@ -779,6 +794,7 @@ X86CpuidData *x86_cpuid_data_new(X86CpuidSource source)
     d->source = source;
     d->leaves = g_array_new(FALSE, TRUE, sizeof(X86CpuidLeaf));
     d->msrs = g_hash_table_new_full(g_int_hash, g_int_equal, g_free, g_free);
+    d->index = g_hash_table_new_full(leaf_hash, g_int64_equal, g_free, NULL);
     return d;
 }
 
@@ -789,22 +805,20 @@ void x86_cpuid_data_free(X86CpuidData *d)
     }
     g_array_free(d->leaves, TRUE);
     g_hash_table_destroy(d->msrs);
+    g_hash_table_destroy(d->index);
     g_free(d);
 }
 
 const X86CpuidLeaf *x86_cpuid_data_get(const X86CpuidData *d, uint32_t leaf,
                                        uint32_t subleaf)
 {
-    guint i;
+    guint64 key = (guint64)leaf << 32 | subleaf;
+    gpointer pos;
 
-    for (i = 0; i < d->leaves->len; i++) {
-        const X86CpuidLeaf *l = &g_array_index(d->leaves, X86CpuidLeaf, i);
-
-        if (l->leaf == leaf && l->subleaf == subleaf) {
-            return l;
-        }
+    if (!g_hash_table_lookup_extended(d->index, &key, NULL, &pos)) {
+        return NULL;
     }
-    return NULL;
+    return &g_array_index(d->leaves, X86CpuidLeaf, GPOINTER_TO_UINT(pos));
 }
 
 void x86_cpuid_data_set(X86CpuidData *d, uint32_t leaf, uint32_t subleaf,
@@ -820,6 +834,10 @@ void x86_cpuid_data_set(X86CpuidData *d, uint32_t leaf, uint32_t subleaf,
     if (old) {
         *old = l;
     } else {
+        guint64 key = (guint64)leaf << 32 | subleaf;
+
+        g_hash_table_insert(d->index, g_memdup2(&key, sizeof(key)),
+                            GUINT_TO_POINTER(d->leaves->len));
         g_array_append_val(d->leaves, l);
     }
 }

@@ -106,11 +106,14 @@ typedef enum X86CpuidSource {
  * @leaves: array of #X86CpuidLeaf
  * @msrs: MSR index -> value, for the MSRs whose value is known
  *        (keys and values are g_malloc'ed guint32 / guint64)
+ * @index: leaf << 32 | subleaf -> position in @leaves (keys are g_malloc'ed
+ *         guint64): dumps can be large, a lookup must not walk @leaves
  */
 typedef struct X86CpuidData {
     X86CpuidSource source;
     GArray *leaves;
     GHashTable *msrs;
+    GHashTable *index;
 } X86CpuidData;
 
 X86CpuidData *x86_cpuid_data_new(X86CpuidSource source);
@@ -199,6 +202,36 @@ X86CpuidData *x86_cpuid_data_from_kvm(const X86KvmCpuidEntry *entries,
                                       size_t nmsrs);
 
 /*
+ * The KVM view: what KVM and QEMU give a guest of a CPU known by its raw
+ * CPUID (featmask-cpu-kvm.c)
+ */
+
+/* The Linux version whose KVM the view follows. */
+#define X86_KVM_VIEW_KERNEL "Linux 6.1"
+
+/**
+ * x86_kvm_never: the features KVM_GET_SUPPORTED_CPUID of
+ * X86_KVM_VIEW_KERNEL never reports, whatever the CPU (NULL-terminated)
+ */
+const char *const *x86_kvm_never(void);
+
+/**
+ * x86_kvm_always: the features a KVM guest gets whatever the CPU: those
+ * KVM emulates and those QEMU adds (NULL-terminated)
+ */
+const char *const *x86_kvm_always(void);
+
+/**
+ * x86_kvm_view_apply: turn the features of a raw CPUID into the KVM view
+ * @set: decoded from raw CPUID (x86_cpuid_host_features()); changed
+ * @removed: if not NULL, receives what was left out (what KVM never
+ *           gives, and what depended on it)
+ * @added: if not NULL, receives what was added
+ */
+void x86_kvm_view_apply(FeatmaskSet *set, FeatmaskSet *removed,
+                        FeatmaskSet *added);
+
+/*
  * Named models
  */
 
@@ -253,40 +286,61 @@ FeatmaskSet *x86_model_features(const X86Model *model, int version,
                                 Error **errp);
 
 /**
- * X86ModelChoice: a named model version plus extra features
+ * X86ModelChoice: a named model version plus extra features, minus
+ * features the model has and the common set lacks
  * @model: the model
  * @version: its version
  * @name: "Model-vN" (owned)
  * @extra: the features of the common set the model version lacks
+ * @missing: the features of the model version the common set lacks
+ *           (switched off with "-x"; empty or NULL when none)
  */
 typedef struct X86ModelChoice {
     const X86Model *model;
     int version;
     char *name;
     FeatmaskSet *extra;
+    FeatmaskSet *missing;
 } X86ModelChoice;
 
 void x86_model_choice_free(X86ModelChoice *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(X86ModelChoice, x86_model_choice_free)
 
 /**
- * x86_model_choose: the newest named model every host supports
+ * x86_model_choose: x86_model_choose_full() over every model of the
+ * table, any feature removable
  * @common: the features every host has (over x86_featmask_map())
- * @vendor: the hosts' CPUID vendor ("GenuineIntel"); models of other
- *          vendors are not considered
+ * @vendor: the hosts' CPUID vendor ("GenuineIntel")
  * @errp: error object
- *
- * Among the model versions of @vendor whose every feature (as QEMU
- * expands the model, see x86_model_features()) is in @common, the one
- * with the most features, so the fewest extras; on a tie the later one
- * in the table (QEMU lists models and versions oldest first).  Fails if
- * no model of @vendor fits.
  */
 X86ModelChoice *x86_model_choose(const FeatmaskSet *common,
                                  const char *vendor, Error **errp);
 
 /**
- * x86_model_choice_format: "Model-vN,+x,+y" (the argument of -cpu)
+ * x86_model_choose_full: the closest named model, as libvirt picks it
+ * @common: the features every host has (over x86_featmask_map())
+ * @vendor: the hosts' CPUID vendor; models of other vendors are not
+ *          considered
+ * @known: the "Model-vN" names every host's QEMU knows, NULL-terminated,
+ *         or NULL for every model of the table
+ * @removable: the features every host's QEMU can switch off, or NULL
+ *             for any
+ * @errp: error object
+ *
+ * Among the model versions of @vendor, the one whose expansion is
+ * nearest to @common: the fewest features to add (@extra) plus features
+ * to remove (@missing, each in @removable); on a tie the fewer removals,
+ * then the later one in the table.  The result never adds a feature
+ * outside @common.  Fails if no model fits.
+ */
+X86ModelChoice *x86_model_choose_full(const FeatmaskSet *common,
+                                      const char *vendor,
+                                      const char *const *known,
+                                      const FeatmaskSet *removable,
+                                      Error **errp);
+
+/**
+ * x86_model_choice_format: "Model-vN,+x,+y,-z" (the argument of -cpu)
  */
 char *x86_model_choice_format(const X86ModelChoice *c);
 

@@ -15,10 +15,14 @@
 
 #include "qemu/osdep.h"
 #include <glib/gstdio.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #ifdef CONFIG_LINUX
 #include <sys/prctl.h>
 #endif
 #include "libqtest.h"
+#include "qemu/bswap.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
@@ -740,6 +744,589 @@ static void test_guard_size(void)
     g_assert_cmpint(sizes[1] - sizes[0], <, 2048);
 }
 
+/*
+ * The guard's loader against corrupted sections.  The source saves its
+ * state to a file; each case rewrites the guard's section of that stream
+ * and loads it on a destination started with -incoming defer: the load
+ * must fail cleanly (an error, QEMU still answering) or, for a section
+ * that is still well-formed, succeed.
+ */
+
+#define QEMU_VM_SECTION_FULL 0x04
+#define QEMU_VM_SECTION_FOOTER 0x7e
+#define GUARD_MAX 65536
+#define GUARD_RANDOM_CASES 40
+
+typedef struct GuardStream {
+    guint8 *data;
+    gsize len;
+    gsize sec;          /* QEMU_VM_SECTION_FULL of the guard's section */
+    gsize idstr;        /* the idstr's length byte */
+    gsize fields;       /* guard_len */
+    guint32 names_len;
+    gsize footer;       /* QEMU_VM_SECTION_FOOTER */
+    gsize end;          /* after the footer */
+} GuardStream;
+
+static GuardStream guard_stream;
+static Host guard_dst;
+
+enum { LOAD_FAILS, LOAD_WORKS, LOAD_EITHER };
+
+typedef struct GuardCase {
+    const char *name;
+    GByteArray *stream;
+    int expect;
+    const char *error;      /* part of the destination's stderr */
+} GuardCase;
+
+/* Save a guest with features= to a file and find the guard's section. */
+static void guard_stream_make(void)
+{
+    GuardStream *g = &guard_stream;
+    Host a = { 0 };
+    g_autofree char *path = g_strdup_printf("%s/guard-stream", tmpdir);
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *status = NULL;
+    const guint8 *hit;
+    gsize k;
+
+    host_init(&a, "gs");
+    host_start(&a, BACKEND_NO_UFO, "features=" FIT_NO_UFO, false);
+    guest_driver_start(&a);
+    qtest_qmp_assert_success(a.qts, "{ 'execute': 'migrate',"
+                             "  'arguments': { 'uri': %s } }", uri);
+    status = migrate_wait(a.qts);
+    g_assert_cmpstr(status, ==, "completed");
+    host_free(&a);
+    g_assert_true(g_file_get_contents(path, (char **)&g->data, &g->len,
+                                      NULL));
+    g_unlink(path);
+
+    /* "<dev path>/featmask", after its length byte, after the header. */
+    hit = memmem(g->data, g->len, "/featmask", 9);
+    g_assert_nonnull(hit);
+    for (k = 1; k < 256; k++) {
+        gsize start = hit + 9 - g->data - k;
+
+        if (start >= 6 && g->data[start - 1] == k &&
+            g->data[start - 6] == QEMU_VM_SECTION_FULL) {
+            g->idstr = start - 1;
+            break;
+        }
+    }
+    g_assert_cmpuint(k, <, 256);
+    g->sec = g->idstr - 5;
+    g->fields = g->idstr + 1 + k + 8;
+    g->names_len = ldl_be_p(g->data + g->fields);
+    g->footer = g->fields + 4 + g->names_len;
+    g_assert_cmpuint(g->footer + 5, <=, g->len);
+    g_assert_cmpint(g->data[g->footer], ==, QEMU_VM_SECTION_FOOTER);
+    g_assert_cmpuint(ldl_be_p(g->data + g->footer + 1), ==,
+                     ldl_be_p(g->data + g->sec + 1));
+    g->end = g->footer + 5;
+    g_test_message("guard section at %zu of %zu bytes: '%.*s', %u bytes of"
+                   " names '%.*s'", g->sec, g->len, (int)k,
+                   g->data + g->idstr + 1, g->names_len, (int)g->names_len,
+                   g->data + g->fields + 4);
+}
+
+static GByteArray *stream_copy(void)
+{
+    GByteArray *b = g_byte_array_sized_new(guard_stream.len);
+
+    return g_byte_array_append(b, guard_stream.data, guard_stream.len);
+}
+
+/* The stream with the guard's names replaced by @names (@len bytes). */
+static GByteArray *stream_with_names(const void *names, guint32 len)
+{
+    GuardStream *g = &guard_stream;
+    GByteArray *b = g_byte_array_sized_new(g->len + len);
+    guint8 be[4];
+
+    stl_be_p(be, len);
+    g_byte_array_append(b, g->data, g->fields);
+    g_byte_array_append(b, be, 4);
+    g_byte_array_append(b, names, len);
+    g_byte_array_append(b, g->data + g->footer, g->len - g->footer);
+    return b;
+}
+
+static GByteArray *stream_with_len(guint32 len)
+{
+    GByteArray *b = stream_copy();
+
+    stl_be_p(b->data + guard_stream.fields, len);
+    return b;
+}
+
+static GByteArray *stream_with_byte(gsize off, guint8 v)
+{
+    GByteArray *b = stream_copy();
+
+    b->data[off] = v;
+    return b;
+}
+
+static GByteArray *stream_truncated(gsize len)
+{
+    GByteArray *b = stream_copy();
+
+    g_byte_array_set_size(b, len);
+    return b;
+}
+
+static void guard_case_free(gpointer p)
+{
+    GuardCase *c = p;
+
+    g_byte_array_unref(c->stream);
+    g_free((char *)c->name);
+    g_free(c);
+}
+
+static void guard_case(GPtrArray *cases, char *name, GByteArray *stream,
+                       int expect, const char *error)
+{
+    GuardCase *c = g_new0(GuardCase, 1);
+
+    c->name = name;
+    c->stream = stream;
+    c->expect = expect;
+    c->error = error;
+    g_ptr_array_add(cases, c);
+}
+
+/*
+ * Load @c on a fresh destination; returns the destination's status, and
+ * in *@err its error-desc and stderr.
+ */
+static char *guard_load(const GuardCase *c, char **err)
+{
+    Host *h = &guard_dst;
+    g_autofree char *path = g_strdup_printf("%s/guard-case", tmpdir);
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *base = host_args(h, true);
+    g_autofree char *args = NULL;
+    g_autoptr(QDict) st = NULL;
+    g_autofree char *stderr_text = NULL;
+    gint64 deadline = g_get_monotonic_time() + WAIT_US;
+    char *status = NULL;
+    GString *text;
+
+    g_assert_true(g_file_set_contents(path, (char *)c->stream->data,
+                                      c->stream->len, NULL));
+    args = g_strdup_printf("%s -device virtio-net-pci,id=net0,netdev=n0,"
+                           "addr=%d.0,romfile=,disable-legacy=on,"
+                           "features=" FIT_NO_UFO " 2>%s", base, NET_SLOT,
+                           h->err);
+    h->qts = qtest_init(args);
+    qtest_qmp_assert_success(h->qts, "{ 'execute': 'migrate-incoming',"
+                             "  'arguments': { 'uri': %s,"
+                             "                 'exit-on-error': false } }",
+                             uri);
+    for (;;) {
+        const char *s;
+
+        qobject_unref(st);
+        st = migrate_status(h->qts);
+        s = qdict_get_try_str(st, "status");
+        if (s && (!strcmp(s, "completed") || !strcmp(s, "failed"))) {
+            status = g_strdup(s);
+            break;
+        }
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(5000);
+    }
+    /* QEMU's messages, then what query-migrate says. */
+    stderr_text = file_contents(h->err);
+    text = g_string_new(stderr_text);
+    if (qdict_haskey(st, "error-desc")) {
+        g_string_append_printf(text, "%squery-migrate: %s",
+                               text->len && text->str[text->len - 1] != '\n'
+                               ? "\n" : "",
+                               qdict_get_str(st, "error-desc"));
+    }
+    /* QEMU still answers: no crash, no abort, no hang. */
+    if (!strcmp(status, "failed")) {
+        g_assert_cmpstr(run_state(h->qts), ==, "inmigrate");
+    } else {
+        wait_running(h->qts);
+    }
+    qtest_quit(h->qts);
+    h->qts = NULL;
+    g_unlink(path);
+    *err = g_string_free(text, FALSE);
+    return status;
+}
+
+static void guard_cases_targeted(GPtrArray *cases)
+{
+    GuardStream *g = &guard_stream;
+    guint32 n = g->names_len;
+    g_autoptr(GString) s = g_string_new(NULL);
+    gsize cuts[] = {
+        g->sec, g->sec + 1, g->idstr + 3, g->fields - 4, g->fields,
+        g->fields + 2, g->fields + 4, g->fields + 4 + n / 2, g->footer,
+        g->end - 1, g->end,
+    };
+    gsize i;
+
+    guard_case(cases, g_strdup("intact"), stream_copy(), LOAD_WORKS, NULL);
+    /* The length field. */
+    guard_case(cases, g_strdup("len-max"), stream_with_len(UINT32_MAX),
+               LOAD_FAILS, "featmask names fit");
+    guard_case(cases, g_strdup("len-over-limit"),
+               stream_with_len(GUARD_MAX + 1), LOAD_FAILS,
+               "featmask names fit");
+    guard_case(cases, g_strdup("len-limit"), stream_with_len(GUARD_MAX),
+               LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("len-plus-one"), stream_with_len(n + 1),
+               LOAD_FAILS, "featmask section is corrupted: byte 0x7e");
+    guard_case(cases, g_strdup("len-minus-one"), stream_with_len(n - 1),
+               LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("len-zero"), stream_with_len(0), LOAD_FAILS,
+               NULL);
+    guard_case(cases, g_strdup("len-double"), stream_with_len(2 * n),
+               LOAD_FAILS, NULL);
+    /* The names. */
+    guard_case(cases, g_strdup("names-nul"),
+               stream_with_byte(g->fields + 4 + 4, 0), LOAD_FAILS,
+               "byte 0x00 at offset 4 of");
+    guard_case(cases, g_strdup("names-high-byte"),
+               stream_with_byte(g->fields + 4 + n - 1, 0xff), LOAD_FAILS,
+               "is not part of a feature name");
+    guard_case(cases, g_strdup("names-unknown"),
+               stream_with_names("csum,nosuch", 11), LOAD_FAILS,
+               "not available here: nosuch\n");
+    guard_case(cases, g_strdup("names-lacking"),
+               stream_with_names("csum,host_ufo,guest_ufo", 23), LOAD_FAILS,
+               "not available here: host_ufo, guest_ufo\n");
+    guard_case(cases, g_strdup("names-subset"),
+               stream_with_names("csum,guest_csum", 15), LOAD_WORKS, NULL);
+    guard_case(cases, g_strdup("names-empty-items"),
+               stream_with_names(",csum,,guest-csum,", 18), LOAD_WORKS,
+               NULL);
+    guard_case(cases, g_strdup("names-empty"), stream_with_names("", 0),
+               LOAD_WORKS, NULL);
+    while (s->len < GUARD_MAX) {
+        g_string_append(s, "csum,");
+    }
+    /* 65536 = 5 * 13107 + 1: end on a comma, not on a lone "c". */
+    s->str[GUARD_MAX - 1] = ',';
+    guard_case(cases, g_strdup("names-longest"),
+               stream_with_names(s->str, GUARD_MAX), LOAD_WORKS, NULL);
+    memset(s->str, 'x', GUARD_MAX);
+    guard_case(cases, g_strdup("names-one-long"),
+               stream_with_names(s->str, GUARD_MAX), LOAD_FAILS,
+               "xxxxxxxx...\n");
+    for (i = 1; i < GUARD_MAX; i += 2) {
+        s->str[i] = ',';
+    }
+    guard_case(cases, g_strdup("names-many-unknown"),
+               stream_with_names(s->str, GUARD_MAX), LOAD_FAILS,
+               " and 32752 more\n");
+    /* The section's header and footer: QEMU's own checks. */
+    guard_case(cases, g_strdup("idstr-len-plus"),
+               stream_with_byte(g->idstr, g->data[g->idstr] + 1),
+               LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("idstr-len-minus"),
+               stream_with_byte(g->idstr, g->data[g->idstr] - 1),
+               LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("idstr-len-zero"),
+               stream_with_byte(g->idstr, 0), LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("idstr-len-max"),
+               stream_with_byte(g->idstr, 255), LOAD_FAILS, NULL);
+    guard_case(cases, g_strdup("idstr-garbage"),
+               stream_with_byte(g->idstr + 2, 0xff), LOAD_FAILS,
+               "Unknown savevm section");
+    guard_case(cases, g_strdup("version-too-new"),
+               stream_with_byte(g->fields - 1, 2), LOAD_FAILS,
+               "unsupported version 2 for");
+    guard_case(cases, g_strdup("version-zero"),
+               stream_with_byte(g->fields - 1, 0), LOAD_FAILS, "too old");
+    guard_case(cases, g_strdup("instance"),
+               stream_with_byte(g->fields - 5, 1), LOAD_FAILS,
+               "Unknown savevm section");
+    guard_case(cases, g_strdup("footer"),
+               stream_with_byte(g->footer, 0), LOAD_FAILS,
+               "Missing section footer");
+    for (i = 0; i < G_N_ELEMENTS(cuts); i++) {
+        guard_case(cases, g_strdup_printf("truncated-at-%+zd",
+                                          (gssize)(cuts[i] - g->sec)),
+                   stream_truncated(cuts[i]), LOAD_FAILS, NULL);
+    }
+}
+
+/* Seeded random damage to the section: bytes, the length, a cut. */
+static void guard_cases_random(GPtrArray *cases, guint32 seed)
+{
+    GuardStream *g = &guard_stream;
+    g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+    int i, j;
+
+    for (i = 0; i < GUARD_RANDOM_CASES; i++) {
+        GByteArray *b = stream_copy();
+        int kind = g_rand_int_range(rand, 0, 4);
+        const char *what[] = { "bytes", "length", "run", "cut" };
+        gsize off;
+
+        switch (kind) {
+        case 0:
+            for (j = g_rand_int_range(rand, 1, 5); j > 0; j--) {
+                off = g_rand_int_range(rand, g->sec, g->end);
+                b->data[off] = g_rand_int_range(rand, 0, 256);
+            }
+            break;
+        case 1:
+            stl_be_p(b->data + g->fields, g_rand_boolean(rand) ?
+                     g_rand_int(rand) :
+                     g_rand_int_range(rand, 0, 2 * g->names_len));
+            break;
+        case 2:
+            off = g_rand_int_range(rand, g->fields, g->end);
+            for (j = g_rand_int_range(rand, 1, 64);
+                 j > 0 && off < g->len; j--) {
+                b->data[off++] = g_rand_int_range(rand, 0, 256);
+            }
+            break;
+        default:
+            g_byte_array_set_size(b, g_rand_int_range(rand, g->sec,
+                                                      g->end + 1));
+            break;
+        }
+        guard_case(cases, g_strdup_printf("random-%02d-%s", i, what[kind]),
+                   b, LOAD_EITHER, NULL);
+    }
+}
+
+/*
+ * 6. A corrupted or truncated guard section fails the load cleanly; a
+ * well-formed one loads.
+ */
+static void test_guard_corrupt(void)
+{
+    g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func(
+        guard_case_free);
+    const char *env = g_getenv("FEATMASK_GUARD_SEED");
+    guint32 seed = env ? strtoul(env, NULL, 0) : 0x6d61736b;
+    int failed = 0, worked = 0;
+    guint i;
+
+    guard_stream_make();
+    guard_cases_targeted(cases);
+    guard_cases_random(cases, seed);
+    g_test_message("%u cases, random ones with seed 0x%x"
+                   " (FEATMASK_GUARD_SEED)", cases->len, seed);
+
+    host_init(&guard_dst, "gd");
+    backend_start(&guard_dst, BACKEND_NO_UFO);
+    g_test_timer_start();
+    for (i = 0; i < cases->len; i++) {
+        const GuardCase *c = cases->pdata[i];
+        g_autofree char *err = NULL;
+        g_autofree char *status = guard_load(c, &err);
+        g_autofree char *first = NULL;
+        bool ok = !strcmp(status, "completed");
+        gsize n;
+
+        g_strchomp(err);
+        n = strlen(err);
+        /* The first message is the one that says what was wrong. */
+        first = g_strndup(err, strcspn(err, "\n"));
+        g_test_message("%-22s %-9s %s", c->name, status,
+                       ok ? "" : first);
+        if (c->expect != LOAD_EITHER) {
+            g_assert_cmpint(ok, ==, c->expect == LOAD_WORKS);
+        }
+        if (!ok) {
+            /* A failure always says something, and briefly. */
+            g_assert_cmpuint(n, >, 0);
+            g_assert_cmpuint(n, <, 4096);
+            failed++;
+        } else {
+            worked++;
+        }
+        if (c->error) {
+            g_autofree char *text = g_strconcat(err, "\n", NULL);
+
+            if (!strstr(text, c->error)) {
+                g_test_message("expected '%s' in: %s", c->error, err);
+                g_assert_not_reached();
+            }
+        }
+    }
+    g_test_message("%d loads failed cleanly, %d loaded, %.1f s", failed,
+                   worked, g_test_timer_elapsed());
+    host_free(&guard_dst);
+    g_free(guard_stream.data);
+}
+
+/*
+ * A proxy between a migration's source and destination that sets one byte
+ * of the guard's names to NUL on the way: the corrupted section arrives
+ * over a live connection, with the return path, and the source must learn
+ * of the failure and run on.
+ */
+typedef struct GuardProxy {
+    int listen_fd;
+    char *dst_path;
+    gsize passed;           /* bytes forwarded from the source */
+    gsize target;           /* the byte to corrupt; 0 while not found */
+    GByteArray *tail;       /* the last bytes forwarded, to find the idstr */
+    GThread *thread;
+} GuardProxy;
+
+static int unix_socket(const char *path, bool listening)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    if (listening) {
+        g_unlink(path);
+        g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+        g_assert_cmpint(listen(fd, 1), ==, 0);
+    } else {
+        g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==,
+                        0);
+    }
+    return fd;
+}
+
+/* Forward @len bytes of @buf from the source, corrupting the target. */
+static bool proxy_forward(GuardProxy *p, int to, guint8 *buf, gsize len)
+{
+    gsize i, done = 0;
+
+    for (i = 0; i < len; i++) {
+        g_byte_array_append(p->tail, &buf[i], 1);
+        if (p->tail->len > 256) {
+            g_byte_array_remove_range(p->tail, 0, p->tail->len - 256);
+        }
+        if (!p->target && p->tail->len >= 9 &&
+            !memcmp(p->tail->data + p->tail->len - 9, "/featmask", 9)) {
+            /* instance_id, version_id, guard_len, then names[4] */
+            p->target = p->passed + i + 1 + 4 + 4 + 4 + 4;
+        }
+        if (p->target && p->passed + i == p->target) {
+            buf[i] = 0;
+        }
+    }
+    while (done < len) {
+        ssize_t n = send(to, buf + done, len - done, MSG_NOSIGNAL);
+
+        if (n <= 0) {
+            return false;
+        }
+        done += n;
+    }
+    p->passed += len;
+    return true;
+}
+
+static gpointer proxy_run(gpointer opaque)
+{
+    GuardProxy *p = opaque;
+    int src = accept(p->listen_fd, NULL, NULL);
+    int dst = unix_socket(p->dst_path, false);
+    bool src_open = true, dst_open = true;
+    guint8 buf[65536];
+
+    while (src_open || dst_open) {
+        struct pollfd pfd[2] = {
+            { .fd = src_open ? src : -1, .events = POLLIN },
+            { .fd = dst_open ? dst : -1, .events = POLLIN },
+        };
+        ssize_t n;
+
+        if (poll(pfd, 2, 100) < 0) {
+            break;
+        }
+        if (pfd[0].revents) {
+            n = read(src, buf, sizeof(buf));
+            if (n <= 0 || !proxy_forward(p, dst, buf, n)) {
+                shutdown(dst, SHUT_WR);
+                src_open = false;
+            }
+        }
+        if (pfd[1].revents) {
+            n = read(dst, buf, sizeof(buf));
+            if (n <= 0 || send(src, buf, n, MSG_NOSIGNAL) != n) {
+                shutdown(src, SHUT_WR);
+                dst_open = false;
+            }
+        }
+    }
+    close(src);
+    close(dst);
+    return NULL;
+}
+
+/*
+ * 7. The guard's section corrupted on the way over a live connection:
+ * the destination fails cleanly, the source learns it over the return
+ * path and runs on with its guest's features.
+ */
+static void test_guard_corrupt_live(void)
+{
+    Host a = { 0 }, b = { 0 };
+    GuardProxy p = { 0 };
+    g_autofree char *proxy_path = g_strdup_printf("%s/proxy.sock", tmpdir);
+    g_autofree char *proxy_uri = g_strdup_printf("unix:%s", proxy_path);
+    g_autofree char *dst_uri = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_after = NULL;
+
+    host_init(&a, "la");
+    host_init(&b, "lb");
+    host_start(&a, BACKEND_NO_UFO, "features=" FIT_NO_UFO, false);
+    host_start(&b, BACKEND_NO_UFO, "features=" FIT_NO_UFO, true);
+    guest_driver_start(&a);
+    acked = device_list(a.qts, "acked");
+
+    p.dst_path = g_strdup_printf("%s/migrate.sock", tmpdir);
+    dst_uri = g_strdup_printf("unix:%s", p.dst_path);
+    p.tail = g_byte_array_new();
+    p.listen_fd = unix_socket(proxy_path, true);
+    set_return_path(a.qts);
+    set_return_path(b.qts);
+    qtest_qmp_assert_success(b.qts, "{ 'execute': 'migrate-incoming',"
+                             "  'arguments': { 'uri': %s,"
+                             "                 'exit-on-error': false } }",
+                             dst_uri);
+    p.thread = g_thread_new("guard-proxy", proxy_run, &p);
+    qtest_qmp_assert_success(a.qts, "{ 'execute': 'migrate',"
+                             "  'arguments': { 'uri': %s } }", proxy_uri);
+    status = migrate_wait(a.qts);
+    g_thread_join(p.thread);
+    g_test_message("%zu bytes through the proxy, byte %zu set to 0",
+                   p.passed, p.target);
+    g_assert_cmpuint(p.target, >, 0);
+    g_assert_cmpstr(status, ==, "failed");
+
+    err = file_contents(b.err);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, "featmask section is corrupted: byte 0x00"
+                            " at offset 4 of"));
+    g_assert_cmpstr(run_state(b.qts), ==, "inmigrate");
+
+    /* The source runs on, its guest's features unchanged. */
+    wait_running(a.qts);
+    acked_after = device_list(a.qts, "acked");
+    g_assert_cmpstr(acked_after, ==, acked);
+
+    close(p.listen_fd);
+    g_byte_array_unref(p.tail);
+    g_free(p.dst_path);
+    host_free(&a);
+    host_free(&b);
+}
+
 /* query-device-features on a host without features=. */
 static void test_query(void)
 {
@@ -856,6 +1443,9 @@ int main(int argc, char **argv)
                    test_migrate_lacking);
     qtest_add_func("/featmask/migrate/negotiated", test_migrate_negotiated);
     qtest_add_func("/featmask/migrate/guard-size", test_guard_size);
+    qtest_add_func("/featmask/migrate/guard-corrupt", test_guard_corrupt);
+    qtest_add_func("/featmask/migrate/guard-corrupt-live",
+                   test_guard_corrupt_live);
 
     ret = g_test_run();
     remove_tmpdir();

@@ -284,6 +284,108 @@ static void append_host(GString *s, const char *label, const FeatmaskSet *off)
     g_string_append_c(s, '\n');
 }
 
+/* The KVM view of @raw (a new set). */
+static FeatmaskSet *kvm_view_of(const FeatmaskSet *raw)
+{
+    FeatmaskSet *v = featmask_set_copy(raw);
+
+    x86_kvm_view_apply(v, NULL, NULL);
+    return v;
+}
+
+static size_t choice_items(const X86ModelChoice *c)
+{
+    return featmask_set_count(c->extra) +
+           (c->missing ? featmask_set_count(c->missing) : 0);
+}
+
+/*
+ * The KVM view of every x86 dump: nothing KVM never gives, everything it
+ * always gives; the model line of the view adds nothing KVM never gives,
+ * where the raw CPUID's lines did.
+ */
+static void test_kvm_view(void)
+{
+    g_autoptr(FeatmaskMap) map = x86_featmask_map();
+    g_autoptr(FeatmaskSet) never = featmask_set_from_names(
+        map, x86_kvm_never(), &error_abort);
+    g_autoptr(FeatmaskSet) always = featmask_set_from_names(
+        map, x86_kvm_always(), &error_abort);
+    size_t raw_bad = 0, lines = 0;
+    guint i;
+
+    if (skip_without_dumps()) {
+        return;
+    }
+    g_assert_cmpuint(cpus->len, >=, 224);
+    for (i = 0; i < cpus->len; i++) {
+        const Cpu *c = cpus->pdata[i];
+        g_autoptr(FeatmaskSet) view = kvm_view_of(c->features);
+        g_autoptr(FeatmaskSet) hit = featmask_set_copy(view);
+        g_autoptr(X86ModelChoice) raw_model = NULL;
+        g_autoptr(X86ModelChoice) kvm_model = NULL;
+
+        featmask_set_intersect(hit, never);
+        g_assert_true(featmask_set_is_empty(hit));
+        g_assert_true(featmask_set_is_subset(always, view));
+
+        raw_model = x86_model_choose(c->features, c->vendor, NULL);
+        kvm_model = x86_model_choose(view, c->vendor, NULL);
+        if (raw_model) {
+            featmask_set_free(hit);
+            hit = featmask_set_copy(raw_model->extra);
+            featmask_set_intersect(hit, never);
+            raw_bad += !featmask_set_is_empty(hit);
+        }
+        if (kvm_model) {
+            featmask_set_free(hit);
+            hit = featmask_set_copy(kvm_model->extra);
+            featmask_set_intersect(hit, never);
+            g_assert_true(featmask_set_is_empty(hit));
+            lines++;
+        }
+    }
+    g_test_message("%u dumps: %zu model lines of the KVM view (%s) add no"
+                   " feature KVM never gives; %zu lines of the raw CPUID"
+                   " did", cpus->len, lines, X86_KVM_VIEW_KERNEL, raw_bad);
+    g_assert_cmpuint(lines, >=, 200);
+}
+
+/*
+ * The model line of the pair's KVM view, never longer than the raw
+ * CPUID's additions-only line (@old, when there was one), not counting
+ * the additions of what KVM gives every guest (x2apic, tsc-deadline,
+ * tsc-adjust, arat: an old model lacks them, and the raw line lacked
+ * them because it was wrong about the guest).
+ */
+static void append_kvm_model(GString *s, const Cpu *a, const Cpu *b,
+                             const X86ModelChoice *old)
+{
+    g_autoptr(FeatmaskSet) va = kvm_view_of(a->features);
+    g_autoptr(FeatmaskSet) vb = kvm_view_of(b->features);
+    const FeatmaskSet *hosts[2] = { va, vb };
+    g_autoptr(FeatmaskBaseline) bl = featmask_negotiate(
+        featmask_set_map(va), hosts, 2, 0, &error_abort);
+    g_autoptr(X86ModelChoice) c = x86_model_choose(
+        featmask_baseline_common(bl), a->vendor, NULL);
+    g_autofree char *line = NULL;
+
+    if (!c) {
+        g_string_append(s, "kvm view model: none\n");
+        return;
+    }
+    if (old) {
+        g_autoptr(FeatmaskSet) always = featmask_set_from_names(
+            featmask_set_map(va), x86_kvm_always(), &error_abort);
+
+        featmask_set_intersect(always, c->extra);
+        g_assert_cmpuint(choice_items(c) - featmask_set_count(always), <=,
+                         choice_items(old));
+    }
+    line = x86_model_choice_format(c);
+    g_string_append_printf(s, "kvm view model: -cpu %s\n", line);
+}
+
 static void test_golden_pair(gconstpointer opaque)
 {
     const GoldenPair *gp = opaque;
@@ -315,8 +417,19 @@ static void test_golden_pair(gconstpointer opaque)
 
         if (c) {
             g_autofree char *line = x86_model_choice_format(c);
+            g_autoptr(FeatmaskSet) none = featmask_set_new(
+                featmask_set_map(a->features));
+            g_autoptr(X86ModelChoice) old = x86_model_choose_full(
+                featmask_baseline_common(bl), a->vendor, NULL, none, NULL);
 
+            /* Removals never make the line longer than additions only. */
+            if (old) {
+                g_assert_cmpuint(featmask_set_count(c->extra) +
+                                 featmask_set_count(c->missing), <=,
+                                 featmask_set_count(old->extra));
+            }
             g_string_append_printf(s, "model: -cpu %s\n", line);
+            append_kvm_model(s, a, b, old);
         } else {
             g_string_append_printf(s, "model: none: %s\n",
                                    error_get_pretty(err));
@@ -350,6 +463,7 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/cpu/dumps/baseline-self", test_baseline_self);
     g_test_add_func("/featmask/cpu/dumps/baseline-pairs",
                     test_baseline_pairs);
+    g_test_add_func("/featmask/cpu/dumps/kvm-view", test_kvm_view);
     for (i = 0; i < G_N_ELEMENTS(golden_pairs); i++) {
         g_autofree char *name = g_strdup_printf("/featmask/cpu/dumps/plan/%s",
                                                 golden_pairs[i].name);

@@ -416,6 +416,18 @@ static void test_dump_errors(void)
     p = strstr(lib, "basic_cpuid[1]=");
     p[20] = '0';
     assert_dump_error(lib, "before the extended leaves");
+    /* An index past 32 bits is refused, not taken modulo 2^32 (leaf 0) */
+    assert_dump_error("version=0.6.2\nbasic_cpuid[0]=0000000d 68747541"
+                      " 444d4163 69746e65\nbasic_cpuid[4294967296]=00000001"
+                      " 00000000 00000000 00000000\n", "x.txt:3: index"
+                      " 4294967296 of 'basic_cpuid' is out of range (at most"
+                      " 65535)");
+    assert_dump_error("basic_cpuid[18446744073709551617]=00000001 00000000"
+                      " 00000000 00000000\n", "x.txt:1: index"
+                      " 18446744073709551617 of 'basic_cpuid' is out of range");
+    assert_dump_error("version=0.6.2\nintel_fn4[65536]=00000001 00000000"
+                      " 00000000 00000000\n", "x.txt:2: index 65536 of"
+                      " 'intel_fn4' is out of range");
 
     /* Other dumps */
     assert_dump_error("", "empty CPUID dump");
@@ -438,6 +450,86 @@ static void test_dump_errors(void)
                     CPUID_DUMP_AIDA64);
     g_assert_cmpint(cpuid_dump_detect("{ \"featmask-profile\": 1 }\n"), ==,
                     CPUID_DUMP_UNKNOWN);
+}
+
+/*
+ * A dump of @n leaves: this host's real ones, then subleaves of the
+ * hypervisor range (leaf 0x40001000 + i / 256, subleaf i % 256, EAX i).
+ * Returns how many real ones it has in *@nreal.
+ */
+static char *big_dump(size_t n, size_t *nreal)
+{
+    g_autofree char *path = data_path("dumps/host-cpuid-tool.txt");
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    GString *s = g_string_new("CPU:\n");
+    size_t i, real = 0;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (g_str_has_prefix(g_strchug(lines[i]), "0x")) {
+            g_string_append_printf(s, "   %s\n", lines[i]);
+            real++;
+        }
+    }
+    for (i = 0; real + i < n; i++) {
+        g_string_append_printf(s, "   0x%08zx 0x%02zx: eax=0x%08zx"
+                               " ebx=0x00000000 ecx=0x00000000"
+                               " edx=0x00000000\n", 0x40001000 + i / 256,
+                               i % 256, i);
+    }
+    *nreal = real;
+    return g_string_free(s, FALSE);
+}
+
+/* Lines as g_strsplit() cuts them. */
+static void test_dump_lines(void)
+{
+    static const char *const texts[] = {
+        "a", "a\n", "a\nb", "\n\nb\r\n", "a\n\n",
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(texts); i++) {
+        g_auto(GStrv) want = g_strsplit(texts[i], "\n", -1);
+        g_auto(GStrv) got = cpuid_text_lines(texts[i]);
+
+        g_assert_true(g_strv_equal((const char *const *)want,
+                                   (const char *const *)got));
+    }
+}
+
+/* Up to CPUID_DUMP_MAX_LEAVES leaves, each found again; one more fails. */
+static void test_dump_limits(void)
+{
+    g_autofree char *full = NULL;
+    g_autofree char *over = NULL;
+    g_autoptr(X86CpuidData) d = NULL;
+    size_t i, real;
+
+    full = big_dump(CPUID_DUMP_MAX_LEAVES, &real);
+    d = cpuid_dump_parse(full, "x.txt", NULL, &error_abort);
+    g_assert_cmpuint(d->leaves->len, ==, CPUID_DUMP_MAX_LEAVES);
+    for (i = 0; real + i < CPUID_DUMP_MAX_LEAVES; i++) {
+        const X86CpuidLeaf *l = x86_cpuid_data_get(d, 0x40001000 + i / 256,
+                                                   i % 256);
+
+        g_assert_nonnull(l);
+        g_assert_cmpuint(l->eax, ==, i);
+    }
+    g_assert_null(x86_cpuid_data_get(d, 0x40001000, 0x100));
+    /* A leaf given again replaces the first: still within the limit. */
+    over = g_strconcat(full, "   0x40001000 0x00: eax=0x00000007"
+                       " ebx=0x00000000 ecx=0x00000000 edx=0x00000000\n",
+                       NULL);
+    g_clear_pointer(&d, x86_cpuid_data_free);
+    d = cpuid_dump_parse(over, "x.txt", NULL, &error_abort);
+    g_assert_cmpuint(x86_cpuid_data_get(d, 0x40001000, 0)->eax, ==, 7);
+    g_free(over);
+    /* One leaf more is an error, on the line of that leaf. */
+    over = big_dump(CPUID_DUMP_MAX_LEAVES + 1, &real);
+    assert_dump_error(over, "more than 4096 CPUID leaves in one dump");
 }
 
 /*
@@ -501,6 +593,39 @@ static void test_kvm_record_roundtrip(void)
                     " hex");
     error_free(err);
     err = NULL;
+    /* numbers are range-checked before narrowing, and only hex digits */
+    {
+        static const char *const bad[] = {
+            "cpuid 0x100000000 0 0 0 0 0 0\n",
+            "cpuid 0x1 0 0 0 0 0 0x1ffffffff\n",
+            "cpuid 0x0x1 0 0 0 0 0 0\n",
+            "cpuid 1 -0 0 0 0 0 0\n",
+            "msr 0x10a 0x10000000000000000\n",
+            "msr 0x10a 0x+1\n",
+        };
+        size_t i;
+
+        for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+            g_assert_null(kvm_cpuid_record_parse(bad[i], "r", &err));
+            g_assert_true(g_str_has_prefix(error_get_pretty(err),
+                                           "r:1: expected"));
+            g_clear_pointer(&err, error_free);
+        }
+    }
+    /* at most CPUID_DUMP_MAX_LEAVES entries */
+    {
+        g_autoptr(GString) big = g_string_new(NULL);
+        int k;
+
+        for (k = 0; k <= CPUID_DUMP_MAX_LEAVES; k++) {
+            g_string_append_printf(big, "cpuid 0x40001000 0x%x 0 0 0 0 0\n",
+                                   k);
+        }
+        g_assert_null(kvm_cpuid_record_parse(big->str, "r", &err));
+        g_assert_cmpstr(error_get_pretty(err), ==, "r:4097: more than 4096"
+                        " cpuid entries in one KVM record");
+        g_clear_pointer(&err, error_free);
+    }
     g_assert_null(kvm_cpuid_record_parse("msr 0x10a 0x1\n", "r", &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "r: no cpuid entries in this KVM record");
@@ -574,6 +699,7 @@ static void test_models_choose(void)
     g_autoptr(FeatmaskSet) common = x86_model_features(sky, 4, &error_abort);
     g_autoptr(X86ModelChoice) c = NULL;
     g_autoptr(X86ModelChoice) amd = NULL;
+    g_autoptr(FeatmaskSet) none = NULL;
     g_autofree char *line = NULL;
     Error *err = NULL;
 
@@ -589,19 +715,68 @@ static void test_models_choose(void)
     amd = x86_model_choose(common, "AuthenticAMD", &error_abort);
     g_assert_cmpstr(amd->model->vendor, ==, "AuthenticAMD");
 
+    /* Two features short of a model: the model, minus them. */
+    featmask_set_del(common, featmask_map_lookup(featmask_set_map(common),
+                                                 "avx2"));
+    x86_model_choice_free(c);
+    c = x86_model_choose(common, "GenuineIntel", &error_abort);
+    g_free(line);
+    line = x86_model_choice_format(c);
+    g_assert_cmpstr(line, ==,
+                    "Skylake-Client-v4,+hypervisor,+tsc-adjust,-avx2");
+
     featmask_set_free(common);
     common = featmask_set_new(featmask_set_map(c->extra));
     featmask_set_add_name(common, "fpu", &error_abort);
-    g_assert_null(x86_model_choose(common, "GenuineIntel", &err));
+    none = featmask_set_new(featmask_set_map(c->extra));
+    g_assert_null(x86_model_choose_full(common, "GenuineIntel", NULL, none,
+                                        &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "no named CPU model of vendor"
-                    " 'GenuineIntel' has only features every host has");
+                    " 'GenuineIntel' that every host's QEMU knows fits the"
+                    " features every host has");
     error_free(err);
+}
+
+/*
+ * The KVM view's table against QEMU's data: QEMU's named models are made
+ * to run under KVM, so no model has a feature KVM never gives, but for
+ * the two QEMU itself switches off under KVM (kvm_default_props of
+ * target/i386/cpu.c: acpi=off, monitor=off; monitor comes back with
+ * -overcommit cpu-pm=on).
+ */
+static void test_kvm_view_models(void)
+{
+    g_autoptr(FeatmaskMap) map = x86_featmask_map();
+    g_autoptr(FeatmaskSet) never = featmask_set_from_names(
+        map, x86_kvm_never(), &error_abort);
+    g_autoptr(FeatmaskSet) hits = featmask_set_new(map);
+    g_autofree char *list = NULL;
+    const X86Model *models;
+    size_t n, i, v, checked = 0;
+
+    models = x86_models(&n);
+    for (i = 0; i < n; i++) {
+        for (v = 0; v < models[i].nversions; v++) {
+            g_autoptr(FeatmaskSet) f = x86_model_features(
+                &models[i], models[i].versions[v].version, &error_abort);
+
+            featmask_set_intersect(f, never);
+            featmask_set_union(hits, f);
+            checked++;
+        }
+    }
+    list = featmask_set_format(hits);
+    g_test_message("%zu model versions; features KVM never gives in them:"
+                   " %s", checked, list);
+    g_assert_cmpuint(checked, >=, 90);
+    g_assert_cmpstr(list, ==, "acpi,monitor");
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/featmask/cpu/map/entries", test_map_entries);
+    g_test_add_func("/featmask/cpu/kvm-view/models", test_kvm_view_models);
     g_test_add_func("/featmask/cpu/map/aliases", test_map_aliases);
     g_test_add_func("/featmask/cpu/map/deps", test_map_deps);
     g_test_add_func("/featmask/cpu/decode/bits", test_decode_bits);
@@ -616,6 +791,8 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/cpu/dump/aida64", test_dump_aida64);
     g_test_add_func("/featmask/cpu/dump/libcpuid", test_dump_libcpuid);
     g_test_add_func("/featmask/cpu/dump/errors", test_dump_errors);
+    g_test_add_func("/featmask/cpu/dump/limits", test_dump_limits);
+    g_test_add_func("/featmask/cpu/dump/lines", test_dump_lines);
     g_test_add_func("/featmask/cpu/kvm/record", test_kvm_record);
     g_test_add_func("/featmask/cpu/kvm/record-roundtrip",
                     test_kvm_record_roundtrip);

@@ -58,6 +58,9 @@ static void test_good(void)
         /* UTF-8 as it is */
         { "[\"caf\xc3\xa9\"]", "[ s:caf\xc3\xa9 ]" },
         { "{\"a\":{\"b\":[[]]}}", "{ k:a { k:b [ [ ] ] } }" },
+        /* a name may come again in another object, nested or not */
+        { "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}",
+          "{ k:a { k:a n:1 } k:b [ { k:a n:1 } { k:a n:2 } ] }" },
     };
     size_t i;
 
@@ -94,6 +97,14 @@ static void test_bad(void)
         { "[tru]", "t.json:1:2: unexpected 't'" },
         { "[nulls]", "t.json:1:2: unexpected 'n'" },
         { "// no\n[]", "t.json:1:1: unexpected '/', expected a value" },
+        /* a member twice in one object, at any depth */
+        { "{\"a\":1,\"b\":2,\"a\":3}", "t.json:1:14: member 'a' is given"
+          " twice (first at 1:2)" },
+        { "[{\"a\":{\"x\":1}},{\"a\":{\"y\":1,\n \"y\":2}}]",
+          "t.json:2:2: member 'y' is given twice (first at 1:22)" },
+        /* names compare after unescaping */
+        { "{\"ab\":1,\"a\\u0062\":2}", "t.json:1:9: member 'ab' is given"
+          " twice (first at 1:2)" },
         /* the line counts */
         { "{\n  \"a\": [\n    1,\n    x\n  ]\n}",
           "t.json:4:5: unexpected 'x', expected a value" },
@@ -127,6 +138,29 @@ static void test_deep(void)
     error_free(err);
 }
 
+/* So is the number of members of an object (their names are kept). */
+static void test_many_members(void)
+{
+    g_autoptr(GString) s = g_string_new("{");
+    Error *err = NULL;
+    g_autofree char *got = NULL;
+    int i;
+
+    for (i = 0; i < JSON_PULL_MAX_MEMBERS; i++) {
+        g_string_append_printf(s, "\"m%d\":0,", i);
+    }
+    g_string_append(s, "\"last\":0}");
+    got = tokens(s->str, &err);
+    g_assert_null(got);
+    g_assert_true(g_str_has_suffix(error_get_pretty(err),
+                                   ": more than 65536 members in one object"));
+    error_free(err);
+    /* as many as allowed are fine */
+    g_string_truncate(s, s->len - strlen(",\"last\":0}"));
+    g_string_append_c(s, '}');
+    g_free(tokens(s->str, &error_abort));
+}
+
 static void test_skip(void)
 {
     const char *text = "{\"skip\": {\"a\": [1, {\"b\": 2}]}, \"keep\": 3}";
@@ -152,5 +186,6 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/json-pull/bad", test_bad);
     g_test_add_func("/featmask/json-pull/deep", test_deep);
     g_test_add_func("/featmask/json-pull/skip", test_skip);
+    g_test_add_func("/featmask/json-pull/many-members", test_many_members);
     return g_test_run();
 }

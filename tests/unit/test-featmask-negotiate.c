@@ -145,6 +145,26 @@ static void test_check(void)
     g_assert_true(featmask_check(host, host, NULL, &error_abort));
 }
 
+/* Sets over two maps (from two files): an error, not an abort. */
+static void test_check_other_map(void)
+{
+    g_autoptr(FeatmaskMap) map = demo_map();
+    g_autoptr(FeatmaskMap) arm = featmask_map_new("cpu-aarch64", NULL);
+    g_autoptr(FeatmaskSet) vm = demo_set(map, "csum");
+    g_autoptr(FeatmaskSet) host = NULL;
+    g_autoptr(FeatmaskSet) missing = NULL;
+    Error *err = NULL;
+
+    featmask_map_add_dynamic(arm, "asimd", FEATMASK_NO_BIT, &error_abort);
+    featmask_map_finalize(arm, &error_abort);
+    host = featmask_set_new_full(arm);
+    g_assert_false(featmask_check(vm, host, &missing, &err));
+    g_assert_null(missing);
+    g_assert_cmpstr(error_get_pretty(err), ==, "cannot check demo features"
+                    " against cpu-aarch64 features");
+    error_free(err);
+}
+
 /* N hosts: the common set is in every host and nothing common is lost. */
 static void test_many_hosts(void)
 {
@@ -197,5 +217,6 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/negotiate/other-map", test_other_map);
     g_test_add_func("/featmask/negotiate/many-hosts", test_many_hosts);
     g_test_add_func("/featmask/check", test_check);
+    g_test_add_func("/featmask/check/other-map", test_check_other_map);
     return g_test_run();
 }

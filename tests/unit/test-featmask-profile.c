@@ -9,7 +9,8 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include <glib/gstdio.h>
-#include "profile.h"
+#include <fcntl.h>
+#include "pool.h"
 
 static char *tmpdir;
 
@@ -157,7 +158,26 @@ static void test_errors(void)
           " member 'type'" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
           " \"n\", \"type\": \"virtio-net-pci\", \"features\": [],"
-          " \"features\": []}]}", "p.json:1:104: 'features' is given twice" },
+          " \"features\": []}]}", "p.json:1:104: member 'features' is given"
+          " twice (first at 1:88)" },
+        /* a second "type" would change the map after the features */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\", \"type\": \"virtio-net-pci\", \"features\": [\"csum\"],"
+          " \"type\": \"virtio-blk-pci\"}]}", "p.json:1:110: member 'type' is"
+          " given twice (first at 1:62)" },
+        /* so would a second "arch" */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": [\"fpu\"], \"arch\": \"aarch64\"}}",
+          "p.json:1:85: member 'arch' is given twice (first at 1:46)" },
+        /* any object: the profile's own members, members featmask skips */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"host\": \"b\"}",
+          "p.json:1:38: member 'host' is given twice (first at 1:25)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"future\": [{\"x\": 1,"
+          " \"x\": 2}]}", "p.json:1:58: member 'x' is given twice (first at"
+          " 1:50)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+          " \"x86_64\", \"features\": []}, \"cpu\": {}}", "p.json:1:81:"
+          " member 'cpu' is given twice (first at 1:38)" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [7]}",
           "p.json:1:50: device 1 must be an object, not a number" },
         { "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
@@ -181,6 +201,128 @@ static void test_errors(void)
     }
 }
 
+/* A profile of @ndev devices of @nfeat features (e1000e: a dynamic map). */
+static char *big_profile(unsigned ndev, unsigned nfeat)
+{
+    GString *s = g_string_new("{\"featmask-profile\": 1, \"host\": \"a\","
+                              " \"devices\": [");
+    unsigned d, f;
+
+    for (d = 0; d < ndev; d++) {
+        g_string_append_printf(s, "%s{\"id\": \"n%u\", \"type\":"
+                               " \"e1000e\", \"features\": [",
+                               d ? ", " : "", d);
+        for (f = 0; f < nfeat; f++) {
+            g_string_append_printf(s, "%s\"f%u\"", f ? ", " : "", f);
+        }
+        g_string_append(s, "]}");
+    }
+    g_string_append(s, "]}");
+    return g_string_free(s, FALSE);
+}
+
+/* The documented limits hold, and one more is refused. */
+static void test_limits(void)
+{
+    g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
+    g_autoptr(GPtrArray) ps = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *got = NULL;
+    g_autofree char *path = NULL;
+    FeatmaskProfile *p;
+    int fd;
+
+    text = big_profile(FEATMASK_PROFILE_MAX_DEVICES, 1);
+    ps = load(maps, &error_abort, "big.json", text, NULL);
+    p = ps->pdata[0];
+    g_assert_cmpuint(p->devices->len, ==, FEATMASK_PROFILE_MAX_DEVICES);
+    g_assert_true(featmask_profile_find_device(p, "n65535") ==
+                  p->devices->pdata[65535]);
+    g_clear_pointer(&text, g_free);
+    text = big_profile(FEATMASK_PROFILE_MAX_DEVICES + 1, 0);
+    got = load_error(text);
+    g_assert_true(g_str_has_suffix(got, ": more than 65536 devices in one"
+                                   " profile"));
+    g_clear_pointer(&text, g_free);
+    g_clear_pointer(&got, g_free);
+
+    text = big_profile(1, FEATMASK_PROFILE_MAX_FEATURES + 1);
+    got = load_error(text);
+    g_assert_true(g_str_has_suffix(got, ": device 'n0' has more than 4096"
+                                   " features"));
+    g_clear_pointer(&got, g_free);
+
+    /* A file past the size limit is refused before it is parsed. */
+    path = g_build_filename(tmpdir, "p.json", NULL);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, FEATMASK_PROFILE_MAX_SIZE + 1), ==, 0);
+    close(fd);
+    {
+        const char *files[] = { path };
+        Error *err = NULL;
+
+        g_assert_null(featmask_profiles_load(files, 1, maps, &err));
+        g_assert_true(g_str_has_suffix(error_get_pretty(err),
+                      "p.json: a profile may have at most 64 MiB, this file"
+                      " has 67108865 bytes"));
+        error_free(err);
+    }
+    g_unlink(path);
+}
+
+/* Lookups by id see devices however they were appended; the first wins. */
+static void test_find_device(void)
+{
+    g_autoptr(FeatmaskProfile) p = featmask_profile_new("h");
+    g_autoptr(FeatmaskMap) map = featmask_map_new("x", NULL);
+    FeatmaskProfileDevice *a, *b, *c;
+
+    featmask_map_finalize(map, &error_abort);
+    g_assert_null(featmask_profile_find_device(p, "a"));
+    a = featmask_profile_add_device(p, "a", "e1000e", NULL, map);
+    g_assert_true(featmask_profile_find_device(p, "a") == a);
+    b = featmask_profile_add_device(p, "b", "e1000e", NULL, map);
+    c = featmask_profile_add_device(p, "a", "e1000e", NULL, map);
+    g_assert_true(featmask_profile_find_device(p, "b") == b);
+    g_assert_true(featmask_profile_find_device(p, "a") == a);
+    g_assert_false(featmask_profile_find_device(p, "a") == c);
+    g_assert_null(featmask_profile_find_device(p, "c"));
+}
+
+/*
+ * Sets over different maps never meet in the core: profiles read with
+ * two FeatmaskMaps have two dynamic maps for one architecture.  That is
+ * an input error, not "nothing in common".
+ */
+static void test_pool_other_maps(void)
+{
+    static const char *const text[] = {
+        "{\"featmask-profile\": 1, \"host\": \"a\", \"cpu\": {\"arch\":"
+        " \"aarch64\", \"features\": [\"fp\", \"asimd\"]}}",
+        "{\"featmask-profile\": 1, \"host\": \"b\", \"cpu\": {\"arch\":"
+        " \"aarch64\", \"features\": [\"fp\"]}}",
+    };
+    g_autoptr(FeatmaskMaps) maps_a = featmask_maps_new();
+    g_autoptr(FeatmaskMaps) maps_b = featmask_maps_new();
+    g_autoptr(GPtrArray) a = load(maps_a, &error_abort, "a.json", text[0],
+                                  NULL);
+    g_autoptr(GPtrArray) b = load(maps_b, &error_abort, "b.json", text[1],
+                                  NULL);
+    g_autoptr(GPtrArray) both = g_ptr_array_new();
+    bool incompatible = true;
+    Error *err = NULL;
+
+    g_ptr_array_add(both, a->pdata[0]);
+    g_ptr_array_add(both, b->pdata[0]);
+    g_assert_null(featmask_pool_negotiate(both, 0, &incompatible, &err));
+    g_assert_false(incompatible);
+    g_assert_cmpstr(error_get_pretty(err), ==, "the CPU: the features of"
+                    " hosts 'a' and 'b' are over different maps (cpu-aarch64,"
+                    " cpu-aarch64): profiles must be read together");
+    error_free(err);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -191,6 +333,9 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/profile/roundtrip", test_roundtrip);
     g_test_add_func("/featmask/profile/dynamic-map", test_dynamic);
     g_test_add_func("/featmask/profile/errors", test_errors);
+    g_test_add_func("/featmask/profile/limits", test_limits);
+    g_test_add_func("/featmask/profile/find-device", test_find_device);
+    g_test_add_func("/featmask/pool/other-maps", test_pool_other_maps);
     ret = g_test_run();
     /* The files are small and few: remove them one by one. */
     {

@@ -32,15 +32,15 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vuf  # noqa: E402
+from vuf import TOP, find_backend  # noqa: E402
+
 sys.path.insert(0, os.path.join(TOP, 'scripts', 'guest'))
 from console import GuestConsole  # noqa: E402
 import qmp as qmplib  # noqa: E402
@@ -75,18 +75,6 @@ def find_qemu():
     return shutil.which('qemu-system-x86_64')
 
 
-def find_backend():
-    env = os.environ.get('VHOST_USER_FEATMASK')
-    if env:
-        return env
-    for build in ('build', '_build', 'builddir'):
-        p = os.path.join(TOP, build, 'contrib', 'vhost-user-featmask',
-                         'vhost-user-featmask')
-        if os.access(p, os.X_OK):
-            return p
-    return None
-
-
 def qemu_version(qemu):
     out = subprocess.run([qemu, '--version'], capture_output=True,
                          text=True).stdout
@@ -94,12 +82,10 @@ def qemu_version(qemu):
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
-class Backend:
+class Backend(vuf.Backend):
     """One backend process: one host's switch."""
 
     def __init__(self, tmp, name, mask, blk=False, extra=()):
-        self.sock = os.path.join(tmp, f'{name}-vu.sock')
-        self.log = os.path.join(tmp, f'{name}-backend.log')
         self.blk = blk
         args = ['--features', mask, '--type', 'blk' if blk else 'net']
         args += list(extra)
@@ -111,27 +97,12 @@ class Backend:
         self.backend_bits = 0
         for m in re.finditer(r'^ ?(\d+) \S+ +backend', out, re.M):
             self.backend_bits |= 1 << int(m.group(1))
-        self.proc = subprocess.Popen([BACKEND, '--socket-path', self.sock,
-                                      '--log', self.log] + args)
-        deadline = time.monotonic() + 10
-        while not os.path.exists(self.sock):
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError('backend did not start')
-            time.sleep(0.02)
-
-    def log_text(self):
-        with open(self.log) as f:
-            return f.read()
+        super().__init__(BACKEND, *args, tmp=tmp, name=name)
 
     def acked(self):
         """The last features a front-end acked, or None."""
         found = re.findall(r'acked-features (0x[0-9a-f]+)', self.log_text())
         return int(found[-1], 16) if found else None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(10)
 
 
 class Qemu:

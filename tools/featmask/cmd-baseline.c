@@ -20,13 +20,14 @@ static const GOptionEntry baseline_options[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
       "print the baseline profile (JSON)", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-      "also write the baseline profile to FILE", "FILE" },
+      "write the baseline profile to FILE, nothing to standard output",
+      "FILE" },
     { "keep-unmigratable", 0, 0, G_OPTION_ARG_NONE, &opt_keep,
       "keep features QEMU cannot migrate", NULL },
     { NULL }
 };
 
-/* The newest named model all hosts support, or NULL (and why). */
+/* The closest named model of the common set, or NULL (and why). */
 static X86ModelChoice *pool_model(const FeatmaskPool *pool, char **why)
 {
     Error *err = NULL;
@@ -54,6 +55,7 @@ static void print_item(const FeatmaskPool *pool, const FeatmaskPoolItem *item,
 {
     const FeatmaskSet *common = featmask_baseline_common(item->baseline);
     g_autofree char *list = featmask_set_format(common);
+    g_autoptr(CliHostGroups) groups = cli_host_groups_new();
     size_t i, n = featmask_baseline_ndrops(item->baseline);
 
     printf("%s: %zu of %zu features in common, %zu dropped\n  %s\n", title,
@@ -65,11 +67,12 @@ static void print_item(const FeatmaskPool *pool, const FeatmaskPoolItem *item,
     printf("  dropped:\n");
     for (i = 0; i < n; i++) {
         const FeatmaskDrop *d = featmask_baseline_drop(item->baseline, i);
-        g_autofree char *why = featmask_drop_describe(pool, d);
+        g_autofree char *why = cli_drop_describe(groups, pool, d);
 
         printf("    %-24s %s\n", featmask_map_get(item->map, d->feature)->name,
                why);
     }
+    cli_host_groups_print(groups, pool);
 }
 
 /* Which hosts' CPU data left feature words unknown. */
@@ -77,28 +80,24 @@ static void print_unknown_words(const FeatmaskPool *pool)
 {
     guint i;
 
-    for (i = 0; i < pool->profiles->len; i++) {
-        FeatmaskProfile *p = pool->profiles->pdata[i];
+    for (i = 0; i < pool->unknown->len; i++) {
+        FeatmaskPoolUnknown *u = pool->unknown->pdata[i];
+        g_autofree char *list = g_strjoinv("; ", u->words);
 
-        if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
-            g_autofree char *list = g_strjoinv("; ", p->cpu->unknown_words);
-
-            printf("  not told by %s's CPU data (their features count as "
-                   "missing there): %s\n", p->host, list);
-        }
+        printf("  not told by %s's CPU data (their features count as "
+               "missing there): %s\n", featmask_pool_host(pool, u->host),
+               list);
     }
 }
 
 static void print_human(const FeatmaskPool *pool)
 {
+    g_autofree char *hosts = cli_hosts_summary(pool, NULL, pool->nhosts,
+                                               " ");
     guint i;
 
-    printf("baseline of %u host%s:", pool->profiles->len,
-           pool->profiles->len > 1 ? "s" : "");
-    for (i = 0; i < pool->profiles->len; i++) {
-        printf(" %s", ((FeatmaskProfile *)pool->profiles->pdata[i])->host);
-    }
-    printf("\n");
+    printf("baseline of %zu host%s: %s\n", pool->nhosts,
+           pool->nhosts > 1 ? "s" : "", hosts);
     if (pool->cpu) {
         g_autofree char *title = g_strdup_printf("cpu (%s%s%s)",
             pool->cpu->type, pool->cpu_vendor ? ", " : "",
@@ -112,7 +111,7 @@ static void print_human(const FeatmaskPool *pool)
         }
         if (model) {
             g_autofree char *m = x86_model_choice_format(model);
-            printf("  newest named model on every host: %s\n", m);
+            printf("  closest named model: %s\n", m);
         } else if (why) {
             printf("  no named model fits: %s\n", why);
         }
@@ -148,8 +147,8 @@ static void add_drops(JsonObject *obj, const FeatmaskPool *pool,
             JsonArray *hosts = json_array_new();
 
             for (h = 0; h < d->nhosts; h++) {
-                FeatmaskProfile *p = pool->profiles->pdata[d->hosts[h]];
-                json_array_add_string_element(hosts, p->host);
+                json_array_add_string_element(
+                    hosts, featmask_pool_host(pool, d->hosts[h]));
             }
             json_object_set_array_member(o, "hosts", hosts);
         } else if (d->lost) {
@@ -187,7 +186,6 @@ static JsonNode *baseline_json(const FeatmaskPool *pool)
 int cmd_baseline(int argc, char **argv)
 {
     g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
-    g_autoptr(GPtrArray) profiles = NULL;
     g_autoptr(FeatmaskPool) pool = NULL;
     int status;
 
@@ -202,8 +200,11 @@ int cmd_baseline(int argc, char **argv)
     if (argc < 2) {
         return cli_usage("baseline", "no host profiles given");
     }
-    pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles,
-                         opt_keep ? FEATMASK_KEEP_UNMIGRATABLE : 0, &status);
+    /* Only the pool's sets are printed: the profiles need not be kept. */
+    pool = cli_negotiate_stream(argv + 1, argc - 1, maps,
+                                (opt_keep ? FEATMASK_KEEP_UNMIGRATABLE : 0) |
+                                (opt_explain ? 0 :
+                                 FEATMASK_COUNT_MISSING_HOSTS), &status);
     if (!pool) {
         return status;
     }
@@ -215,6 +216,7 @@ int cmd_baseline(int argc, char **argv)
             cli_error(err);
             return FEATMASK_EXIT_USAGE;
         }
+        return FEATMASK_EXIT_OK;
     }
     if (opt_json) {
         g_autoptr(JsonNode) root = baseline_json(pool);

@@ -17,16 +17,26 @@ static const GOptionEntry check_options[] = {
     { NULL }
 };
 
-/* Check one item; print and record what is missing. */
+/*
+ * Check one item; print and record what is missing.  Sets that cannot be
+ * compared are an input error: *@bad_input is set and @errp too.
+ */
 static bool check_item(JsonBuilder *b, const char *what,
                        const FeatmaskSet *required,
-                       const FeatmaskSet *available)
+                       const FeatmaskSet *available, bool *bad_input,
+                       Error **errp)
 {
     g_autoptr(FeatmaskSet) missing = NULL;
     Error *err = NULL;
 
     if (featmask_check(required, available, &missing, &err)) {
         return true;
+    }
+    if (!missing) {
+        error_prepend(&err, "%s: ", what);
+        error_propagate(errp, err);
+        *bad_input = true;
+        return false;
     }
     if (!opt_json) {
         printf("  %s: %s\n", what, error_get_pretty(err));
@@ -46,7 +56,7 @@ int cmd_check(int argc, char **argv)
     g_autoptr(JsonBuilder) b = json_builder_new();
     FeatmaskProfile *vm, *host;
     Error *err = NULL;
-    bool ok = true;
+    bool ok = true, bad_input = false;
     guint d;
 
     if (!cli_parse("check", "VM-PROFILE HOST-PROFILE", "Says whether a VM "
@@ -59,21 +69,30 @@ int cmd_check(int argc, char **argv)
     if (argc != 3) {
         return cli_usage("check", "takes a VM profile and a host profile");
     }
-    profiles = featmask_profiles_load((const char *const *)argv + 1, 2,
-                                      maps, &err);
+    profiles = cli_load_profiles(argv + 1, 2, maps, &err);
     if (!profiles) {
         cli_error(err);
         return FEATMASK_EXIT_USAGE;
     }
+    if (profiles->len != 2) {
+        return cli_usage("check", "takes one VM profile and one host "
+                         "profile; the arguments hold %u", profiles->len);
+    }
     vm = profiles->pdata[0];
     host = profiles->pdata[1];
+    /* Nothing is missing between two architectures: the input is wrong. */
+    if (vm->cpu && host->cpu &&
+        !featmask_cpus_comparable(vm, host, &err)) {
+        cli_error(err);
+        return FEATMASK_EXIT_USAGE;
+    }
 
     if (!opt_json) {
         printf("%s -> %s:\n", vm->host, host->host);
     }
     json_builder_begin_array(b);
     if (vm->cpu) {
-        if (!host->cpu || strcmp(vm->cpu->arch, host->cpu->arch)) {
+        if (!host->cpu) {
             if (!opt_json) {
                 printf("  cpu: the host has no %s CPU\n", vm->cpu->arch);
             }
@@ -84,7 +103,7 @@ int cmd_check(int argc, char **argv)
             ok = false;
         } else {
             ok &= check_item(b, "cpu", vm->cpu->features,
-                             host->cpu->features);
+                             host->cpu->features, &bad_input, &err);
         }
     }
     for (d = 0; d < vm->devices->len; d++) {
@@ -105,9 +124,17 @@ int cmd_check(int argc, char **argv)
             ok = false;
             continue;
         }
-        ok &= check_item(b, what, dev->features, hd->features);
+        ok &= check_item(b, what, dev->features, hd->features, &bad_input,
+                         &err);
+        if (bad_input) {
+            break;
+        }
     }
     json_builder_end_array(b);
+    if (bad_input) {
+        cli_error(err);
+        return FEATMASK_EXIT_USAGE;
+    }
 
     if (opt_json) {
         g_autoptr(JsonBuilder) r = json_builder_new();

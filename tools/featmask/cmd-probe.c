@@ -3,8 +3,9 @@
  *
  * The CPU part comes from KVM (what a guest can get) when /dev/kvm is
  * there, else from the raw CPUID libcpuid reads, or from a dump of
- * another machine.  Each part of the profile is made by its own function
- * (probe_cpu() now; devices through QEMU can be added beside it).
+ * another machine; with --qemu, from that QEMU (probe-qemu.c).  Each
+ * part of the profile is made by its own function (probe_cpu() here, the
+ * QEMU's CPU and devices in probe-qemu.c).
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -24,13 +25,36 @@
  *              or NULL
  * @kvm_dev: the KVM device to ask when neither is given
  * @save_kvm_record: if not NULL, write KVM's answer there
+ * @raw_view: keep raw CPUID as it is, instead of the KVM view
  */
 typedef struct ProbeCpuOptions {
     const char *cpuid_dump;
     const char *kvm_record;
     const char *kvm_dev;
     const char *save_kvm_record;
+    bool raw_view;
 } ProbeCpuOptions;
+
+/*
+ * Raw CPUID seen through KVM (target/i386/featmask-cpu-kvm.c): what a
+ * guest of that CPU would get under KVM.  Says what changed.
+ */
+static void kvm_view(FeatmaskSet *features)
+{
+    g_autoptr(FeatmaskSet) removed = featmask_set_new(
+        featmask_set_map(features));
+    g_autoptr(FeatmaskSet) added = featmask_set_new(
+        featmask_set_map(features));
+    g_autofree char *r = NULL;
+    g_autofree char *a = NULL;
+
+    x86_kvm_view_apply(features, removed, added);
+    r = featmask_set_format(removed);
+    a = featmask_set_format(added);
+    cli_warn("the KVM view (%s) of this CPUID: left out %s; added %s"
+             " (--view raw keeps the CPUID as it is)", X86_KVM_VIEW_KERNEL,
+             r, a);
+}
 
 /*
  * The feature words the data could not tell, for the profile, and a
@@ -117,6 +141,12 @@ static FeatmaskProfileCpu *probe_cpu(const ProbeCpuOptions *o, Error **errp)
                  list);
     }
     cpu = g_new0(FeatmaskProfileCpu, 1);
+    if (strcmp(source, "kvm")) {
+        if (!o->raw_view) {
+            kvm_view(features);
+        }
+        cpu->view = g_strdup(o->raw_view ? "raw" : "kvm");
+    }
     cpu->arch = g_strdup("x86_64");
     cpu->vendor = x86_cpuid_vendor(d);
     cpu->model = x86_cpuid_brand(d);
@@ -132,6 +162,7 @@ static char *opt_kvm_record;
 static char *opt_save_kvm_record;
 static char *opt_output;
 static char *opt_qemu;
+static char *opt_view;
 
 static const GOptionEntry probe_options[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host,
@@ -143,11 +174,14 @@ static const GOptionEntry probe_options[] = {
       "read the CPU from a recorded answer of /dev/kvm", "FILE" },
     { "save-kvm-record", 0, 0, G_OPTION_ARG_FILENAME, &opt_save_kvm_record,
       "also write /dev/kvm's answer to FILE", "FILE" },
+    { "view", 0, 0, G_OPTION_ARG_STRING, &opt_view,
+      "for raw CPUID (a dump, or no /dev/kvm): kvm (default): what KVM "
+      "would give a guest; raw: the CPUID as it is", "VIEW" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
       "write the profile to FILE (default: standard output)", "FILE" },
     { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt_qemu,
-      "also probe the devices of the QEMU arguments after --, with this "
-      "QEMU", "BINARY" },
+      "probe the CPU and devices of the QEMU arguments after --, with "
+      "this QEMU", "BINARY" },
     { NULL }
 };
 
@@ -162,10 +196,13 @@ int cmd_probe(int argc, char **argv)
                    "QEMU names them, from what KVM\ncan give a guest "
                    "(/dev/kvm) or else from the CPU's own CPUID (libcpuid)."
                    "\nWith --cpuid-dump, the profile of the machine the dump"
-                   " comes from.\nWith --qemu, also the devices of this "
-                   "host's QEMU configuration (the arguments\nafter --): "
-                   "QEMU starts paused, tells what its backends provide, and"
-                   " stops.", probe_options, &argc, &argv)) {
+                   " comes from.\nWith --qemu, the profile of this host's "
+                   "QEMU configuration (the arguments\nafter --): QEMU "
+                   "starts paused and tells the CPU it gives a guest (the "
+                   "full\nexpansion of 'host' under KVM, of 'max' under TCG"
+                   "), what its device\nbackends provide, and which "
+                   "switches it takes, then stops.", probe_options, &argc,
+                   &argv)) {
         return FEATMASK_EXIT_USAGE;
     }
     if (argc > 1 && !opt_qemu) {
@@ -175,19 +212,35 @@ int cmd_probe(int argc, char **argv)
         return cli_usage("probe", "--cpuid-dump and --kvm-record both say"
                          " where the CPU comes from: give one");
     }
+    if (opt_qemu && (opt_cpuid_dump || opt_kvm_record || opt_save_kvm_record)) {
+        return cli_usage("probe", "with --qemu the CPU comes from that QEMU:"
+                         " --cpuid-dump, --kvm-record and --save-kvm-record"
+                         " do not apply");
+    }
     if (opt_save_kvm_record && (opt_cpuid_dump || opt_kvm_record)) {
         return cli_usage("probe", "--save-kvm-record records /dev/kvm, which"
                          " --cpuid-dump and --kvm-record do not read");
     }
+    if (opt_view && strcmp(opt_view, "kvm") && strcmp(opt_view, "raw")) {
+        return cli_usage("probe", "--view takes 'kvm' or 'raw', not '%s'",
+                         opt_view);
+    }
+    if (opt_view && (opt_qemu || opt_kvm_record)) {
+        return cli_usage("probe", "--view is for raw CPUID (--cpuid-dump,"
+                         " or libcpuid without /dev/kvm)");
+    }
+    cpu.raw_view = opt_view && !strcmp(opt_view, "raw");
     cpu.cpuid_dump = opt_cpuid_dump;
     cpu.kvm_record = opt_kvm_record;
     cpu.save_kvm_record = opt_save_kvm_record;
 
     p = featmask_profile_new(opt_host ? opt_host : g_get_host_name());
-    p->cpu = probe_cpu(&cpu, &err);
-    if (!p->cpu) {
-        cli_error(err);
-        return FEATMASK_EXIT_USAGE;
+    if (!opt_qemu) {
+        p->cpu = probe_cpu(&cpu, &err);
+        if (!p->cpu) {
+            cli_error(err);
+            return FEATMASK_EXIT_USAGE;
+        }
     }
     if (opt_qemu) {
         g_autoptr(FeatmaskMaps) maps = featmask_maps_new();

@@ -123,6 +123,7 @@ typedef struct DumpParser {
     bool in_cpu;        /* inside a logical CPU section */
     /* AIDA64 without subleaf tags: lines seen per leaf */
     GHashTable *seen;
+    uint32_t max_basic_index;   /* libcpuid: the last basic_cpuid[N] */
 } DumpParser;
 
 /* A logical CPU section begins: the first one is read, the next ends it. */
@@ -137,6 +138,20 @@ static void start_cpu(DumpParser *ps)
 #define PARSE_ERROR(ps, errp, fmt, ...) \
     error_setg(errp, "%s:%d: " fmt, (ps)->file, (ps)->line, ## __VA_ARGS__)
 
+/* Record a leaf, up to CPUID_DUMP_MAX_LEAVES different ones. */
+static bool store_leaf(DumpParser *ps, uint32_t leaf, uint32_t sub,
+                       const uint32_t *r, Error **errp)
+{
+    if (ps->d->leaves->len == CPUID_DUMP_MAX_LEAVES &&
+        !x86_cpuid_data_get(ps->d, leaf, sub)) {
+        PARSE_ERROR(ps, errp, "more than %d CPUID leaves in one dump",
+                    CPUID_DUMP_MAX_LEAVES);
+        return false;
+    }
+    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
+    return true;
+}
+
 /*
  * libcpuid: name[index]=eax ebx ecx edx, in hex, 8 digits each.
  */
@@ -145,6 +160,9 @@ typedef struct LibcpuidArray {
     uint32_t leaf;      /* the leaf of index 0 */
     bool subleaves;     /* index is the subleaf of @leaf, else leaf offset */
 } LibcpuidArray;
+
+/* libcpuid's arrays are far smaller; anything bigger is garbage. */
+#define LIBCPUID_MAX_INDEX 0xffff
 
 static const LibcpuidArray libcpuid_arrays[] = {
     { "basic_cpuid", 0x0, false },
@@ -160,8 +178,9 @@ static const LibcpuidArray libcpuid_arrays[] = {
 static bool parse_libcpuid_line(DumpParser *ps, const char *line,
                                 Error **errp)
 {
-    const char *p = line;
-    uint32_t idx, r[4];
+    const char *p = line, *num;
+    uint64_t idx;
+    uint32_t r[4];
     size_t i;
     int k;
 
@@ -193,8 +212,17 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
     if (!g_ascii_isdigit(*p)) {
         goto garbled;
     }
-    idx = strtoul(p, (char **)&p, 10);
-    if (!skip_literal(&p, "]=") || idx > 0xffff) {
+    /* Range-check the 64-bit value: 4294967296 must not become 0. */
+    num = p;
+    errno = 0;
+    idx = g_ascii_strtoull(num, (char **)&p, 10);
+    if (errno || idx > LIBCPUID_MAX_INDEX) {
+        PARSE_ERROR(ps, errp, "index %.*s of '%s' is out of range (at most"
+                    " %d)", (int)(p - num), num, libcpuid_arrays[i].name,
+                    LIBCPUID_MAX_INDEX);
+        return false;
+    }
+    if (!skip_literal(&p, "]=")) {
         goto garbled;
     }
     for (k = 0; k < 4; k++) {
@@ -211,14 +239,13 @@ static bool parse_libcpuid_line(DumpParser *ps, const char *line,
     if (!at_end(p)) {
         goto garbled;
     }
-    if (libcpuid_arrays[i].subleaves) {
-        x86_cpuid_data_set(ps->d, libcpuid_arrays[i].leaf, idx,
-                           r[0], r[1], r[2], r[3]);
-    } else {
-        x86_cpuid_data_set(ps->d, libcpuid_arrays[i].leaf + idx, 0,
-                           r[0], r[1], r[2], r[3]);
+    if (!libcpuid_arrays[i].subleaves && libcpuid_arrays[i].leaf == 0) {
+        ps->max_basic_index = MAX(ps->max_basic_index, idx);
     }
-    return true;
+    if (libcpuid_arrays[i].subleaves) {
+        return store_leaf(ps, libcpuid_arrays[i].leaf, idx, r, errp);
+    }
+    return store_leaf(ps, libcpuid_arrays[i].leaf + idx, 0, r, errp);
 
 garbled:
     PARSE_ERROR(ps, errp, "expected '%s[N]=' and four 8-digit hex registers,"
@@ -293,8 +320,7 @@ static bool parse_aida64_line(DumpParser *ps, const char *line, Error **errp)
         }
         g_hash_table_add(ps->seen, key);
     }
-    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
-    return true;
+    return store_leaf(ps, leaf, sub, r, errp);
 
 garbled:
     PARSE_ERROR(ps, errp, "expected 'CPUID LLLLLLLL: EAX-EBX-ECX-EDX' with"
@@ -335,8 +361,7 @@ static bool parse_cpuid_tool_line(DumpParser *ps, const char *line,
     if (!at_end(p)) {
         goto garbled;
     }
-    x86_cpuid_data_set(ps->d, leaf, sub, r[0], r[1], r[2], r[3]);
-    return true;
+    return store_leaf(ps, leaf, sub, r, errp);
 
 garbled:
     skip_space(&line);
@@ -400,10 +425,34 @@ static bool check_complete(DumpParser *ps, CpuidDumpFormat fmt,
     return true;
 }
 
+char **cpuid_text_lines(const char *text)
+{
+    GPtrArray *lines = g_ptr_array_new();
+    const char *end = text + strlen(text);
+    const char *p = text;
+
+    /*
+     * Not g_strsplit(): it finds each '\n' with strstr(), which ASan
+     * checks against the whole rest of the text, every line.
+     */
+    for (;;) {
+        const char *nl = memchr(p, '\n', end - p);
+
+        if (!nl) {
+            g_ptr_array_add(lines, g_strndup(p, end - p));
+            break;
+        }
+        g_ptr_array_add(lines, g_strndup(p, nl - p));
+        p = nl + 1;
+    }
+    g_ptr_array_add(lines, NULL);
+    return (char **)g_ptr_array_free(lines, FALSE);
+}
+
 X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
                                CpuidDumpFormat *format, Error **errp)
 {
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_auto(GStrv) lines = NULL;
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash,
                                                   g_direct_equal);
     DumpParser ps = {
@@ -412,9 +461,16 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         .seen = seen,
     };
     CpuidDumpFormat fmt = CPUID_DUMP_UNKNOWN;
-    uint32_t basic_limit = UINT32_MAX, max_basic_index = 0;
+    uint32_t basic_limit = UINT32_MAX;
     size_t i;
 
+    if (strlen(text) > CPUID_DUMP_MAX_SIZE) {
+        error_setg(errp, "%s: a CPUID dump may have at most %d MiB",
+                   ps.file, CPUID_DUMP_MAX_SIZE >> 20);
+        x86_cpuid_data_free(ps.d);
+        return NULL;
+    }
+    lines = cpuid_text_lines(text);
     for (i = 0; lines[i] && !ps.done; i++) {
         char *line = lines[i];
         bool ok;
@@ -439,10 +495,6 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         switch (fmt) {
         case CPUID_DUMP_LIBCPUID:
             ok = parse_libcpuid_line(&ps, line, errp);
-            if (ok && g_str_has_prefix(line, "basic_cpuid[")) {
-                max_basic_index = MAX(max_basic_index,
-                                      strtoul(line + 12, NULL, 10));
-            }
             break;
         case CPUID_DUMP_AIDA64:
             ok = parse_aida64_line(&ps, line, errp);
@@ -460,8 +512,8 @@ X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
         goto fail;
     }
     /* libcpuid's format holds a fixed number of basic leaves (12 or 32). */
-    if (fmt == CPUID_DUMP_LIBCPUID && max_basic_index >= 11) {
-        basic_limit = max_basic_index;
+    if (fmt == CPUID_DUMP_LIBCPUID && ps.max_basic_index >= 11) {
+        basic_limit = ps.max_basic_index;
     }
     if (!check_complete(&ps, fmt, basic_limit, errp)) {
         goto fail;

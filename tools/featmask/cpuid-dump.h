@@ -20,6 +20,14 @@
 
 #include "target/i386/featmask-cpu.h"
 
+/*
+ * Limits of a dump or KVM record (docs/interop/cpuid-dumps.rst): a real
+ * CPU has a few hundred leaves, KVM answers at most 256 entries.
+ */
+#define CPUID_DUMP_MAX_SIZE (16 * 1024 * 1024)  /* bytes */
+#define CPUID_DUMP_MAX_LEAVES 4096  /* leaves and subleaves, or KVM entries */
+#define CPUID_DUMP_MAX_MSRS 4096    /* MSRs of a KVM record */
+
 typedef enum CpuidDumpFormat {
     CPUID_DUMP_UNKNOWN,
     CPUID_DUMP_LIBCPUID,    /* cpuid_tool --save */
@@ -48,10 +56,18 @@ CpuidDumpFormat cpuid_dump_detect(const char *text);
  *
  * A line that is not understood, a register that is not 8 hex digits, a
  * dump of a non-x86 CPU, or a dump that ends before the leaves its leaf 0
- * or 0x80000000 announces is an error "FILE:LINE: what is wrong".
+ * or 0x80000000 announces is an error "FILE:LINE: what is wrong"; so is a
+ * dump past CPUID_DUMP_MAX_SIZE or CPUID_DUMP_MAX_LEAVES.
  */
 X86CpuidData *cpuid_dump_parse(const char *text, const char *filename,
                                CpuidDumpFormat *format, Error **errp);
+
+/**
+ * cpuid_text_lines: the lines of @text, as g_strsplit(@text, "\n", -1)
+ * gives them (but "" is one empty line), in time linear in the length of
+ * @text (even under ASan)
+ */
+char **cpuid_text_lines(const char *text);
 
 /**
  * cpuid_dump_load: read and parse a dump file

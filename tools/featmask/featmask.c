@@ -27,6 +27,8 @@ static const FeatmaskCommand commands[] = {
     { "check",    cmd_check,    "can a VM run on, or migrate to, a host" },
     { "mask",     cmd_mask,     "check a features= mask, show what it "
                                 "selects" },
+    { "labels",   cmd_labels,   "a host's Kubernetes node labels "
+                                "(node-feature-discovery)" },
 };
 
 static void usage(FILE *out)
@@ -63,7 +65,7 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (!strcmp(argv[1], commands[i].name)) {
-            return commands[i].fn(argc - 1, argv + 1);
+            return cli_output_end(commands[i].fn(argc - 1, argv + 1));
         }
     }
     fprintf(stderr, "featmask: unknown command '%s'\n", argv[1]);

@@ -29,12 +29,15 @@ void json_pull_init(JsonPull *j, const char *file, const char *text,
     j->line = 1;
     j->line_start = text;
     j->str = g_string_sized_new(64);
+    j->keys = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)g_hash_table_unref);
     j->state = NEED_VALUE;
 }
 
 void json_pull_destroy(JsonPull *j)
 {
     g_string_free(j->str, TRUE);
+    g_ptr_array_free(j->keys, TRUE);
 }
 
 static void json_pull_verror(JsonPull *j, Error **errp, unsigned line,
@@ -52,6 +55,33 @@ void json_pull_error(JsonPull *j, Error **errp, const char *fmt, ...)
     va_start(ap, fmt);
     json_pull_verror(j, errp, j->tok_line, j->tok_col, fmt, ap);
     va_end(ap);
+}
+
+/* Where a member name was first seen, the value of JsonPull.keys. */
+typedef struct KeyPos {
+    unsigned line, col;
+} KeyPos;
+
+/* A member name of the innermost object, which must be new there. */
+static bool add_key(JsonPull *j, Error **errp)
+{
+    GHashTable *keys = j->keys->pdata[j->depth - 1];
+    KeyPos *first = g_hash_table_lookup(keys, j->str->str);
+
+    if (first) {
+        json_pull_error(j, errp, "member '%s' is given twice (first at"
+                        " %u:%u)", j->str->str, first->line, first->col);
+        return false;
+    }
+    if (g_hash_table_size(keys) == JSON_PULL_MAX_MEMBERS) {
+        json_pull_error(j, errp, "more than %d members in one object",
+                        JSON_PULL_MAX_MEMBERS);
+        return false;
+    }
+    first = g_new(KeyPos, 1);
+    *first = (KeyPos){ j->tok_line, j->tok_col };
+    g_hash_table_insert(keys, g_strdup(j->str->str), first);
+    return true;
 }
 
 /* An error at the current position (inside a token). */
@@ -85,19 +115,43 @@ const char *json_pull_token_name(JsonPullToken tok)
     return names[tok];
 }
 
-static void skip_space(JsonPull *j)
+static inline void skip_space(JsonPull *j)
 {
-    while (j->p < j->end) {
-        char c = *j->p;
+    const char *p = j->p, *end = j->end;
 
-        if (c == '\n') {
+    /* Most tokens follow one another without space: test that first. */
+    while (p < end && (unsigned char)*p <= ' ') {
+        if (*p == '\n') {
             j->line++;
-            j->line_start = j->p + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            j->line_start = p + 1;
+        } else if (*p != ' ' && *p != '\t' && *p != '\r') {
+            break;
         }
-        j->p++;
+        p++;
     }
+    j->p = p;
+}
+
+/*
+ * The bytes that end a plain run in a string: '"', '\\' and the control
+ * characters (which are errors).
+ */
+static const bool string_stop[256] = {
+    [0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+/* Append @len bytes at @s to j->str, without GString's general path. */
+static void str_append(JsonPull *j, const char *s, size_t len)
+{
+    GString *str = j->str;
+    size_t old = str->len;
+
+    if (old + len >= str->allocated_len) {
+        g_string_set_size(str, old + len);
+    }
+    memcpy(str->str + old, s, len);
+    str->len = old + len;
+    str->str[str->len] = '\0';
 }
 
 static int hex4(const char *p)
@@ -121,15 +175,14 @@ static bool read_string(JsonPull *j, Error **errp)
     unsigned char high = 0;
     const char *s;
 
-    g_string_truncate(j->str, 0);
+    j->str->len = 0;
     j->p++;
     for (;;) {
         /* Copy the plain run in one go: most strings have no escape. */
-        for (s = j->p; s < j->end && *s != '"' && *s != '\\' &&
-             (unsigned char)*s >= 0x20; s++) {
+        for (s = j->p; s < j->end && !string_stop[(unsigned char)*s]; s++) {
             high |= *s;
         }
-        g_string_append_len(j->str, j->p, s - j->p);
+        str_append(j, j->p, s - j->p);
         j->p = s;
         if (s == j->end) {
             return error_here(j, errp, "unterminated string");
@@ -233,8 +286,8 @@ static bool read_number(JsonPull *j, Error **errp)
             s++;
         }
     }
-    g_string_truncate(j->str, 0);
-    g_string_append_len(j->str, j->p, s - j->p);
+    j->str->len = 0;
+    str_append(j, j->p, s - j->p);
     j->p = s;
     return true;
 }
@@ -285,6 +338,14 @@ static bool open_container(JsonPull *j, char c, Error **errp)
         return error_here(j, errp, "nesting deeper than %d levels",
                           JSON_PULL_MAX_DEPTH);
     }
+    if (c == '{') {
+        /* One table per depth, emptied for each object: few allocations. */
+        while (j->keys->len <= j->depth) {
+            g_ptr_array_add(j->keys, g_hash_table_new_full(
+                g_str_hash, g_str_equal, g_free, g_free));
+        }
+        g_hash_table_remove_all(j->keys->pdata[j->depth]);
+    }
     j->stack[j->depth++] = c;
     j->state = c == '{' ? NEED_KEY_OR_END : NEED_VALUE_OR_END;
     j->p++;
@@ -327,7 +388,7 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
         }
         if (c == '"' && (j->state == NEED_KEY ||
                          j->state == NEED_KEY_OR_END)) {
-            if (!read_string(j, errp)) {
+            if (!read_string(j, errp) || !add_key(j, errp)) {
                 return false;
             }
             skip_space(j);
@@ -389,6 +450,71 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
         after_value(j);
         return true;
     }
+}
+
+#define ONES (~0ULL / 255)
+#define HIGHS (ONES * 0x80)
+
+/* Whether none of the 8 bytes at @p ends a plain ASCII run in a string. */
+static inline bool plain_ascii8(const char *p)
+{
+    uint64_t x, quote, backslash;
+
+    memcpy(&x, p, 8);
+    quote = x ^ (ONES * '"');
+    backslash = x ^ (ONES * '\\');
+    /*
+     * The top bit of a byte is set by: x itself for a byte >= 0x80, the
+     * subtractions for a byte < 0x20 and for a zero byte of quote or
+     * backslash (exact for "any byte", the usual bit trick).
+     */
+    return !((x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
+              ((backslash - ONES) & ~backslash)) & HIGHS);
+}
+
+bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
+                         size_t *len, Error **errp)
+{
+    const char *q;
+
+    skip_space(j);
+    if (j->state == NEED_COMMA_OR_END && j->p < j->end && *j->p == ',' &&
+        j->stack[j->depth - 1] == '[') {
+        j->p++;
+        j->state = NEED_VALUE;
+        /* ", " between items: the one space needs no call */
+        if (j->p < j->end && *j->p == ' ') {
+            j->p++;
+        }
+        skip_space(j);
+    }
+    if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
+        j->p < j->end && *j->p == '"') {
+        /* A plain ASCII string needs no copy and no check. */
+        for (q = j->p + 1; j->end - q >= 8 && plain_ascii8(q); q += 8) {
+            continue;
+        }
+        for (; q < j->end && !string_stop[(unsigned char)*q] &&
+             !(*q & 0x80); q++) {
+            continue;
+        }
+        if (q < j->end && *q == '"') {
+            j->tok_line = j->line;
+            j->tok_col = j->p - j->line_start + 1;
+            *text = j->p + 1;
+            *len = q - j->p - 1;
+            j->p = q + 1;
+            after_value(j);
+            *tok = JSON_PULL_STRING;
+            return true;
+        }
+    }
+    if (!json_pull_next(j, tok, errp)) {
+        return false;
+    }
+    *text = j->str->str;
+    *len = j->str->len;
+    return true;
 }
 
 bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp)

@@ -5,7 +5,9 @@
  * hands out tokens, without building a tree, is several times faster than
  * json-glib's, and knows the line and column of every token for errors.
  * It accepts exactly RFC 8259 JSON (UTF-8, no comments, no trailing
- * commas).
+ * commas), and refuses an object that has a member name twice: RFC 8259
+ * leaves that open, and in a profile it is always a mistake (which of the
+ * two did the writer mean?).
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -31,6 +33,8 @@ typedef enum JsonPullToken {
 
 /* Deeper nesting than this is refused, not recursed into. */
 #define JSON_PULL_MAX_DEPTH 256
+/* So are more members in one object: their names are kept (duplicates). */
+#define JSON_PULL_MAX_MEMBERS 65536
 
 typedef struct JsonPull {
     const char *file;
@@ -41,6 +45,12 @@ typedef struct JsonPull {
     unsigned tok_line;          /* where the last token starts, from 1 */
     unsigned tok_col;
     GString *str;
+    /*
+     * The member names of each open object (GHashTable *, by depth, NULL
+     * for arrays), shared by copies of the JsonPull: a copy may replay a
+     * value that holds no object, nothing else.
+     */
+    GPtrArray *keys;
     char stack[JSON_PULL_MAX_DEPTH];
     unsigned depth;
     int state;
@@ -53,9 +63,22 @@ void json_pull_destroy(JsonPull *j);
 /**
  * json_pull_next: the next token
  *
- * A syntax error sets @errp to "FILE:LINE:COLUMN: what was expected".
+ * A syntax error sets @errp to "FILE:LINE:COLUMN: what was expected", and
+ * so does a member name used twice in one object.
  */
 bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp);
+
+/**
+ * json_pull_next_item: the next token in an array, like json_pull_next()
+ * @text: where a string's text is, for JSON_PULL_STRING
+ * @len: its length
+ *
+ * Made for long arrays of strings: a plain ASCII string is not copied,
+ * @text points into the document (not NUL-terminated) and JsonPull.str
+ * is left alone; any other string is in JsonPull.str as usual.
+ */
+bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
+                         size_t *len, Error **errp);
 
 /**
  * json_pull_skip: skip the rest of the value that started with @tok

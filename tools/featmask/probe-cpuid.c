@@ -307,24 +307,33 @@ bool kvm_cpuid_record_save(const KvmCpuidRecord *r, const char *file,
     return true;
 }
 
+/*
+ * Hex digits only (strtoull would also take a second "0x", a sign or
+ * blanks), range-checked as 64 bits before the caller narrows them.
+ */
 static bool parse_u64(const char *tok, uint64_t max, uint64_t *out)
 {
-    char *end;
-
-    if (!tok || !g_ascii_isxdigit(*tok)) {
+    if (!tok || !*tok || tok[strspn(tok, "0123456789abcdefABCDEF")]) {
         return false;
     }
     errno = 0;
-    *out = g_ascii_strtoull(tok, &end, 16);
-    return !errno && !*end && *out <= max;
+    *out = g_ascii_strtoull(tok, NULL, 16);
+    return !errno && *out <= max;
 }
 
 KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
                                        Error **errp)
 {
     g_autoptr(KvmCpuidRecord) rec = kvm_cpuid_record_new();
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_auto(GStrv) lines = NULL;
     guint i;
+
+    if (strlen(text) > CPUID_DUMP_MAX_SIZE) {
+        error_setg(errp, "%s: a KVM record may have at most %d MiB", file,
+                   CPUID_DUMP_MAX_SIZE >> 20);
+        return NULL;
+    }
+    lines = cpuid_text_lines(text);
 
     for (i = 0; lines[i]; i++) {
         g_auto(GStrv) all = NULL;
@@ -349,6 +358,12 @@ KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
         if (!strcmp(tok[0], "cpuid") && ntok == 8) {
             X86KvmCpuidEntry e;
 
+            if (rec->entries->len == CPUID_DUMP_MAX_LEAVES) {
+                error_setg(errp, "%s:%u: more than %d cpuid entries in one"
+                           " KVM record", file, i + 1, CPUID_DUMP_MAX_LEAVES);
+                return NULL;
+            }
+
             for (k = 0; k < 7; k++) {
                 if (!parse_u64(tok[k + 1], UINT32_MAX, &v[k])) {
                     goto bad;
@@ -362,6 +377,11 @@ KvmCpuidRecord *kvm_cpuid_record_parse(const char *text, const char *file,
         } else if (!strcmp(tok[0], "msr") && ntok == 3) {
             uint32_t idx;
 
+            if (rec->msr_index->len == CPUID_DUMP_MAX_MSRS) {
+                error_setg(errp, "%s:%u: more than %d MSRs in one KVM record",
+                           file, i + 1, CPUID_DUMP_MAX_MSRS);
+                return NULL;
+            }
             if (!parse_u64(tok[1], UINT32_MAX, &v[0]) ||
                 !parse_u64(tok[2], UINT64_MAX, &v[1])) {
                 goto bad;

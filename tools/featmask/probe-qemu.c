@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include "hw/virtio/virtio-featmask.h"
+#include "target/i386/featmask-cpu.h"
 #include "probe-qemu.h"
 #include "qmp.h"
 
@@ -326,6 +327,200 @@ static bool probe_patched(JsonNode *list, FeatmaskMaps *maps,
     return true;
 }
 
+static JsonNode *object_args(const char *member, const char *value)
+{
+    JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *o = json_object_new();
+
+    json_object_set_string_member(o, member, value);
+    json_node_take_object(n, o);
+    return n;
+}
+
+/*
+ * The boolean properties of @typename (device-list-properties or
+ * qom-list-properties) that are features of @map, by featmask's canonical
+ * name, and only where QEMU spells the property so: a plan writes that
+ * name, and this QEMU must take it.
+ */
+static char **qemu_switches(FeatmaskQmp *q, const char *cmd,
+                            const char *typename, const FeatmaskMap *map,
+                            Error **errp)
+{
+    g_autoptr(JsonNode) props = featmask_qmp_execute(
+        q, cmd, object_args("typename", typename), NULL, errp);
+    g_autoptr(FeatmaskSet) set = NULL;
+    g_autofree const char **names = NULL;
+    JsonArray *a;
+    guint i;
+
+    if (!props) {
+        error_prepend(errp, "%s of %s: ", cmd, typename);
+        return NULL;
+    }
+    set = featmask_set_new(map);
+    a = featmask_qmp_node_array(props);
+    for (i = 0; a && i < json_array_get_length(a); i++) {
+        JsonObject *o = featmask_qmp_element_object(a, i);
+        const char *name = featmask_qmp_string(o, "name");
+        const char *type = featmask_qmp_string(o, "type");
+        int idx = name ? featmask_map_lookup(map, name) : -1;
+
+        if (idx >= 0 && !g_strcmp0(type, "bool") &&
+            !strcmp(featmask_map_get(map, idx)->name, name)) {
+            featmask_set_add(set, idx);
+        }
+    }
+    names = featmask_set_to_names(set);
+    return g_strdupv((char **)names);
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of query-cpu-definitions: the -cpu models QEMU knows. */
+static char **qemu_cpu_models(FeatmaskQmp *q, Error **errp)
+{
+    g_autoptr(JsonNode) defs = featmask_qmp_execute(
+        q, "query-cpu-definitions", NULL, NULL, errp);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    JsonArray *a;
+    guint i;
+
+    if (!defs) {
+        return NULL;
+    }
+    a = featmask_qmp_node_array(defs);
+    for (i = 0; a && i < json_array_get_length(a); i++) {
+        const char *name = featmask_qmp_string(
+            featmask_qmp_element_object(a, i), "name");
+
+        if (name) {
+            g_ptr_array_add(names, g_strdup(name));
+        }
+    }
+    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+}
+
+/*
+ * The CPU as this QEMU gives it to a migratable guest: the full
+ * expansion of "host" under KVM, of "max" under TCG.  Only features QEMU
+ * names are there (it gives a migratable guest no other bit).
+ */
+static bool probe_cpu(FeatmaskQmp *q, FeatmaskProfile *p, GPtrArray *notes,
+                      Error **errp)
+{
+    g_autoptr(FeatmaskMap) map = x86_featmask_map();
+    g_autoptr(JsonNode) kvm = featmask_qmp_execute(q, "query-kvm", NULL,
+                                                   NULL, errp);
+    g_autoptr(JsonNode) exp = NULL;
+    g_autoptr(FeatmaskSet) dropped = NULL;
+    g_autofree char *cpu_type = NULL;
+    g_auto(GStrv) sw = NULL;
+    JsonNode *args = json_node_new(JSON_NODE_OBJECT);
+    JsonObject *o = json_object_new(), *model = json_object_new(), *props;
+    FeatmaskProfileCpu *cpu;
+    const char *name;
+    GList *members, *l;
+
+    if (!kvm) {
+        json_node_unref(args);
+        json_object_unref(o);
+        json_object_unref(model);
+        return false;
+    }
+    g_free(p->qemu_accel);
+    p->qemu_accel = g_strdup(featmask_qmp_bool(
+        featmask_qmp_node_object(kvm), "enabled", false) ? "kvm" : "tcg");
+    name = !strcmp(p->qemu_accel, "kvm") ? "host" : "max";
+
+    json_object_set_string_member(model, "name", name);
+    json_object_set_string_member(o, "type", "full");
+    json_object_set_object_member(o, "model", model);
+    json_node_take_object(args, o);
+    exp = featmask_qmp_execute(q, "query-cpu-model-expansion", args, NULL,
+                               errp);
+    if (!exp) {
+        error_prepend(errp, "query-cpu-model-expansion of '%s': ", name);
+        return false;
+    }
+    props = featmask_qmp_object(
+        featmask_qmp_object(featmask_qmp_node_object(exp), "model"),
+        "props");
+    if (!props) {
+        error_setg(errp, "query-cpu-model-expansion of '%s' gave no"
+                   " properties", name);
+        return false;
+    }
+    cpu = g_new0(FeatmaskProfileCpu, 1);
+    cpu->arch = g_strdup("x86_64");
+    cpu->vendor = g_strdup(featmask_qmp_string(props, "vendor"));
+    cpu->model = g_strdup(featmask_qmp_string(props, "model-id"));
+    cpu->source = g_strdup("qemu");
+    cpu->features = featmask_set_new(map);
+    members = json_object_get_members(props);
+    for (l = members; l; l = l->next) {
+        JsonNode *v = json_object_get_member(props, l->data);
+        int idx = featmask_map_lookup(map, l->data);
+
+        if (idx >= 0 && JSON_NODE_HOLDS_VALUE(v) &&
+            json_node_get_value_type(v) == G_TYPE_BOOLEAN &&
+            json_node_get_boolean(v)) {
+            featmask_set_add(cpu->features, idx);
+        }
+    }
+    g_list_free(members);
+    dropped = featmask_set_new(map);
+    featmask_set_close(cpu->features, dropped);
+    if (!featmask_set_is_empty(dropped) && notes) {
+        g_autofree char *list = featmask_set_format(dropped);
+
+        g_ptr_array_add(notes, g_strdup_printf(
+            "QEMU's '%s' CPU has %s without what they depend on: left out",
+            name, list));
+    }
+    featmask_profile_cpu_free(p->cpu);
+    p->cpu = cpu;
+
+    cpu_type = g_strdup_printf("%s-x86_64-cpu", name);
+    sw = qemu_switches(q, "qom-list-properties", cpu_type, map, errp);
+    if (!sw) {
+        return false;
+    }
+    featmask_profile_set_switches(p, X86_FEATMASK_KIND,
+                                  (const char *const *)sw);
+    g_strfreev(p->qemu_cpu_models);
+    p->qemu_cpu_models = qemu_cpu_models(q, errp);
+    return p->qemu_cpu_models != NULL;
+}
+
+/* The switches of each device type of the profile. */
+static bool probe_device_switches(FeatmaskQmp *q, FeatmaskProfile *p,
+                                  Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < p->devices->len; i++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[i];
+        g_auto(GStrv) sw = NULL;
+
+        if (featmask_profile_switches(p, dev->type)) {
+            continue;
+        }
+        sw = qemu_switches(q, "device-list-properties", dev->type,
+                           featmask_set_map(dev->features), errp);
+        if (!sw) {
+            return false;
+        }
+        featmask_profile_set_switches(p, dev->type, (const char *const *)sw);
+    }
+    return true;
+}
+
 bool featmask_probe_qemu_qmp(FeatmaskQmp *q, FeatmaskMaps *maps,
                              FeatmaskProfile *p, GPtrArray *notes,
                              Error **errp)
@@ -358,7 +553,7 @@ bool featmask_probe_qemu_qmp(FeatmaskQmp *q, FeatmaskMaps *maps,
             return false;
         }
     }
-    return true;
+    return probe_cpu(q, p, notes, errp) && probe_device_switches(q, p, errp);
 }
 
 /* Did QEMU exit (wait a little: it may be on its way out)? */
@@ -374,6 +569,36 @@ static bool qemu_process_exited(QemuProcess *qp, int *status)
         g_usleep(20000);
     }
     return false;
+}
+
+/*
+ * Connect to QEMU's QMP socket.  The socket file appears when QEMU binds
+ * it, a moment before it listens: a refused connection is tried again
+ * while QEMU runs.  NULL (and @errp) if QEMU exited or never answered.
+ */
+static FeatmaskQmp *qemu_connect(QemuProcess *qp, char **version,
+                                 Error **errp)
+{
+    int i;
+
+    for (i = 0;; i++) {
+        Error *err = NULL;
+        FeatmaskQmp *q = featmask_qmp_connect(qp->sock, version, &err);
+        siginfo_t info = { 0 };
+
+        if (q) {
+            return q;
+        }
+        /* Exited?  (WNOWAIT: the caller reaps it and tells the status.) */
+        if (i == QEMU_START_TIMEOUT_S * 50 ||
+            (waitid(P_PID, qp->pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0
+             && info.si_pid == qp->pid)) {
+            error_propagate(errp, err);
+            return NULL;
+        }
+        error_free(err);
+        g_usleep(20000);
+    }
 }
 
 bool featmask_probe_qemu(const char *binary, char *const *args,
@@ -392,7 +617,13 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
         qemu_process_stop(&qp);
         return false;
     }
-    q = featmask_qmp_connect(qp.sock, &version, &err);
+    g_free(p->qemu_binary);
+    p->qemu_binary = strchr(binary, '/') ? g_canonicalize_filename(binary,
+                                                                   NULL)
+                                         : g_find_program_in_path(binary);
+    g_strfreev(p->qemu_args);
+    p->qemu_args = g_strdupv((char **)args);
+    q = qemu_connect(&qp, &version, &err);
     if (q) {
         g_free(p->qemu_version);
         p->qemu_version = g_steal_pointer(&version);
@@ -421,4 +652,57 @@ bool featmask_probe_qemu(const char *binary, char *const *args,
     }
     qemu_process_stop(&qp);
     return ok;
+}
+
+int featmask_qemu_try(const char *binary, char *const *args,
+                      FeatmaskQemuCheck *check, void *opaque,
+                      char **output, Error **errp)
+{
+    QemuProcess qp = { 0 };
+    g_autoptr(FeatmaskQmp) q = NULL;
+    g_autoptr(JsonNode) status = NULL;
+    g_autoptr(JsonNode) quit = NULL;
+    Error *err = NULL;
+    int ret = 0, st;
+
+    if (!qemu_process_start(&qp, binary, args, &err)) {
+        /* It exited: QEMU refused its arguments. */
+        if (!qp.running && qp.pid) {
+            error_free(err);
+            *output = qemu_output(&qp);
+        } else {
+            error_propagate(errp, err);
+            *output = g_strdup("");
+            ret = -1;
+        }
+        qemu_process_stop(&qp);
+        return ret;
+    }
+    /*
+     * QEMU opens its QMP socket before it creates the devices, and
+     * answers only once the machine is made: an answer means it came up.
+     */
+    q = qemu_connect(&qp, NULL, &err);
+    status = q ? featmask_qmp_execute(q, "query-status", NULL, NULL, &err)
+               : NULL;
+    if (status) {
+        ret = 1;
+        if (check) {
+            check(q, opaque);
+        }
+        quit = featmask_qmp_execute(q, "quit", NULL, NULL, NULL);
+    } else if (!qp.running || qemu_process_exited(&qp, &st)) {
+        /* It exited: it refused the arguments. */
+        g_clear_pointer(&err, error_free);
+    } else {
+        /* It runs and does not answer: no verdict on the arguments. */
+        error_prepend(&err, "QEMU started but did not answer on QMP: ");
+        error_propagate(errp, err);
+        err = NULL;
+        ret = -1;
+    }
+    error_free(err);
+    *output = qemu_output(&qp);
+    qemu_process_stop(&qp);
+    return ret;
 }

@@ -46,4 +46,29 @@ bool featmask_probe_qemu_qmp(FeatmaskQmp *q, FeatmaskMaps *maps,
                              FeatmaskProfile *p, GPtrArray *notes,
                              Error **errp);
 
+typedef struct FeatmaskQmp FeatmaskQmp;
+
+/* What to ask a QEMU that came up, before it stops. */
+typedef void FeatmaskQemuCheck(FeatmaskQmp *q, void *opaque);
+
+/**
+ * featmask_qemu_try: does QEMU start with these arguments?
+ * @binary: the QEMU to run
+ * @args: its arguments (NULL-ended); -S, -display none and a QMP
+ *        monitor come first
+ * @check: if not NULL, called with QEMU's QMP connection once it came up
+ * @opaque: for @check
+ * @output: receives what QEMU printed (its errors and warnings), never
+ *          NULL on return
+ * @errp: error object, for a QEMU that cannot be run at all
+ *
+ * Starts QEMU paused (no guest code runs), waits until it answers on QMP
+ * (it has made the machine, its CPUs and devices), and stops it.
+ * Returns 1 if it came up, 0 if it exited (it refused the arguments: the
+ * reason is in @output), -1 if it could not be run (@errp is set).
+ */
+int featmask_qemu_try(const char *binary, char *const *args,
+                      FeatmaskQemuCheck *check, void *opaque,
+                      char **output, Error **errp);
+
 #endif

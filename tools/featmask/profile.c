@@ -20,21 +20,139 @@
 /* The CPU map of an architecture featmask has no table for. */
 #define CPU_KIND_PREFIX "cpu-"
 
+struct FeatmaskDeviceIndex {
+    GHashTable *by_id;          /* id (the device's) -> device */
+    guint indexed;              /* how many of p->devices are in @by_id */
+};
+
+/*
+ * The feature names met so far and their index in their map: a pool's
+ * profiles name the same few hundred features over and over, and a name
+ * found here is not normalized and hashed again by featmask_map_lookup().
+ * Only names a shipped map knows get in, so it stays as small as the maps.
+ */
+typedef struct NameCacheEntry {
+    const FeatmaskMap *map;
+    char *name;                 /* NULL: a free slot */
+    size_t len;
+    uint32_t hash;
+    int idx;
+} NameCacheEntry;
+
+typedef struct NameCache {
+    NameCacheEntry *slots;
+    size_t size;                /* a power of two */
+    size_t used;
+} NameCache;
+
+static uint32_t name_hash(const FeatmaskMap *map, const char *s, size_t len)
+{
+    uint64_t h = (uintptr_t)map ^ len, w;
+
+    /* Eight bytes at a time: names are short, but there are millions. */
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    if (len) {
+        w = 0;
+        memcpy(&w, s, len);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    return h ^ (h >> 32);
+}
+
+static NameCacheEntry *name_cache_slot(NameCache *c, const FeatmaskMap *map,
+                                       const char *s, size_t len,
+                                       uint32_t hash)
+{
+    size_t i = hash & (c->size - 1);
+
+    for (;; i = (i + 1) & (c->size - 1)) {
+        NameCacheEntry *e = &c->slots[i];
+
+        if (!e->name || (e->hash == hash && e->map == map && e->len == len &&
+                         !memcmp(e->name, s, len))) {
+            return e;
+        }
+    }
+}
+
+static void name_cache_grow(NameCache *c)
+{
+    NameCacheEntry *old = c->slots;
+    size_t oldsize = c->size, i;
+
+    c->size = oldsize ? oldsize * 2 : 1024;
+    c->slots = g_new0(NameCacheEntry, c->size);
+    for (i = 0; i < oldsize; i++) {
+        if (old[i].name) {
+            *name_cache_slot(c, old[i].map, old[i].name, old[i].len,
+                             old[i].hash) = old[i];
+        }
+    }
+    g_free(old);
+}
+
+/*
+ * The index in @map of the name of @len bytes at @text, or -1.  A name
+ * that is not in the cache yet is copied to @str first.
+ */
+static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
+                             const char *text, size_t len, GString *str)
+{
+    uint32_t hash = name_hash(map, text, len);
+    NameCacheEntry *e;
+    int idx;
+
+    if (c->size) {
+        e = name_cache_slot(c, map, text, len, hash);
+        if (e->name) {
+            return e->idx;
+        }
+    }
+    if (text != str->str) {
+        g_string_truncate(str, 0);
+        g_string_append_len(str, text, len);
+    }
+    idx = featmask_map_lookup(map, str->str);
+    if (idx < 0) {
+        return idx;
+    }
+    if (2 * (c->used + 1) > c->size) {
+        name_cache_grow(c);
+    }
+    e = name_cache_slot(c, map, text, len, hash);
+    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len, hash, idx };
+    c->used++;
+    return idx;
+}
+
+static void name_cache_clear(NameCache *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->size; i++) {
+        g_free(c->slots[i].name);
+    }
+    g_free(c->slots);
+    *c = (NameCache){ 0 };
+}
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
     GPtrArray *pending;
+    NameCache *names;
 } ProfileReader;
 
 /*
  * A device or CPU whose type has no shipped map: its names wait until
  * every file is read, then all hosts' names make one dynamic map.
  */
-typedef struct PendingSet {
-    FeatmaskSet **dst;
-    char *type;
-    char **names;
-} PendingSet;
+typedef FeatmaskPendingSet PendingSet;
 
 static void pending_set_free(void *opaque)
 {
@@ -153,6 +271,11 @@ static bool read_string_list(ProfileReader *r, const char *where,
                             " %s", i, what, json_pull_token_name(tok));
             return false;
         }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d items", what,
+                            FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
         g_ptr_array_add(list, g_strdup(r->j.str->str));
     }
     g_ptr_array_add(list, NULL);
@@ -180,17 +303,25 @@ static bool read_features(ProfileReader *r, const char *where,
     FeatmaskMap *map = featmask_maps_get(r->maps, type);
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *what = g_strdup_printf("'features' of %s", where);
     JsonPullToken tok;
     unsigned i;
 
-    if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
+    }
+    if (tok != JSON_PULL_ARRAY_START) {
+        /* as expect() says it, without formatting it for every device */
+        json_pull_error(&r->j, errp, "'features' of %s must be %s, not %s",
+                        where, json_pull_token_name(JSON_PULL_ARRAY_START),
+                        json_pull_token_name(tok));
         return false;
     }
     for (i = 1;; i++) {
+        const char *text;
+        size_t len;
         int idx;
 
-        if (!json_pull_next(&r->j, &tok, errp)) {
+        if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
             return false;
         }
         if (tok == JSON_PULL_ARRAY_END) {
@@ -201,11 +332,16 @@ static bool read_features(ProfileReader *r, const char *where,
                             " not %s", i, where, json_pull_token_name(tok));
             return false;
         }
+        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+            json_pull_error(&r->j, errp, "%s has more than %d features",
+                            where, FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
         if (!map) {
-            g_ptr_array_add(names, g_strdup(r->j.str->str));
+            g_ptr_array_add(names, g_strndup(text, len));
             continue;
         }
-        idx = featmask_map_lookup(map, r->j.str->str);
+        idx = name_cache_lookup(r->names, map, text, len, r->j.str);
         if (idx < 0) {
             Error *err = NULL;
 
@@ -277,12 +413,28 @@ typedef struct Member {
     bool required;
     const char *const *choices;     /* the values allowed, or NULL */
     bool list;                      /* an array of strings (char **) */
+    /* a value of another shape, read by this function into the object */
+    bool (*read)(ProfileReader *r, const char *where, void *obj,
+                 Error **errp);
 } Member;
+
+const char *const featmask_qemu_accels[] = { "kvm", "tcg", NULL };
+
+static bool read_switches(ProfileReader *r, const char *where, void *obj,
+                          Error **errp);
+static void switches_free(void *opaque);
 
 static const Member qemu_members[] = {
     { "kind", offsetof(FeatmaskProfile, qemu_kind),
       .choices = (const char *const[]){ "patched", "stock", NULL } },
     { "version", offsetof(FeatmaskProfile, qemu_version) },
+    { "binary", offsetof(FeatmaskProfile, qemu_binary) },
+    { "accelerator", offsetof(FeatmaskProfile, qemu_accel),
+      .choices = featmask_qemu_accels },
+    { "args", offsetof(FeatmaskProfile, qemu_args), .list = true },
+    { "cpu-models", offsetof(FeatmaskProfile, qemu_cpu_models),
+      .list = true },
+    { "switches", .read = read_switches },
     { NULL }
 };
 
@@ -291,6 +443,8 @@ static const Member cpu_members[] = {
     { "vendor", offsetof(FeatmaskProfileCpu, vendor) },
     { "model", offsetof(FeatmaskProfileCpu, model) },
     { "source", offsetof(FeatmaskProfileCpu, source) },
+    { "view", offsetof(FeatmaskProfileCpu, view),
+      .choices = (const char *const[]){ "kvm", "raw", NULL } },
     { "unknown-words", offsetof(FeatmaskProfileCpu, unknown_words),
       .list = true },
     { NULL }
@@ -317,6 +471,7 @@ typedef struct Subject {
     const char *name;           /* "'cpu'", "'qemu'" or NULL for a device */
     unsigned n;
     FeatmaskProfileDevice *dev;
+    const char *formatted_id;   /* the id @buf was formatted with */
     char buf[128];
 } Subject;
 
@@ -325,11 +480,16 @@ static const char *subject(Subject *s)
     if (s->name) {
         return s->name;
     }
+    /* Formatted again only when the id changed: this is per member. */
+    if (s->buf[0] && s->formatted_id == s->dev->id) {
+        return s->buf;
+    }
     if (s->dev->id) {
         g_snprintf(s->buf, sizeof(s->buf), "device '%s'", s->dev->id);
     } else {
         g_snprintf(s->buf, sizeof(s->buf), "device %u", s->n);
     }
+    s->formatted_id = s->dev->id;
     return s->buf;
 }
 
@@ -374,7 +534,11 @@ static bool read_object(ProfileReader *r, Subject *what,
         for (m = members; m->name && strcmp(m->name, r->j.str->str); m++) {
             /* look the member up */
         }
-        if (m->name && m->list) {
+        if (m->name && m->read) {
+            if (!m->read(r, subject(what), obj, errp)) {
+                return false;
+            }
+        } else if (m->name && m->list) {
             if (!read_string_list(r, subject(what), m->name,
                                   (char ***)member_field(obj, m), errp)) {
                 return false;
@@ -395,10 +559,7 @@ static bool read_object(ProfileReader *r, Subject *what,
                 return false;
             }
         } else if (features && !strcmp(r->j.str->str, "features")) {
-            if (d.seen) {
-                json_pull_error(&r->j, errp, "'features' is given twice");
-                return false;
-            }
+            /* The JSON reader refuses a member given twice. */
             d.seen = true;
             if (!defer_features(r, &d, subject(what), type_of(obj),
                                 features, errp)) {
@@ -423,6 +584,43 @@ static bool read_object(ProfileReader *r, Subject *what,
                          errp);
 }
 
+/*
+ * "switches": { "x86-cpu": [names], "virtio-net-pci": [names] }.  The
+ * names are kept as text: a name featmask's map lacks is a switch no plan
+ * writes.
+ */
+static bool read_switches(ProfileReader *r, const char *where, void *obj,
+                          Error **errp)
+{
+    FeatmaskProfile *p = obj;
+    g_autofree char *what = g_strdup_printf("'switches' of %s", where);
+    JsonPullToken tok;
+
+    if (!expect(r, JSON_PULL_OBJECT_START, what, errp)) {
+        return false;
+    }
+    if (!p->qemu_switches) {
+        p->qemu_switches = g_ptr_array_new_with_free_func(switches_free);
+    }
+    for (;;) {
+        g_autofree char *type = NULL;
+        g_auto(GStrv) names = NULL;
+
+        if (!json_pull_next(&r->j, &tok, errp)) {
+            return false;
+        }
+        if (tok == JSON_PULL_OBJECT_END) {
+            return true;
+        }
+        /* The JSON reader refuses a member given twice. */
+        type = g_strdup(r->j.str->str);
+        if (!read_string_list(r, what, type, &names, errp)) {
+            return false;
+        }
+        featmask_profile_set_switches(p, type, (const char *const *)names);
+    }
+}
+
 static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     Subject what = { .name = "'qemu'" };
@@ -431,13 +629,14 @@ static bool read_qemu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
            read_object(r, &what, qemu_members, p, NULL, NULL, errp);
 }
 
-static void profile_cpu_free(FeatmaskProfileCpu *cpu)
+void featmask_profile_cpu_free(FeatmaskProfileCpu *cpu)
 {
     if (cpu) {
         g_free(cpu->arch);
         g_free(cpu->vendor);
         g_free(cpu->model);
         g_free(cpu->source);
+        g_free(cpu->view);
         featmask_set_free(cpu->features);
         g_strfreev(cpu->unknown_words);
         g_free(cpu);
@@ -448,10 +647,6 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     Subject what = { .name = "'cpu'" };
 
-    if (p->cpu) {
-        json_pull_error(&r->j, errp, "the profile has 'cpu' twice");
-        return false;
-    }
     if (!expect(r, JSON_PULL_OBJECT_START, "'cpu'", errp)) {
         return false;
     }
@@ -464,7 +659,7 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
-    unsigned n, i;
+    unsigned n;
 
     if (!expect(r, JSON_PULL_ARRAY_START, "'devices'", errp)) {
         return false;
@@ -486,6 +681,10 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
             return false;
         }
         start = here(r);
+        if (p->devices->len == FEATMASK_PROFILE_MAX_DEVICES) {
+            return error_at(r, start, errp, "more than %d devices in one"
+                            " profile", FEATMASK_PROFILE_MAX_DEVICES);
+        }
         /* Pending sets point into it: it belongs to the profile at once. */
         dev = what.dev = g_new0(FeatmaskProfileDevice, 1);
         g_ptr_array_add(p->devices, dev);
@@ -493,13 +692,9 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                          &dev->features, errp)) {
             return false;
         }
-        for (i = 0; i + 1 < p->devices->len; i++) {
-            FeatmaskProfileDevice *other = p->devices->pdata[i];
-
-            if (!strcmp(other->id, dev->id)) {
-                return error_at(r, start, errp, "device '%s' is listed twice",
-                                dev->id);
-            }
+        if (featmask_profile_find_device(p, dev->id) != dev) {
+            return error_at(r, start, errp, "device '%s' is listed twice",
+                            dev->id);
         }
     }
 }
@@ -510,7 +705,7 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
  * sets @errp if the version is missing or not ours.
  */
 static bool check_version(const char *file, const char *text, size_t len,
-                          Error **errp)
+                          unsigned line, Error **errp)
 {
     JsonPull j;
     JsonPullToken tok;
@@ -518,6 +713,7 @@ static bool check_version(const char *file, const char *text, size_t len,
     bool ok = true;
 
     json_pull_init(&j, file, text, len);
+    j.line = line;
     if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
         goto out;       /* not an object: the reader says so */
     }
@@ -624,34 +820,32 @@ static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
-static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
-                                 GPtrArray *pending, Error **errp)
+struct FeatmaskProfileLoader {
+    FeatmaskMaps *maps;
+    GPtrArray *profiles;
+    GPtrArray *pending;
+    NameCache names;
+    FeatmaskProfileSink *sink;
+    void *sink_opaque;
+};
+
+/* One document of @text, which starts on line @line of @file. */
+static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
+                                  const char *text, size_t len, unsigned line,
+                                  Error **errp)
 {
-    g_autoptr(GError) gerr = NULL;
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
-    g_autofree char *text = NULL;
-    ProfileReader r = { .maps = maps, .pending = pending };
+    ProfileReader r = { .maps = l->maps, .pending = l->pending,
+                        .names = &l->names };
     Error *err = NULL;
-    gsize len;
     bool ok;
 
-    if (!g_file_get_contents(file, &text, &len, &gerr)) {
-        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-            error_setg(errp, "%s: no such file", file);
-        } else {
-            error_setg(errp, "%s: %s", file, gerr->message);
-        }
-        return NULL;
-    }
-    if (strspn(text, " \t\r\n") == len) {
-        error_setg(errp, "%s: empty file, expected a featmask profile", file);
-        return NULL;
-    }
     json_pull_init(&r.j, file, text, len);
+    r.j.line = line;
     ok = read_profile(&r, p, &err);
     json_pull_destroy(&r.j);
     /* A version we do not read explains any other error. */
-    if (!check_version(file, text, len, errp)) {
+    if (!check_version(file, text, len, line, errp)) {
         error_free(err);
         return NULL;
     }
@@ -661,6 +855,34 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
     }
     p->file = g_strdup(file);
     return g_steal_pointer(&p);
+}
+
+static FeatmaskProfile *load_one(FeatmaskProfileLoader *l, const char *file,
+                                 Error **errp)
+{
+    g_autoptr(GError) gerr = NULL;
+    g_autofree char *text = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(file, &text, &len, &gerr)) {
+        if (g_error_matches(gerr, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            error_setg(errp, "%s: no such file", file);
+        } else {
+            error_setg(errp, "%s: %s", file, gerr->message);
+        }
+        return NULL;
+    }
+    if (len > FEATMASK_PROFILE_MAX_SIZE) {
+        error_setg(errp, "%s: a profile may have at most %d MiB, this file"
+                   " has %" G_GSIZE_FORMAT " bytes", file,
+                   FEATMASK_PROFILE_MAX_SIZE >> 20, len);
+        return NULL;
+    }
+    if (strspn(text, " \t\r\n") == len) {
+        error_setg(errp, "%s: empty file, expected a featmask profile", file);
+        return NULL;
+    }
+    return load_text(l, file, text, len, 1, errp);
 }
 
 static void profile_device_free(void *opaque)
@@ -675,12 +897,63 @@ static void profile_device_free(void *opaque)
     g_free(dev);
 }
 
+static void switches_free(void *opaque)
+{
+    FeatmaskProfileSwitches *sw = opaque;
+
+    g_free(sw->type);
+    g_strfreev(sw->names);
+    g_free(sw);
+}
+
+char *const *featmask_profile_switches(const FeatmaskProfile *p,
+                                       const char *type)
+{
+    guint i;
+
+    for (i = 0; p->qemu_switches && i < p->qemu_switches->len; i++) {
+        FeatmaskProfileSwitches *sw = p->qemu_switches->pdata[i];
+
+        if (!strcmp(sw->type, type)) {
+            return sw->names;
+        }
+    }
+    return NULL;
+}
+
+void featmask_profile_set_switches(FeatmaskProfile *p, const char *type,
+                                   const char *const *names)
+{
+    FeatmaskProfileSwitches *sw = NULL;
+    guint i;
+
+    if (!p->qemu_switches) {
+        p->qemu_switches = g_ptr_array_new_with_free_func(switches_free);
+    }
+    for (i = 0; i < p->qemu_switches->len; i++) {
+        FeatmaskProfileSwitches *s = p->qemu_switches->pdata[i];
+
+        if (!strcmp(s->type, type)) {
+            sw = s;
+        }
+    }
+    if (!sw) {
+        sw = g_new0(FeatmaskProfileSwitches, 1);
+        sw->type = g_strdup(type);
+        g_ptr_array_add(p->qemu_switches, sw);
+    }
+    g_strfreev(sw->names);
+    sw->names = g_strdupv((char **)names);
+}
+
 FeatmaskProfile *featmask_profile_new(const char *host)
 {
     FeatmaskProfile *p = g_new0(FeatmaskProfile, 1);
 
     p->host = g_strdup(host);
     p->devices = g_ptr_array_new_with_free_func(profile_device_free);
+    p->device_index = g_new0(FeatmaskDeviceIndex, 1);
+    p->device_index->by_id = g_hash_table_new(g_str_hash, g_str_equal);
     return p;
 }
 
@@ -693,7 +966,16 @@ void featmask_profile_free(FeatmaskProfile *p)
     g_free(p->file);
     g_free(p->qemu_kind);
     g_free(p->qemu_version);
-    profile_cpu_free(p->cpu);
+    g_free(p->qemu_binary);
+    g_free(p->qemu_accel);
+    g_strfreev(p->qemu_args);
+    g_strfreev(p->qemu_cpu_models);
+    if (p->qemu_switches) {
+        g_ptr_array_free(p->qemu_switches, TRUE);
+    }
+    featmask_profile_cpu_free(p->cpu);
+    g_hash_table_destroy(p->device_index->by_id);
+    g_free(p->device_index);
     g_ptr_array_free(p->devices, TRUE);
     g_free(p);
 }
@@ -701,16 +983,17 @@ void featmask_profile_free(FeatmaskProfile *p)
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id)
 {
-    guint i;
+    FeatmaskDeviceIndex *index = p->device_index;
 
-    for (i = 0; i < p->devices->len; i++) {
-        FeatmaskProfileDevice *dev = p->devices->pdata[i];
+    for (; index->indexed < p->devices->len; index->indexed++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[index->indexed];
 
-        if (!strcmp(dev->id, id)) {
-            return dev;
+        /* The first device of an id wins, as a search would find it. */
+        if (dev->id && !g_hash_table_contains(index->by_id, dev->id)) {
+            g_hash_table_insert(index->by_id, dev->id, dev);
         }
     }
-    return NULL;
+    return g_hash_table_lookup(index->by_id, id);
 }
 
 FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
@@ -773,27 +1056,110 @@ static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
     return true;
 }
 
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps)
+{
+    FeatmaskProfileLoader *l = g_new0(FeatmaskProfileLoader, 1);
+
+    l->maps = maps;
+    l->profiles = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_profile_free);
+    l->pending = g_ptr_array_new_with_free_func(pending_set_free);
+    return l;
+}
+
+void featmask_profile_loader_free(FeatmaskProfileLoader *l)
+{
+    if (l) {
+        g_ptr_array_unref(l->pending);
+        g_ptr_array_unref(l->profiles);
+        name_cache_clear(&l->names);
+        g_free(l);
+    }
+}
+
+void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
+                                      FeatmaskProfileSink *sink,
+                                      void *opaque)
+{
+    l->sink = sink;
+    l->sink_opaque = opaque;
+}
+
+/* Keep @p (read with the pending sets from @npending on), or sink it. */
+static bool loader_take(FeatmaskProfileLoader *l, FeatmaskProfile *p,
+                        guint npending, Error **errp)
+{
+    g_autoptr(GPtrArray) mine = NULL;
+
+    if (!l->sink) {
+        g_ptr_array_add(l->profiles, p);
+        return true;
+    }
+    mine = g_ptr_array_new_with_free_func(pending_set_free);
+    while (l->pending->len > npending) {
+        g_ptr_array_add(mine, g_ptr_array_steal_index_fast(
+                            l->pending, l->pending->len - 1));
+    }
+    return l->sink(l->sink_opaque, p, mine, errp);
+}
+
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_one(l, file, errp);
+
+    return p && loader_take(l, p, npending, errp);
+}
+
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
+
+    return p && loader_take(l, p, npending, errp);
+}
+
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp)
+{
+    if (!resolve_pending(l->maps, l->pending, errp)) {
+        return NULL;
+    }
+    return g_ptr_array_ref(l->profiles);
+}
+
 GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp)
 {
-    g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)featmask_profile_free);
-    g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func(
-        pending_set_free);
+    g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
     size_t i;
 
     for (i = 0; i < nfiles; i++) {
-        FeatmaskProfile *p = load_one(files[i], maps, pending, errp);
-
-        if (!p) {
+        if (!featmask_profile_loader_add_file(l, files[i], errp)) {
             return NULL;
         }
-        g_ptr_array_add(profiles, p);
     }
-    if (!resolve_pending(maps, pending, errp)) {
-        return NULL;
+    return featmask_profile_loader_finish(l, errp);
+}
+
+/*
+ * Every string goes out as valid UTF-8: json-glib would write the bytes
+ * of an invalid one as they are, and the reader refuses them.  Raw data
+ * can hold any byte (a CPU's brand string, names a QEMU answered).
+ */
+static void add_text(JsonBuilder *b, const char *value)
+{
+    if (g_utf8_validate(value, -1, NULL)) {
+        json_builder_add_string_value(b, value);
+    } else {
+        g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+        json_builder_add_string_value(b, valid);
     }
-    return g_steal_pointer(&profiles);
 }
 
 static void add_features(JsonBuilder *b, const FeatmaskSet *set)
@@ -804,7 +1170,7 @@ static void add_features(JsonBuilder *b, const FeatmaskSet *set)
     json_builder_set_member_name(b, "features");
     json_builder_begin_array(b);
     for (n = names; *n; n++) {
-        json_builder_add_string_value(b, *n);
+        add_text(b, *n);
     }
     json_builder_end_array(b);
 }
@@ -813,8 +1179,46 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
 {
     if (value) {
         json_builder_set_member_name(b, name);
-        json_builder_add_string_value(b, value);
+        add_text(b, value);
     }
+}
+
+static void add_string_list(JsonBuilder *b, const char *name,
+                            char *const *list)
+{
+    if (list) {
+        json_builder_set_member_name(b, name);
+        json_builder_begin_array(b);
+        for (; *list; list++) {
+            json_builder_add_string_value(b, *list);
+        }
+        json_builder_end_array(b);
+    }
+}
+
+static void add_qemu(JsonBuilder *b, const FeatmaskProfile *p)
+{
+    guint i;
+
+    json_builder_set_member_name(b, "qemu");
+    json_builder_begin_object(b);
+    add_string(b, "kind", p->qemu_kind);
+    add_string(b, "version", p->qemu_version);
+    add_string(b, "binary", p->qemu_binary);
+    add_string(b, "accelerator", p->qemu_accel);
+    add_string_list(b, "args", p->qemu_args);
+    add_string_list(b, "cpu-models", p->qemu_cpu_models);
+    if (p->qemu_switches) {
+        json_builder_set_member_name(b, "switches");
+        json_builder_begin_object(b);
+        for (i = 0; i < p->qemu_switches->len; i++) {
+            FeatmaskProfileSwitches *sw = p->qemu_switches->pdata[i];
+
+            add_string_list(b, sw->type, sw->names);
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
 }
 
 JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
@@ -826,12 +1230,9 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
     json_builder_set_member_name(b, "featmask-profile");
     json_builder_add_int_value(b, FEATMASK_PROFILE_VERSION);
     add_string(b, "host", p->host);
-    if (p->qemu_kind || p->qemu_version) {
-        json_builder_set_member_name(b, "qemu");
-        json_builder_begin_object(b);
-        add_string(b, "kind", p->qemu_kind);
-        add_string(b, "version", p->qemu_version);
-        json_builder_end_object(b);
+    if (p->qemu_kind || p->qemu_version || p->qemu_binary ||
+        p->qemu_accel) {
+        add_qemu(b, p);
     }
     if (p->cpu) {
         json_builder_set_member_name(b, "cpu");
@@ -840,6 +1241,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
         add_string(b, "vendor", p->cpu->vendor);
         add_string(b, "model", p->cpu->model);
         add_string(b, "source", p->cpu->source);
+        add_string(b, "view", p->cpu->view);
         add_features(b, p->cpu->features);
         if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
             char **w;
@@ -847,7 +1249,7 @@ JsonNode *featmask_profile_to_node(const FeatmaskProfile *p)
             json_builder_set_member_name(b, "unknown-words");
             json_builder_begin_array(b);
             for (w = p->cpu->unknown_words; *w; w++) {
-                json_builder_add_string_value(b, *w);
+                add_text(b, *w);
             }
             json_builder_end_array(b);
         }

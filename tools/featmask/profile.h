@@ -15,6 +15,16 @@
 
 #define FEATMASK_PROFILE_VERSION 1
 
+/*
+ * Limits of what a profile may hold (docs/interop/featmask-profile.rst):
+ * far above any real host, low enough that a hostile file cannot make
+ * featmask spend long or allocate much.  Nesting is limited by the JSON
+ * reader (JSON_PULL_MAX_DEPTH).
+ */
+#define FEATMASK_PROFILE_MAX_SIZE (64 * 1024 * 1024)    /* bytes */
+#define FEATMASK_PROFILE_MAX_DEVICES 65536
+#define FEATMASK_PROFILE_MAX_FEATURES 4096  /* per device, CPU or list */
+
 /**
  * FeatmaskProfileCpu:
  * @arch: "x86_64"
@@ -28,12 +38,16 @@
  * @unknown_words: the feature words (CPUID leaves, MSRs) the data could
  *                 not tell, NULL-terminated or NULL: their features are
  *                 absent from @features without being known to be missing
+ * @view: for raw CPUID ("cpuid", "cpuid-dump"): "kvm" when @features is
+ *        what KVM and QEMU would give a guest of it, "raw" when it is the
+ *        CPUID as it is; NULL when not said
  */
 typedef struct FeatmaskProfileCpu {
     char *arch;
     char *vendor;
     char *model;
     char *source;
+    char *view;
     FeatmaskSet *features;
     char **unknown_words;
 } FeatmaskProfileCpu;
@@ -56,21 +70,50 @@ typedef struct FeatmaskProfileDevice {
     FeatmaskSet *features;
 } FeatmaskProfileDevice;
 
+typedef struct FeatmaskDeviceIndex FeatmaskDeviceIndex;
+
+/**
+ * FeatmaskProfileSwitches: the feature switches a QEMU takes for a kind
+ * @type: "x86-cpu" or a device type ("virtio-net-pci")
+ * @names: featmask's canonical names that this QEMU takes, spelled so, as
+ *         properties of @type (NULL-terminated)
+ */
+typedef struct FeatmaskProfileSwitches {
+    char *type;
+    char **names;
+} FeatmaskProfileSwitches;
+
 /**
  * FeatmaskProfile:
  * @host: host name
  * @file: the file it was read from, or NULL
- * @qemu: optional QEMU description: "patched" or "stock" and a version
+ * @qemu_kind: "patched" or "stock", or NULL
+ * @qemu_version: free text, or NULL
+ * @qemu_binary: the QEMU this host runs (for plan --verify), or NULL
+ * @qemu_accel: "kvm" or "tcg" (#featmask_qemu_accels), or NULL
+ * @qemu_args: the host's own QEMU arguments the probe ran with
+ *             (machine, backends, devices), NULL-terminated, or NULL
+ * @qemu_cpu_models: the -cpu models this QEMU knows, or NULL (unknown)
+ * @qemu_switches: FeatmaskProfileSwitches *, or NULL when the profile
+ *                 does not say which switches this QEMU takes
  * @cpu: may be NULL
- * @devices: array of FeatmaskProfileDevice *
+ * @devices: array of FeatmaskProfileDevice *; devices are only ever
+ *           appended, and keep their id once it is set
+ * @device_index: private, the devices by id (featmask_profile_find_device())
  */
 typedef struct FeatmaskProfile {
     char *host;
     char *file;
     char *qemu_kind;
     char *qemu_version;
+    char *qemu_binary;
+    char *qemu_accel;
+    char **qemu_args;
+    char **qemu_cpu_models;
+    GPtrArray *qemu_switches;
     FeatmaskProfileCpu *cpu;
     GPtrArray *devices;
+    FeatmaskDeviceIndex *device_index;
 } FeatmaskProfile;
 
 /**
@@ -99,6 +142,7 @@ FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type);
 const char **featmask_maps_kinds(void);
 
 FeatmaskProfile *featmask_profile_new(const char *host);
+void featmask_profile_cpu_free(FeatmaskProfileCpu *cpu);
 void featmask_profile_free(FeatmaskProfile *p);
 
 /**
@@ -115,6 +159,65 @@ void featmask_profile_free(FeatmaskProfile *p);
  */
 GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
                                   FeatmaskMaps *maps, Error **errp);
+
+/**
+ * FeatmaskProfileLoader: profiles read one by one, from files or from
+ * memory, resolved together (as featmask_profiles_load() does) at the end
+ */
+typedef struct FeatmaskProfileLoader FeatmaskProfileLoader;
+
+FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps);
+void featmask_profile_loader_free(FeatmaskProfileLoader *l);
+bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
+                                      const char *file, Error **errp);
+
+/**
+ * featmask_profile_loader_add_text: read one profile from memory
+ * @name: what messages call it ("<stdin>")
+ * @text: exactly one JSON document (not NUL-terminated)
+ * @line: the line of @name that @text starts on, for messages
+ */
+bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
+                                      const char *name, const char *text,
+                                      size_t len, unsigned line, Error **errp);
+
+/**
+ * FeatmaskPendingSet: the features of a device (or CPU) whose type has no
+ * shipped map, by name: *@dst gets a set over the type's dynamic map once
+ * every profile is read (featmask_profile_loader_finish())
+ */
+typedef struct FeatmaskPendingSet {
+    FeatmaskSet **dst;
+    char *type;
+    char **names;
+} FeatmaskPendingSet;
+
+/**
+ * FeatmaskProfileSink: takes each profile as soon as it is read
+ * @p: the profile, which the sink now owns
+ * @pending: the FeatmaskPendingSet * of @p, which stay NULL in @p
+ *
+ * Returns false and sets @errp to stop the reading.
+ */
+typedef bool FeatmaskProfileSink(void *opaque, FeatmaskProfile *p,
+                                 GPtrArray *pending, Error **errp);
+
+/**
+ * featmask_profile_loader_set_sink: hand each profile to @sink instead of
+ * keeping it (a pool read as a stream: memory does not grow with it);
+ * featmask_profile_loader_finish() then returns no profiles
+ */
+void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
+                                      FeatmaskProfileSink *sink,
+                                      void *opaque);
+
+/**
+ * featmask_profile_loader_finish: the profiles read, in order (a new
+ * reference), or NULL if the names of a device kind without a shipped
+ * map do not make a map
+ */
+GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
+                                          Error **errp);
 
 /**
  * featmask_profile_to_node: the profile as a JSON tree (a new node)
@@ -134,6 +237,12 @@ char *featmask_profile_to_json(const FeatmaskProfile *p);
 bool featmask_profile_save(const FeatmaskProfile *p, const char *file,
                            Error **errp);
 
+/**
+ * featmask_profile_find_device: the first device of @p with id @id, or NULL
+ *
+ * Through a hash table, which catches up with the devices appended since
+ * the last call: a loop over the devices of a large profile stays linear.
+ */
 FeatmaskProfileDevice *featmask_profile_find_device(const FeatmaskProfile *p,
                                                     const char *id);
 
@@ -148,7 +257,27 @@ FeatmaskProfileDevice *featmask_profile_add_device(FeatmaskProfile *p,
                                                    const char *source,
                                                    const FeatmaskMap *map);
 
+/* The accelerators a profile's "qemu" section may name, NULL-ended. */
+extern const char *const featmask_qemu_accels[];
+
+/**
+ * featmask_profile_switches: the names @p's QEMU takes as switches of
+ * @type ("x86-cpu" or a device type), NULL-terminated, or NULL when the
+ * profile does not say
+ */
+char *const *featmask_profile_switches(const FeatmaskProfile *p,
+                                       const char *type);
+
+/**
+ * featmask_profile_set_switches: record the switches of @type (@names is
+ * copied; a second call for a type replaces the first)
+ */
+void featmask_profile_set_switches(FeatmaskProfile *p, const char *type,
+                                   const char *const *names);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfile, featmask_profile_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskMaps, featmask_maps_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskProfileLoader,
+                              featmask_profile_loader_free)
 
 #endif

@@ -78,6 +78,15 @@ gint64 featmask_qmp_int(JsonObject *o, const char *name, gint64 dflt)
            json_node_get_int(n) : dflt;
 }
 
+bool featmask_qmp_bool(JsonObject *o, const char *name, bool dflt)
+{
+    JsonNode *n = qmp_member(o, name);
+
+    return n && JSON_NODE_HOLDS_VALUE(n) &&
+           json_node_get_value_type(n) == G_TYPE_BOOLEAN ?
+           json_node_get_boolean(n) : dflt;
+}
+
 const char *featmask_qmp_element_string(JsonArray *a, guint i)
 {
     return node_string(json_array_get_element(a, i));

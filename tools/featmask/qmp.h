@@ -44,6 +44,7 @@ JsonObject *featmask_qmp_object(JsonObject *o, const char *name);
 JsonArray *featmask_qmp_array(JsonObject *o, const char *name);
 const char *featmask_qmp_string(JsonObject *o, const char *name);
 gint64 featmask_qmp_int(JsonObject *o, const char *name, gint64 dflt);
+bool featmask_qmp_bool(JsonObject *o, const char *name, bool dflt);
 /* The same for a node: its object or array, or NULL. */
 JsonObject *featmask_qmp_node_object(JsonNode *n);
 JsonArray *featmask_qmp_node_array(JsonNode *n);

@@ -1,0 +1,1 @@
+baseline seed/host-a.json bad/arch-aarch64.json

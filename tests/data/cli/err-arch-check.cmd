@@ -1,0 +1,1 @@
+check seed/host-a.json bad/arch-aarch64.json

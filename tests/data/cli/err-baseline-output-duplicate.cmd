@@ -1,0 +1,1 @@
+baseline -o /dev/null bad/duplicate-type.json

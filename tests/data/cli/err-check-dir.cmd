@@ -1,0 +1,1 @@
+check seed ../../examples/host-c.json

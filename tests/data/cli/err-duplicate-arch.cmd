@@ -1,0 +1,1 @@
+baseline bad/duplicate-arch.json seed/host-a.json

@@ -1,0 +1,1 @@
+check bad/duplicate-type.json seed/host-a.json

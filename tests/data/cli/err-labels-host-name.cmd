@@ -1,0 +1,1 @@
+labels --output-dir /tmp -

@@ -1,0 +1,1 @@
+plan --format libvirt ../../examples/host-b.json ../../examples/host-c.json

@@ -1,0 +1,1 @@
+plan --format libvirt bad/e1000e-a.json bad/e1000e-b.json

@@ -1,0 +1,1 @@
+plan --format libvirt --cpu-form model --qemu-kind stock ../../examples

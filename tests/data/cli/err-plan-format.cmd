@@ -1,0 +1,1 @@
+plan --format yaml seed

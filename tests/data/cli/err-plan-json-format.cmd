@@ -1,0 +1,1 @@
+plan --json --format libvirt seed

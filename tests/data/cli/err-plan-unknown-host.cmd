@@ -1,0 +1,1 @@
+plan --format libvirt --host host-x seed

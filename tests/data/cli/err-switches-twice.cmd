@@ -1,0 +1,1 @@
+plan bad/switches-twice.json pools/new.json

@@ -1,0 +1,1 @@
+plan bad/unknown-accelerator.json pools/new.json

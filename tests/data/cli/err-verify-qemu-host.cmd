@@ -1,0 +1,1 @@
+plan --verify --qemu nohost=/bin/false pools/old.json pools/new.json

@@ -1,0 +1,1 @@
+labels ../../examples/host-c.json

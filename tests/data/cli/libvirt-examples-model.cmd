@@ -1,0 +1,1 @@
+plan --format libvirt --cpu-form model --host host-c ../../examples

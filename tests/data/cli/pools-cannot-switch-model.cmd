@@ -1,0 +1,1 @@
+plan --cpu-form model pools/old-gds.json pools/new.json

@@ -1,0 +1,1 @@
+plan pools/old-gds.json pools/new.json

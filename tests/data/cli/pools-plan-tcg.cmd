@@ -1,0 +1,1 @@
+plan pools/old.json pools/new.json

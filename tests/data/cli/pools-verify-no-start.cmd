@@ -1,0 +1,1 @@
+plan --verify --qemu old=/bin/false pools/old.json pools/new.json
