@@ -157,7 +157,7 @@ static bool can_switch(const FeatmaskProfile *p, const char *type,
         return g_strv_contains((const char *const *)names, f->name);
     }
     /* Unknown QEMU: the map says whether QEMU has a property for it. */
-    return !f->no_property;
+    return !f->no_property || f->switch_prop;
 }
 
 static void add_problem(Plan *plan, const FeatmaskProfile *p,
@@ -187,7 +187,9 @@ static char *switches(const FeatmaskProfile *p, const char *type,
             g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
-        g_ptr_array_add(parts, g_strdup_printf("%s=off", f->name));
+        /* A feature with a property of another name: that property. */
+        g_ptr_array_add(parts, g_strdup_printf(
+            "%s=off", f->switch_prop ? f->switch_prop : f->name));
     }
     g_ptr_array_add(parts, NULL);
     return g_strjoinv(",", (char **)parts->pdata);
