@@ -242,7 +242,12 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
         for (int b = 0; b < 64; b++) {
             int idx = featmask_map_lookup_bit(map, b);
 
-            if (!(bits & (1LL << b))) {
+            /*
+             * Bit 30 is VIRTIO_F_BAD_FEATURE to a legacy guest and
+             * VHOST_USER_F_PROTOCOL_FEATURES to a backend: never a guest
+             * feature, and QEMU 7.2 and 10.0 name it only for some kinds.
+             */
+            if (!(bits & (1LL << b)) || b == 30) {
                 continue;
             }
             if (idx >= 0) {
