@@ -340,7 +340,8 @@ typedef enum FeatmaskDropReason {
  * @feature: index in the map
  * @reason: see #FeatmaskDropReason
  * @hosts: for FEATMASK_DROP_MISSING, indexes of the hosts that lack it
- * @nhosts: length of @hosts
+ *         (NULL with FEATMASK_COUNT_MISSING_HOSTS)
+ * @nhosts: how many hosts lack it
  * @lost: for FEATMASK_DROP_DEPENDENCY, the unmet dependencies as text
  */
 typedef struct FeatmaskDrop {
@@ -354,6 +355,11 @@ typedef struct FeatmaskDrop {
 typedef enum FeatmaskNegotiateFlags {
     /* Keep features QEMU cannot migrate (default: drop them). */
     FEATMASK_KEEP_UNMIGRATABLE = 1 << 0,
+    /*
+     * Only count the hosts that lack a feature (FeatmaskDrop.hosts stays
+     * NULL): on a large pool, when nobody will name them.
+     */
+    FEATMASK_COUNT_MISSING_HOSTS = 1 << 1,
 } FeatmaskNegotiateFlags;
 
 /**
@@ -373,6 +379,33 @@ FeatmaskBaseline *featmask_negotiate(const FeatmaskMap *map,
                                      const FeatmaskSet *const *hosts,
                                      size_t nhosts, unsigned flags,
                                      Error **errp);
+
+/**
+ * FeatmaskMissingHosts: the hosts that lack @feature, in increasing order
+ * @hosts: where to write their indexes, or NULL to only count them
+ *
+ * Returns how many hosts lack it.
+ */
+typedef size_t FeatmaskMissingHosts(void *opaque, size_t feature,
+                                    size_t *hosts);
+
+/**
+ * featmask_negotiate_folded: featmask_negotiate() from sets already folded
+ * @common: the intersection of the hosts' sets
+ * @any: their union
+ * @nhosts: how many hosts were folded
+ * @missing: says which hosts lack a feature of @any (called with @opaque)
+ *
+ * For pools read as a stream, whose hosts' sets are not kept: the result
+ * has no per-host sets (featmask_baseline_turn_off() must not be called).
+ */
+FeatmaskBaseline *featmask_negotiate_folded(const FeatmaskMap *map,
+                                            const FeatmaskSet *common,
+                                            const FeatmaskSet *any,
+                                            size_t nhosts,
+                                            FeatmaskMissingHosts *missing,
+                                            void *opaque, unsigned flags,
+                                            Error **errp);
 void featmask_baseline_free(FeatmaskBaseline *b);
 
 const FeatmaskSet *featmask_baseline_common(const FeatmaskBaseline *b);
