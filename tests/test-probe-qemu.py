@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 featmask = os.path.abspath(sys.argv[1])
@@ -29,7 +30,7 @@ if not qemu:
     print('1..0 # SKIP no qemu-system-x86_64')
     sys.exit(0)
 
-print('1..%d' % (8 + 4 + 7))
+print('1..%d' % (8 + 4 + 7 + 3))
 args = ['-machine', 'q35', '-nodefaults',
         '-netdev', 'user,id=n0',
         '-device', 'virtio-net-pci,netdev=n0,id=net0,romfile=',
@@ -133,3 +134,44 @@ else:
         n += 1
         print("ok %d # SKIP %s: the patched path reports the patch-set's"
               ' features' % (n, what))
+
+# A vhost-user-blk device, read through the blk map: what the backend
+# (featmask's own, with --type blk) lacks is missing.
+backend = os.environ.get('FEATMASK_VHOST_USER_BACKEND')
+if not backend or not has_device(qemu, 'vhost-user-blk-pci'):
+    for i in range(3):
+        n += 1
+        print('ok %d # SKIP no vhost-user backend or vhost-user-blk-pci' % n)
+    sys.exit(0)
+with tempfile.TemporaryDirectory(prefix='featmask-vub-') as d:
+    sock = os.path.join(d, 'blk.sock')
+    be = subprocess.Popen([backend, '--type', 'blk', '-s', sock,
+                           '-f', 'all,-discard,-write-zeroes'])
+    for i in range(500):
+        if os.path.exists(sock) or be.poll() is not None:
+            break
+        time.sleep(0.02)
+    p = subprocess.run([featmask, 'probe', '--host', 'vub', '--qemu', qemu,
+                        '--', '-machine', 'q35,memory-backend=mem0',
+                        '-nodefaults', '-m', '256M', '-object',
+                        'memory-backend-memfd,id=mem0,size=256M,share=on',
+                        '-chardev', 'socket,id=c0,path=' + sock,
+                        '-device', 'vhost-user-blk-pci,id=vblk0,chardev=c0'],
+                       capture_output=True, text=True, timeout=120)
+    be.terminate()
+    be.wait(timeout=30)
+for line in p.stderr.splitlines():
+    print('# ' + line)
+prof = json.loads(p.stdout) if p.returncode == 0 else {}
+devs = {d['id']: d for d in prof.get('devices', [])}
+blk = set(devs.get('vblk0', {}).get('features', []))
+ok(p.returncode == 0 and 'vblk0' in devs, 'vhost-user-blk-pci is probed')
+if prof.get('qemu', {}).get('kind') == 'stock':
+    ok({'flush', 'seg_max', 'version_1'} <= blk,
+       'vblk0 has what the backend offers: %s' % sorted(blk))
+else:
+    n += 1
+    print("ok %d # SKIP the patched path reports the patch-set's features"
+          % n)
+ok(not ({'discard', 'write-zeroes'} & blk),
+   'vblk0 lacks what the backend does not offer')
