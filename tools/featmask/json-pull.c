@@ -455,8 +455,11 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
 #define ONES (~0ULL / 255)
 #define HIGHS (ONES * 0x80)
 
-/* Whether none of the 8 bytes at @p ends a plain ASCII run in a string. */
-static inline bool plain_ascii8(const char *p)
+/*
+ * The bytes of the 8 at @p that end a plain ASCII run in a string, as the
+ * top bit of each: the lowest one set is exact (the others may not be).
+ */
+static inline uint64_t plain_ascii8_stops(const char *p)
 {
     uint64_t x, quote, backslash;
 
@@ -466,10 +469,11 @@ static inline bool plain_ascii8(const char *p)
     /*
      * The top bit of a byte is set by: x itself for a byte >= 0x80, the
      * subtractions for a byte < 0x20 and for a zero byte of quote or
-     * backslash (exact for "any byte", the usual bit trick).
+     * backslash (exact for the lowest such byte, the usual bit trick:
+     * a false hit is always above a true one of the same term).
      */
-    return !((x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
-              ((backslash - ONES) & ~backslash)) & HIGHS);
+    return (x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
+            ((backslash - ONES) & ~backslash)) & HIGHS;
 }
 
 bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
@@ -491,13 +495,19 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
     if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
         j->p < j->end && *j->p == '"') {
         /* A plain ASCII string needs no copy and no check. */
-        for (q = j->p + 1; j->end - q >= 8 && plain_ascii8(q); q += 8) {
-            continue;
+        for (q = j->p + 1; j->end - q >= 8; q += 8) {
+            uint64_t m = plain_ascii8_stops(q);
+
+            if (m) {
+                q += __builtin_ctzll(m) >> 3;
+                goto stop;
+            }
         }
         for (; q < j->end && !string_stop[(unsigned char)*q] &&
              !(*q & 0x80); q++) {
             continue;
         }
+    stop:
         if (q < j->end && *q == '"') {
             j->tok_line = j->line;
             j->tok_col = j->p - j->line_start + 1;

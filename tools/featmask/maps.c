@@ -15,6 +15,7 @@
 
 struct FeatmaskMaps {
     GHashTable *by_type;        /* device type -> FeatmaskMap * */
+    GMutex lock;                /* profiles are read on several threads */
 };
 
 FeatmaskMaps *featmask_maps_new(void)
@@ -23,6 +24,7 @@ FeatmaskMaps *featmask_maps_new(void)
 
     maps->by_type = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify)featmask_map_unref);
+    g_mutex_init(&maps->lock);
     return maps;
 }
 
@@ -30,6 +32,7 @@ void featmask_maps_free(FeatmaskMaps *maps)
 {
     if (maps) {
         g_hash_table_destroy(maps->by_type);
+        g_mutex_clear(&maps->lock);
         g_free(maps);
     }
 }
@@ -48,6 +51,7 @@ static FeatmaskMap *shipped_map(const char *type)
 
 FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type)
 {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&maps->lock);
     FeatmaskMap *map = g_hash_table_lookup(maps->by_type, type);
 
     if (!map) {
@@ -75,8 +79,10 @@ bool featmask_maps_add_dynamic(FeatmaskMaps *maps, const char *type,
     if (!featmask_map_finalize(map, errp)) {
         return false;
     }
+    g_mutex_lock(&maps->lock);
     g_hash_table_insert(maps->by_type, g_strdup(type),
                         g_steal_pointer(&map));
+    g_mutex_unlock(&maps->lock);
     return true;
 }
 

@@ -1078,6 +1078,11 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
     }
 }
 
+FeatmaskMaps *featmask_profile_loader_maps(FeatmaskProfileLoader *l)
+{
+    return l->maps;
+}
+
 void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
                                       FeatmaskProfileSink *sink,
                                       void *opaque)
@@ -1086,41 +1091,92 @@ void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
     l->sink_opaque = opaque;
 }
 
-/* Keep @p (read with the pending sets from @npending on), or sink it. */
-static bool loader_take(FeatmaskProfileLoader *l, FeatmaskProfile *p,
-                        guint npending, Error **errp)
+/*
+ * The pending sets from @npending on, taken out of l->pending (last
+ * first, as the sink has always had them).
+ */
+static GPtrArray *pending_since(FeatmaskProfileLoader *l, guint npending)
 {
-    g_autoptr(GPtrArray) mine = NULL;
+    GPtrArray *mine = g_ptr_array_new_with_free_func(pending_set_free);
 
-    if (!l->sink) {
-        g_ptr_array_add(l->profiles, p);
-        return true;
-    }
-    mine = g_ptr_array_new_with_free_func(pending_set_free);
     while (l->pending->len > npending) {
         g_ptr_array_add(mine, g_ptr_array_steal_index_fast(
                             l->pending, l->pending->len - 1));
     }
+    return mine;
+}
+
+bool featmask_profile_loader_take(FeatmaskProfileLoader *l,
+                                  FeatmaskProfile *p, GPtrArray *pending,
+                                  Error **errp)
+{
+    g_autoptr(GPtrArray) mine = pending;
+
+    if (!l->sink) {
+        g_ptr_array_add(l->profiles, p);
+        while (mine->len) {
+            g_ptr_array_add(l->pending, g_ptr_array_steal_index_fast(
+                                mine, mine->len - 1));
+        }
+        return true;
+    }
     return l->sink(l->sink_opaque, p, mine, errp);
+}
+
+FeatmaskProfile *featmask_profile_loader_read_file(FeatmaskProfileLoader *l,
+                                                   const char *file,
+                                                   GPtrArray **pending,
+                                                   Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_one(l, file, errp);
+
+    *pending = pending_since(l, npending);
+    return p;
+}
+
+FeatmaskProfile *featmask_profile_loader_read_text(FeatmaskProfileLoader *l,
+                                                   const char *name,
+                                                   const char *text,
+                                                   size_t len, unsigned line,
+                                                   GPtrArray **pending,
+                                                   Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
+
+    *pending = pending_since(l, npending);
+    return p;
 }
 
 bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
                                       const char *file, Error **errp)
 {
-    guint npending = l->pending->len;
-    FeatmaskProfile *p = load_one(l, file, errp);
+    GPtrArray *pending;
+    FeatmaskProfile *p = featmask_profile_loader_read_file(l, file, &pending,
+                                                           errp);
 
-    return p && loader_take(l, p, npending, errp);
+    if (!p) {
+        g_ptr_array_unref(pending);
+        return false;
+    }
+    return featmask_profile_loader_take(l, p, pending, errp);
 }
 
 bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp)
 {
-    guint npending = l->pending->len;
-    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
+    GPtrArray *pending;
+    FeatmaskProfile *p = featmask_profile_loader_read_text(l, name, text, len,
+                                                           line, &pending,
+                                                           errp);
 
-    return p && loader_take(l, p, npending, errp);
+    if (!p) {
+        g_ptr_array_unref(pending);
+        return false;
+    }
+    return featmask_profile_loader_take(l, p, pending, errp);
 }
 
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
