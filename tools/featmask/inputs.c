@@ -347,9 +347,23 @@ static bool splitter_feed(DocSplitter *s, Readers *R, Error **errp)
         if (s->depth && !s->escape) {
             if (s->in_string) {
                 i = string_stop(b, i, len);
-            } else {
+            }
+            /*
+             * Outside strings, a plain string (no escape, no newline) is
+             * skipped whole: a profile is mostly those.
+             */
+            while (!s->in_string && i < len) {
                 while (i < len && !stop_in_document[(unsigned char)b[i]]) {
                     i++;
+                }
+                if (i == len || b[i] != '"') {
+                    break;
+                }
+                i = string_stop(b, i + 1, len);
+                if (i < len && b[i] == '"') {
+                    i++;
+                } else {
+                    s->in_string = true;
                 }
             }
             if (i == len) {
