@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <pthread.h>
 #include "qapi/error.h"
 #include "cli.h"
 
@@ -50,9 +51,14 @@ typedef struct Readers {
     FeatmaskMaps *maps;
     GThread **threads;
     unsigned nthreads;          /* 0: read on this thread */
-    GAsyncQueue *work;          /* Batch *, or &stop */
-    GMutex lock;                /* Batch.done */
-    GCond cond;
+    /*
+     * pthread's, not GLib's: GLib's locks are futexes of its own, which
+     * ThreadSanitizer does not see.
+     */
+    pthread_mutex_t lock;       /* @work and Batch.done */
+    pthread_cond_t more;        /* something in @work */
+    pthread_cond_t done;        /* a Batch is done */
+    GQueue work;                /* Batch *, or &stop */
     GQueue busy;                /* Batch *, in input order */
     Batch *cur;
 } Readers;
@@ -116,8 +122,18 @@ static gpointer reader_thread(gpointer opaque)
     g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(R->maps);
     Batch *b;
 
-    while ((b = g_async_queue_pop(R->work)) != (Batch *)&stop) {
+    for (;;) {
         guint i;
+
+        pthread_mutex_lock(&R->lock);
+        while (g_queue_is_empty(&R->work)) {
+            pthread_cond_wait(&R->more, &R->lock);
+        }
+        b = g_queue_pop_head(&R->work);
+        pthread_mutex_unlock(&R->lock);
+        if (b == (Batch *)&stop) {
+            break;
+        }
 
         for (i = 0; i < b->docs->len; i++) {
             GPtrArray *pending;
@@ -132,10 +148,10 @@ static gpointer reader_thread(gpointer opaque)
             g_ptr_array_add(b->profiles, p);
             g_ptr_array_add(b->pending, pending);
         }
-        g_mutex_lock(&R->lock);
+        pthread_mutex_lock(&R->lock);
         b->done = true;
-        g_cond_broadcast(&R->cond);
-        g_mutex_unlock(&R->lock);
+        pthread_cond_broadcast(&R->done);
+        pthread_mutex_unlock(&R->lock);
     }
     return NULL;
 }
@@ -154,13 +170,22 @@ static void readers_init(Readers *R, FeatmaskProfileLoader *l)
         return;
     }
     R->nthreads = MIN(n, 64);
-    R->work = g_async_queue_new();
-    g_mutex_init(&R->lock);
-    g_cond_init(&R->cond);
+    g_queue_init(&R->work);
+    pthread_mutex_init(&R->lock, NULL);
+    pthread_cond_init(&R->more, NULL);
+    pthread_cond_init(&R->done, NULL);
     R->threads = g_new(GThread *, R->nthreads);
     for (i = 0; i < R->nthreads; i++) {
         R->threads[i] = g_thread_new("featmask-read", reader_thread, R);
     }
+}
+
+static void readers_push(Readers *R, void *b)
+{
+    pthread_mutex_lock(&R->lock);
+    g_queue_push_tail(&R->work, b);
+    pthread_cond_signal(&R->more);
+    pthread_mutex_unlock(&R->lock);
 }
 
 /* Hand the oldest batch's profiles on, in order. */
@@ -169,11 +194,11 @@ static bool readers_collect(Readers *R, bool ok, Error **errp)
     Batch *b = g_queue_pop_head(&R->busy);
     guint i;
 
-    g_mutex_lock(&R->lock);
+    pthread_mutex_lock(&R->lock);
     while (!b->done) {
-        g_cond_wait(&R->cond, &R->lock);
+        pthread_cond_wait(&R->done, &R->lock);
     }
-    g_mutex_unlock(&R->lock);
+    pthread_mutex_unlock(&R->lock);
     for (i = 0; ok && b->profiles->len; i++) {
         FeatmaskProfile *p = g_ptr_array_steal_index(b->profiles, 0);
         GPtrArray *pending = g_ptr_array_steal_index(b->pending, 0);
@@ -200,7 +225,7 @@ static bool readers_submit(Readers *R, Error **errp)
         return true;
     }
     g_queue_push_tail(&R->busy, b);
-    g_async_queue_push(R->work, b);
+    readers_push(R, b);
     while (g_queue_get_length(&R->busy) > 2 * R->nthreads) {
         if (!readers_collect(R, true, errp)) {
             return false;
@@ -230,16 +255,16 @@ static void readers_destroy(Readers *R)
 
     readers_flush(R, false, NULL);
     for (i = 0; i < R->nthreads; i++) {
-        g_async_queue_push(R->work, &stop);
+        readers_push(R, &stop);
     }
     for (i = 0; i < R->nthreads; i++) {
         g_thread_join(R->threads[i]);
     }
     if (R->nthreads) {
         g_free(R->threads);
-        g_async_queue_unref(R->work);
-        g_mutex_clear(&R->lock);
-        g_cond_clear(&R->cond);
+        pthread_mutex_destroy(&R->lock);
+        pthread_cond_destroy(&R->more);
+        pthread_cond_destroy(&R->done);
     }
 }
 
