@@ -29,6 +29,21 @@ typedef struct Error Error;
 /* No bit: the feature is not a bit of a device feature word. */
 #define FEATMASK_NO_BIT (-1)
 
+/*
+ * How a feature with a switch other than a bit property of its own name is
+ * switched (FeatmaskFeature.switch_prop names the property).  Every kind
+ * takes "on" and "off"; "off" keeps the feature from the guest.
+ */
+typedef enum FeatmaskSwitchKind {
+    FEATMASK_SWITCH_BIT,        /* a bit property of the feature's name */
+    FEATMASK_SWITCH_BOOL,       /* a bool property: on offers it */
+    FEATMASK_SWITCH_ON_OFF_AUTO, /* OnOffAuto: on requires it of the
+                                  * backend, auto offers it if the backend
+                                  * has it, off never */
+    FEATMASK_SWITCH_FLAG,       /* a bit property on another field than the
+                                 * feature word (virtio-gpu's conf.flags) */
+} FeatmaskSwitchKind;
+
 /**
  * FeatmaskFeature:
  * @name: canonical name, spelled as the QEMU property that controls it
@@ -40,6 +55,11 @@ typedef struct Error Error;
  * @unmigratable: QEMU cannot migrate a guest that uses this feature
  * @no_property: QEMU has no property of this name to switch it off; it
  *               follows the backend or QEMU's own logic
+ * @switch_prop: the QEMU property that switches the feature when it is not
+ *               a bit property of @name on the feature word (a bool, an
+ *               OnOffAuto, a flag); NULL for none.  Such features also
+ *               have @no_property, since @name itself is no property.
+ * @switch_kind: what kind of property @switch_prop is
  *
  * One entry of a feature map.  Static tables use designated initializers
  * and compound literals for the name lists.  The spellings with '-' and
@@ -54,6 +74,8 @@ typedef struct FeatmaskFeature {
     const char *const *requires_any;
     bool unmigratable;
     bool no_property;
+    const char *switch_prop;
+    FeatmaskSwitchKind switch_kind;
 } FeatmaskFeature;
 
 #define FEATMASK_NAMES(...) ((const char *const[]) { __VA_ARGS__, NULL })

@@ -157,7 +157,7 @@ static bool can_switch(const FeatmaskProfile *p, const char *type,
         return g_strv_contains((const char *const *)names, f->name);
     }
     /* Unknown QEMU: the map says whether QEMU has a property for it. */
-    return !f->no_property;
+    return !f->no_property || f->switch_prop;
 }
 
 static void add_problem(Plan *plan, const FeatmaskProfile *p,
@@ -191,7 +191,8 @@ static char *switches(const FeatmaskProfile *p, const char *type,
         if (parts->len) {
             g_string_append_c(parts, ',');
         }
-        g_string_append(parts, f->name);
+        /* A feature with a property of another name: that property. */
+        g_string_append(parts, f->switch_prop ? f->switch_prop : f->name);
         g_string_append(parts, "=off");
     }
     return g_string_free(parts, FALSE);

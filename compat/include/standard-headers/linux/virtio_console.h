@@ -1,0 +1,14 @@
+/*
+ * Standalone stand-in for QEMU's standard-headers/linux/virtio_console.h: the
+ * system's uapi header (Linux 6.1 on Debian 12), and the feature bits it
+ * lacks.  Inside QEMU the real one is used.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef FEATMASK_COMPAT_VIRTIO_CONSOLE_H
+#define FEATMASK_COMPAT_VIRTIO_CONSOLE_H
+
+#include <linux/virtio_console.h>
+
+#endif
