@@ -556,6 +556,22 @@ static inline uint64_t plain_ascii8_stops(const char *p)
             ((backslash - ONES) & ~backslash)) & HIGHS;
 }
 
+/* Where the plain ASCII run of a string that starts at @q ends. */
+static inline const char *plain_run_end(const char *q, const char *end)
+{
+    for (; end - q >= 8; q += 8) {
+        uint64_t m = plain_ascii8_stops(q);
+
+        if (m) {
+            return q + (__builtin_ctzll(m) >> 3);
+        }
+    }
+    while (q < end && !string_stop[(unsigned char)*q] && !(*q & 0x80)) {
+        q++;
+    }
+    return q;
+}
+
 bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
                          size_t *len, Error **errp)
 {
@@ -575,19 +591,7 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
     if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
         j->p < j->end && *j->p == '"') {
         /* A plain ASCII string needs no copy and no check. */
-        for (q = j->p + 1; j->end - q >= 8; q += 8) {
-            uint64_t m = plain_ascii8_stops(q);
-
-            if (m) {
-                q += __builtin_ctzll(m) >> 3;
-                goto stop;
-            }
-        }
-        for (; q < j->end && !string_stop[(unsigned char)*q] &&
-             !(*q & 0x80); q++) {
-            continue;
-        }
-    stop:
+        q = plain_run_end(j->p + 1, j->end);
         if (q < j->end && *q == '"') {
             j->tok_line = j->line;
             j->tok_col = j->p - j->line_start + 1;
@@ -638,19 +642,7 @@ size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
             p = at;
             break;
         }
-        for (q = p + 1; end - q >= 8; q += 8) {
-            uint64_t m = plain_ascii8_stops(q);
-
-            if (m) {
-                q += __builtin_ctzll(m) >> 3;
-                goto stop;
-            }
-        }
-        for (; q < end && !string_stop[(unsigned char)*q] && !(*q & 0x80);
-             q++) {
-            continue;
-        }
-    stop:
+        q = plain_run_end(p + 1, end);
         if (q == end || *q != '"') {
             p = at;
             break;

@@ -55,8 +55,9 @@ typedef struct NameKey {
     uint32_t hash;
 } NameKey;
 
-static void name_key(NameKey *k, const FeatmaskMap *map, const char *s,
-                     size_t len)
+/* @avail: the bytes that may be read at @s, at least @len */
+static inline void name_key(NameKey *k, const FeatmaskMap *map,
+                            const char *s, size_t len, size_t avail)
 {
     uint64_t h = (uintptr_t)map ^ len, w;
     size_t n = 0, i;
@@ -71,11 +72,17 @@ static void name_key(NameKey *k, const FeatmaskMap *map, const char *s,
         h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
         h ^= h >> 29;
     }
-    if (len) {
+    if (len && avail - (s - k->s) >= 8) {
+        /* the bytes after the name are there: read 8, keep @len */
+        memcpy(&w, s, 8);
+        w &= ~0ULL >> (8 * (8 - len));
+    } else if (len) {
         /* little-endian, as the memcpy() above */
         for (w = 0, i = 0; i < len; i++) {
             w |= (uint64_t)(unsigned char)s[i] << (8 * i);
         }
+    }
+    if (len) {
         if (n < 2) {
             k->head[n] = w;
         }
@@ -85,7 +92,8 @@ static void name_key(NameKey *k, const FeatmaskMap *map, const char *s,
     k->hash = h ^ (h >> 32);
 }
 
-static NameCacheEntry *name_cache_slot(NameCache *c, const NameKey *k)
+static inline G_ALWAYS_INLINE NameCacheEntry *
+name_cache_slot(NameCache *c, const NameKey *k)
 {
     size_t i = k->hash & (c->size - 1);
 
@@ -125,13 +133,14 @@ static void name_cache_grow(NameCache *c)
  * that is not in the cache yet is copied to @str first.
  */
 static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
-                             const char *text, size_t len, GString *str)
+                             const char *text, size_t len, size_t avail,
+                             GString *str)
 {
     NameKey k;
     NameCacheEntry *e;
     int idx;
 
-    name_key(&k, map, text, len);
+    name_key(&k, map, text, len, avail);
     if (c->size) {
         e = name_cache_slot(c, &k);
         if (e->name) {
@@ -336,7 +345,11 @@ static inline bool add_feature(ProfileReader *r, const char *where,
         g_ptr_array_add(names, g_strndup(text, len));
         return true;
     }
-    idx = name_cache_lookup(r->names, map, text, len, r->j.str);
+    /* a name in the document may be read past: the document goes on */
+    idx = name_cache_lookup(r->names, map, text, len,
+                            text == r->j.str->str ? len
+                            : (size_t)(r->j.end - text),
+                            r->j.str);
     if (idx < 0) {
         Error *err = NULL;
 
