@@ -44,8 +44,8 @@
  * so a mask that keeps the default set must leave USO out; on the host
  * without UFO, UFO too.
  */
-#define NO_USO "-host_uso,-guest_uso4,-guest_uso6"
-#define FIT_NO_UFO NO_USO ",-guest_ufo,-host_ufo"
+#define NO_USO "-host_uso:-guest_uso4:-guest_uso6"
+#define FIT_NO_UFO NO_USO ":-guest_ufo:-host_ufo"
 
 typedef struct Host {
     const char *name;
@@ -387,7 +387,7 @@ static void test_migrate_same(void)
                    " %.3f s without (best of 3)", with, without);
     /* Every switch the backend allows, packed rings included. */
     migrate_same(BACKEND_NO_UFO, BACKEND_NO_UFO,
-                 "all,-rss,-hash,-guest_rsc_ext,-iommu_platform,-mq,"
+                 "all:-rss:-hash:-guest_rsc_ext:-iommu_platform:-mq:"
                  FIT_NO_UFO);
 }
 
@@ -407,7 +407,7 @@ static void test_migrate_lacking(void)
 
     host_init(&a, "a");
     host_init(&b, "b");
-    host_start(&a, BACKEND_FULL, "features=+guest_ufo,+host_ufo," NO_USO,
+    host_start(&a, BACKEND_FULL, "features=+guest_ufo:+host_ufo:" NO_USO,
                false);
     host_start(&b, BACKEND_NO_UFO, "", true);
 
@@ -587,8 +587,8 @@ static char *device_add_fails(QTestState *qts, const char *features)
 static void test_realize_lacking(void)
 {
     Host h = { 0 };
-    g_autofree char *err = qemu_cmdline_fails("features=+guest_ufo,"
-                                              "+host_ufo," NO_USO);
+    g_autofree char *err = qemu_cmdline_fails("features=+guest_ufo:"
+                                              "+host_ufo:" NO_USO);
     g_autofree char *desc = NULL;
     g_autofree char *base = NULL;
 
@@ -601,7 +601,7 @@ static void test_realize_lacking(void)
     backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
     h.qts = qtest_init(base);
-    desc = device_add_fails(h.qts, "+guest_ufo,+host_ufo," NO_USO);
+    desc = device_add_fails(h.qts, "+guest_ufo,+host_ufo:" NO_USO);
     g_assert_true(g_str_has_suffix(desc, "cannot provide features requested"
                                    " by features=: " UFO_NAMES));
     /* The same device without the feature can be added afterwards. */
@@ -622,24 +622,19 @@ typedef struct BadMask {
 
 static const BadMask bad_masks[] = {
     /* An unknown name is named, with the nearest valid names. */
-    { "unknown-name", "features=all,-hots_uso", "all,-hots_uso",
+    { "unknown-name", "features=all,,-hots_uso", "all,-hots_uso",
       "virtio-net has no feature 'hots_uso'" },
     /* A name both on and off in the mask. */
     { "contradiction", "features=csum,,-csum", "csum,-csum",
       "feature 'csum' is both enabled and disabled" },
-    /* The mask against a bit property given next to it. */
-    { "property-on", "features=all,-csum,csum=on", NULL,
-      "features='all,-csum' turns off csum, which the same options turn on" },
-    { "property-off", "features=+csum,csum=off", NULL,
-      "features='+csum' turns on csum, which the same options turn off" },
-    /* A bare name after features= is a property of its own. */
-    { "bare-name", "features=none,csum", NULL,
-      "Feature names after features= need a sign" },
-    /* A signed item takes no value. */
-    { "signed-value", "features=all,-csum=off", NULL,
-      "'-csum' is an item of features= and takes no value" },
+    /* ':' and ',,' separate items on the command line alike. */
+    { "colon", "features=all:-hots_uso", "all:-hots_uso",
+      "virtio-net has no feature 'hots_uso'" },
+    /* The property's setter names the device. */
+    { "setter", "features=+hots_uso", "+hots_uso",
+      "device 'net0' (virtio-net-pci): features=: virtio-net has no" },
     /* What features need must stay. */
-    { "dependency", "features=all,-csum", "all,-csum",
+    { "dependency", "features=all:-csum", "all,-csum",
       "leaves out what these features need: host_tso4 (needs csum)" },
     /* Garbage. */
     { "garbage", "features=%%%,,@@@", "%%%,@@@",
@@ -652,7 +647,7 @@ static const BadMask bad_masks[] = {
     { "bad-switch", "features=csum=maybe", "csum=maybe",
       "feature 'csum' takes 'on' or 'off', not 'maybe'" },
     /* A feature without a switch QEMU offers regardless. */
-    { "no-switch-off", "features=-mac," FIT_NO_UFO, "-mac," FIT_NO_UFO,
+    { "no-switch-off", "features=-mac:" FIT_NO_UFO, "-mac:" FIT_NO_UFO,
       "features= turns off mac, but the device offers it regardless" },
 };
 
@@ -1110,7 +1105,7 @@ static void test_guard_corrupt(void)
     g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func(
         guard_case_free);
     const char *env = g_getenv("FEATMASK_GUARD_SEED");
-    guint32 seed = env ? strtoul(env, NULL, 0) : 0x6d61736b;
+    guint32 seed = env ? g_ascii_strtoull(env, NULL, 0) : 0x6d61736b;
     int failed = 0, worked = 0;
     guint i;
 
@@ -1334,14 +1329,17 @@ static void test_query(void)
     g_autoptr(QDict) dev = NULL;
     g_autofree char *available = NULL;
     g_autofree char *enabled = NULL;
+    QDict *backend;
 
     host_init(&h, "q");
     host_start(&h, BACKEND_NO_UFO, "", false);
     dev = device_features(h.qts);
     g_assert_cmpstr(qdict_get_str(dev, "type"), ==, "virtio-net-pci");
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-net");
-    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==,
-                    "netdev 'n0' (vhost-user)");
+    backend = qdict_get_qdict(dev, "backend");
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "netdev");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "n0");
+    g_assert_cmpstr(qdict_get_str(backend, "driver"), ==, "vhost-user");
     g_assert_false(qdict_haskey(dev, "mask"));
     g_assert_false(qdict_haskey(dev, "requested"));
     available = names_join(qdict_get_qlist(dev, "available"));
@@ -1370,8 +1368,8 @@ static void remove_tmpdir(void)
 }
 
 /*
- * Any virtio device: virtio-blk's map comes from its own bit properties,
- * and a feature without a switch (ro) can still be required.
+ * Any virtio device: virtio-blk's switches are its bit properties of the
+ * map's names, and a feature without a switch (ro) can still be required.
  */
 static void test_virtio_blk(void)
 {
@@ -1380,17 +1378,20 @@ static void test_virtio_blk(void)
     g_autoptr(QDict) rsp = NULL;
     g_autofree char *requested = NULL;
     g_autofree char *enabled = NULL;
-    QDict *error;
+    QDict *error, *backend;
 
     qts = qtest_init("-M pc -blockdev null-co,node-name=d0 "
                      "-blockdev null-co,node-name=d1 "
                      "-device virtio-blk-pci,id=disk0,drive=d0,"
-                     "features=-discard,-write-zeroes");
+                     "features=-discard:-write-zeroes");
     dev = device_features_of(qts, "disk0");
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-blk");
     g_assert_cmpstr(qdict_get_str(dev, "mask"), ==,
-                    "-discard,-write-zeroes");
-    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==, "drive 'd0'");
+                    "-discard:-write-zeroes");
+    backend = qdict_get_qdict(dev, "backend");
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "drive");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "d0");
+    g_assert_false(qdict_haskey(backend, "driver"));
     requested = names_join(qdict_get_qlist(dev, "requested"));
     enabled = names_join(qdict_get_qlist(dev, "enabled"));
     g_test_message("requested: %s; enabled: %s", requested, enabled);
