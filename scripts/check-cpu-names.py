@@ -90,9 +90,8 @@ def featmask_words(text):
     return words
 
 
-def qemu_models(text):
-    body = block(text, text.index('builtin_x86_defs[]'))
-    models = {}
+def top_blocks(body):
+    """The texts of the top-level { ... } of an array initializer."""
     depth = 0
     start = None
     for i, c in enumerate(body):
@@ -103,30 +102,26 @@ def qemu_models(text):
         elif c == '}':
             depth -= 1
             if depth == 0:
-                d = body[start:i]
-                m = re.search(r'^\s*\.name\s*=\s*"([^"]+)"', d, re.M)
-                versions = re.findall(r'\.version\s*=\s*(\d+)', d)
-                models[m.group(1)] = len(versions) or 1
-    return models
+                yield body[start:i]
+
+
+def model_name(d):
+    return re.search(r'^\s*\.name\s*=\s*"([^"]+)"', d, re.M).group(1)
+
+
+def qemu_models(text):
+    """Model name -> number of versions (a model without any has one)."""
+    body = block(text, text.index('builtin_x86_defs[]'))
+    return {model_name(d): len(re.findall(r'\.version\s*=\s*\d+', d)) or 1
+            for d in top_blocks(body)}
 
 
 def featmask_models(text):
     body = block(text, text.index('x86_model_table[]'))
     models = {}
-    depth = 0
-    start = None
-    for i, c in enumerate(body):
-        if c == '{':
-            if depth == 0:
-                start = i
-            depth += 1
-        elif c == '}':
-            depth -= 1
-            if depth == 0:
-                d = body[start:i]
-                m = re.search(r'^\s*\.name\s*=\s*"([^"]+)"', d, re.M)
-                n = re.search(r'\.nversions\s*=\s*(\d+)', d)
-                models[m.group(1)] = int(n.group(1)) if n else 1
+    for d in top_blocks(body):
+        n = re.search(r'\.nversions\s*=\s*(\d+)', d)
+        models[model_name(d)] = int(n.group(1)) if n else 1
     return models
 
 
