@@ -18,7 +18,7 @@
 
 struct FeatmaskBaseline {
     FeatmaskSet *common;
-    FeatmaskSet **turn_off;
+    FeatmaskSet **turn_off;     /* NULL when negotiated from folded sets */
     size_t nhosts;
     GArray *drops;              /* FeatmaskDrop, in map order */
 };
@@ -39,7 +39,7 @@ void featmask_baseline_free(FeatmaskBaseline *b)
         return;
     }
     featmask_set_free(b->common);
-    for (i = 0; i < b->nhosts; i++) {
+    for (i = 0; b->turn_off && i < b->nhosts; i++) {
         featmask_set_free(b->turn_off[i]);
     }
     g_free(b->turn_off);
@@ -54,13 +54,37 @@ static int drop_cmp(const void *pa, const void *pb)
     return a->feature < b->feature ? -1 : a->feature > b->feature;
 }
 
+/* Which hosts lack a feature, from the hosts' sets. */
+typedef struct HostSets {
+    const FeatmaskSet *const *hosts;
+    size_t nhosts;
+} HostSets;
+
+static size_t host_sets_missing(void *opaque, size_t feature, size_t *hosts)
+{
+    HostSets *hs = opaque;
+    size_t h, n = 0;
+
+    for (h = 0; h < hs->nhosts; h++) {
+        if (!featmask_set_has(hs->hosts[h], feature)) {
+            if (hosts) {
+                hosts[n] = h;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
 /*
  * Record why each member of @gone left.  Dependency drops are recorded
  * once b->common is final, so their text names what is really missing.
+ * The list of hosts of a missing feature is as long as it needs to be:
+ * on a pool of 100,000 hosts, most features lack on few.
  */
 static void add_drops(FeatmaskBaseline *b, const FeatmaskSet *gone,
-                      FeatmaskDropReason reason,
-                      const FeatmaskSet *const *hosts)
+                      FeatmaskDropReason reason, unsigned flags,
+                      FeatmaskMissingHosts *missing, void *opaque)
 {
     int i;
 
@@ -69,13 +93,10 @@ static void add_drops(FeatmaskBaseline *b, const FeatmaskSet *gone,
         FeatmaskDrop d = { .feature = i, .reason = reason };
 
         if (reason == FEATMASK_DROP_MISSING) {
-            size_t h;
-
-            d.hosts = g_new(size_t, b->nhosts);
-            for (h = 0; h < b->nhosts; h++) {
-                if (!featmask_set_has(hosts[h], i)) {
-                    d.hosts[d.nhosts++] = h;
-                }
+            d.nhosts = missing(opaque, i, NULL);
+            if (!(flags & FEATMASK_COUNT_MISSING_HOSTS)) {
+                d.hosts = g_new(size_t, d.nhosts);
+                missing(opaque, i, d.hosts);
             }
         } else if (reason == FEATMASK_DROP_DEPENDENCY) {
             d.lost = featmask_set_missing_deps(b->common, i);
@@ -84,16 +105,68 @@ static void add_drops(FeatmaskBaseline *b, const FeatmaskSet *gone,
     }
 }
 
+FeatmaskBaseline *featmask_negotiate_folded(const FeatmaskMap *map,
+                                            const FeatmaskSet *common,
+                                            const FeatmaskSet *any,
+                                            size_t nhosts,
+                                            FeatmaskMissingHosts *missing,
+                                            void *opaque, unsigned flags,
+                                            Error **errp)
+{
+    g_autoptr(FeatmaskBaseline) b = NULL;
+    g_autoptr(FeatmaskSet) gone = NULL;
+    int i;
+
+    if (nhosts == 0) {
+        error_setg(errp, "no hosts to negotiate %s features for", map->kind);
+        return NULL;
+    }
+    g_assert(common->map == map && any->map == map);
+    b = g_new0(FeatmaskBaseline, 1);
+    b->nhosts = nhosts;
+    b->drops = g_array_new(FALSE, TRUE, sizeof(FeatmaskDrop));
+    g_array_set_clear_func(b->drops, drop_clear);
+
+    b->common = featmask_set_copy(common);
+    gone = featmask_set_copy(any);
+    featmask_set_subtract(gone, b->common);
+    add_drops(b, gone, FEATMASK_DROP_MISSING, flags, missing, opaque);
+
+    if (!(flags & FEATMASK_KEEP_UNMIGRATABLE)) {
+        featmask_set_subtract(gone, gone);
+        for (i = featmask_set_next(b->common, 0); i >= 0;
+             i = featmask_set_next(b->common, i + 1)) {
+            if (featmask_map_get(map, i)->unmigratable) {
+                featmask_set_add(gone, i);
+            }
+        }
+        featmask_set_subtract(b->common, gone);
+        add_drops(b, gone, FEATMASK_DROP_UNMIGRATABLE, flags, NULL, NULL);
+    }
+
+    featmask_set_subtract(gone, gone);
+    featmask_set_close(b->common, gone);
+    add_drops(b, gone, FEATMASK_DROP_DEPENDENCY, flags, NULL, NULL);
+    g_array_sort(b->drops, drop_cmp);
+
+    if (featmask_set_is_empty(b->common) && !featmask_set_is_empty(any)) {
+        error_setg(errp, "the %zu hosts have no %s feature in common",
+                   nhosts, map->kind);
+        return NULL;
+    }
+    return g_steal_pointer(&b);
+}
+
 FeatmaskBaseline *featmask_negotiate(const FeatmaskMap *map,
                                      const FeatmaskSet *const *hosts,
                                      size_t nhosts, unsigned flags,
                                      Error **errp)
 {
-    g_autoptr(FeatmaskBaseline) b = NULL;
+    g_autoptr(FeatmaskSet) common = NULL;
     g_autoptr(FeatmaskSet) any = NULL;
-    g_autoptr(FeatmaskSet) gone = NULL;
+    HostSets hs = { hosts, nhosts };
+    FeatmaskBaseline *b;
     size_t h;
-    int i;
 
     if (nhosts == 0) {
         error_setg(errp, "no hosts to negotiate %s features for", map->kind);
@@ -106,51 +179,23 @@ FeatmaskBaseline *featmask_negotiate(const FeatmaskMap *map,
             return NULL;
         }
     }
-
-    b = g_new0(FeatmaskBaseline, 1);
-    b->nhosts = nhosts;
-    b->turn_off = g_new0(FeatmaskSet *, nhosts);
-    b->drops = g_array_new(FALSE, TRUE, sizeof(FeatmaskDrop));
-    g_array_set_clear_func(b->drops, drop_clear);
-
-    b->common = featmask_set_copy(hosts[0]);
+    common = featmask_set_copy(hosts[0]);
     any = featmask_set_copy(hosts[0]);
     for (h = 1; h < nhosts; h++) {
-        featmask_set_intersect(b->common, hosts[h]);
+        featmask_set_intersect(common, hosts[h]);
         featmask_set_union(any, hosts[h]);
     }
-    gone = featmask_set_copy(any);
-    featmask_set_subtract(gone, b->common);
-    add_drops(b, gone, FEATMASK_DROP_MISSING, hosts);
-
-    if (!(flags & FEATMASK_KEEP_UNMIGRATABLE)) {
-        featmask_set_subtract(gone, gone);
-        for (i = featmask_set_next(b->common, 0); i >= 0;
-             i = featmask_set_next(b->common, i + 1)) {
-            if (featmask_map_get(map, i)->unmigratable) {
-                featmask_set_add(gone, i);
-            }
-        }
-        featmask_set_subtract(b->common, gone);
-        add_drops(b, gone, FEATMASK_DROP_UNMIGRATABLE, hosts);
-    }
-
-    featmask_set_subtract(gone, gone);
-    featmask_set_close(b->common, gone);
-    add_drops(b, gone, FEATMASK_DROP_DEPENDENCY, hosts);
-    g_array_sort(b->drops, drop_cmp);
-
-    if (featmask_set_is_empty(b->common) && !featmask_set_is_empty(any)) {
-        error_setg(errp, "the %zu hosts have no %s feature in common",
-                   nhosts, map->kind);
+    b = featmask_negotiate_folded(map, common, any, nhosts,
+                                  host_sets_missing, &hs, flags, errp);
+    if (!b) {
         return NULL;
     }
-
+    b->turn_off = g_new0(FeatmaskSet *, nhosts);
     for (h = 0; h < nhosts; h++) {
         b->turn_off[h] = featmask_set_copy(hosts[h]);
         featmask_set_subtract(b->turn_off[h], b->common);
     }
-    return g_steal_pointer(&b);
+    return b;
 }
 
 const FeatmaskSet *featmask_baseline_common(const FeatmaskBaseline *b)
@@ -161,7 +206,7 @@ const FeatmaskSet *featmask_baseline_common(const FeatmaskBaseline *b)
 const FeatmaskSet *featmask_baseline_turn_off(const FeatmaskBaseline *b,
                                               size_t i)
 {
-    g_assert(i < b->nhosts);
+    g_assert(b->turn_off && i < b->nhosts);
     return b->turn_off[i];
 }
 

@@ -29,6 +29,21 @@ typedef struct Error Error;
 /* No bit: the feature is not a bit of a device feature word. */
 #define FEATMASK_NO_BIT (-1)
 
+/*
+ * How a feature with a switch other than a bit property of its own name is
+ * switched (FeatmaskFeature.switch_prop names the property).  Every kind
+ * takes "on" and "off"; "off" keeps the feature from the guest.
+ */
+typedef enum FeatmaskSwitchKind {
+    FEATMASK_SWITCH_BIT,        /* a bit property of the feature's name */
+    FEATMASK_SWITCH_BOOL,       /* a bool property: on offers it */
+    FEATMASK_SWITCH_ON_OFF_AUTO, /* OnOffAuto: on requires it of the
+                                  * backend, auto offers it if the backend
+                                  * has it, off never */
+    FEATMASK_SWITCH_FLAG,       /* a bit property on another field than the
+                                 * feature word (virtio-gpu's conf.flags) */
+} FeatmaskSwitchKind;
+
 /**
  * FeatmaskFeature:
  * @name: canonical name, spelled as the QEMU property that controls it
@@ -40,6 +55,11 @@ typedef struct Error Error;
  * @unmigratable: QEMU cannot migrate a guest that uses this feature
  * @no_property: QEMU has no property of this name to switch it off; it
  *               follows the backend or QEMU's own logic
+ * @switch_prop: the QEMU property that switches the feature when it is not
+ *               a bit property of @name on the feature word (a bool, an
+ *               OnOffAuto, a flag); NULL for none.  Such features also
+ *               have @no_property, since @name itself is no property.
+ * @switch_kind: what kind of property @switch_prop is
  *
  * One entry of a feature map.  Static tables use designated initializers
  * and compound literals for the name lists.  The spellings with '-' and
@@ -54,6 +74,8 @@ typedef struct FeatmaskFeature {
     const char *const *requires_any;
     bool unmigratable;
     bool no_property;
+    const char *switch_prop;
+    FeatmaskSwitchKind switch_kind;
 } FeatmaskFeature;
 
 #define FEATMASK_NAMES(...) ((const char *const[]) { __VA_ARGS__, NULL })
@@ -325,7 +347,8 @@ typedef enum FeatmaskDropReason {
  * @feature: index in the map
  * @reason: see #FeatmaskDropReason
  * @hosts: for FEATMASK_DROP_MISSING, indexes of the hosts that lack it
- * @nhosts: length of @hosts
+ *         (NULL with FEATMASK_COUNT_MISSING_HOSTS)
+ * @nhosts: how many hosts lack it
  * @lost: for FEATMASK_DROP_DEPENDENCY, the unmet dependencies as text
  */
 typedef struct FeatmaskDrop {
@@ -339,6 +362,11 @@ typedef struct FeatmaskDrop {
 typedef enum FeatmaskNegotiateFlags {
     /* Keep features QEMU cannot migrate (default: drop them). */
     FEATMASK_KEEP_UNMIGRATABLE = 1 << 0,
+    /*
+     * Only count the hosts that lack a feature (FeatmaskDrop.hosts stays
+     * NULL): on a large pool, when nobody will name them.
+     */
+    FEATMASK_COUNT_MISSING_HOSTS = 1 << 1,
 } FeatmaskNegotiateFlags;
 
 /**
@@ -358,6 +386,33 @@ FeatmaskBaseline *featmask_negotiate(const FeatmaskMap *map,
                                      const FeatmaskSet *const *hosts,
                                      size_t nhosts, unsigned flags,
                                      Error **errp);
+
+/**
+ * FeatmaskMissingHosts: the hosts that lack @feature, in increasing order
+ * @hosts: where to write their indexes, or NULL to only count them
+ *
+ * Returns how many hosts lack it.
+ */
+typedef size_t FeatmaskMissingHosts(void *opaque, size_t feature,
+                                    size_t *hosts);
+
+/**
+ * featmask_negotiate_folded: featmask_negotiate() from sets already folded
+ * @common: the intersection of the hosts' sets
+ * @any: their union
+ * @nhosts: how many hosts were folded
+ * @missing: says which hosts lack a feature of @any (called with @opaque)
+ *
+ * For pools read as a stream, whose hosts' sets are not kept: the result
+ * has no per-host sets (featmask_baseline_turn_off() must not be called).
+ */
+FeatmaskBaseline *featmask_negotiate_folded(const FeatmaskMap *map,
+                                            const FeatmaskSet *common,
+                                            const FeatmaskSet *any,
+                                            size_t nhosts,
+                                            FeatmaskMissingHosts *missing,
+                                            void *opaque, unsigned flags,
+                                            Error **errp);
 void featmask_baseline_free(FeatmaskBaseline *b);
 
 const FeatmaskSet *featmask_baseline_common(const FeatmaskBaseline *b);

@@ -62,13 +62,27 @@ FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
 GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
                              Error **errp);
 
+/* cli_load_profiles() into a loader (which may stream them to a sink). */
+bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
+                   Error **errp);
+
 /**
- * cli_hosts_summary: the names of hosts @idx[0..@n) of @profiles (all
+ * cli_negotiate_stream: cli_negotiate() without keeping the profiles
+ *
+ * For commands that need no host's own sets ('baseline'): memory does not
+ * grow with the pool.  The pool has no profiles (see FeatmaskPool).
+ */
+FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
+                                   FeatmaskMaps *maps, unsigned flags,
+                                   int *status);
+
+/**
+ * cli_hosts_summary: the names of hosts @idx[0..@n) of @pool (all
  * when @idx is NULL) joined by @sep, or the first and last few and the
  * count when there are many
  */
-char *cli_hosts_summary(GPtrArray *profiles, const size_t *idx, size_t n,
-                        const char *sep);
+char *cli_hosts_summary(const FeatmaskPool *pool, const size_t *idx,
+                        size_t n, const char *sep);
 
 /*
  * Why features were dropped, with long host lists named once per group:

@@ -80,26 +80,24 @@ static void print_unknown_words(const FeatmaskPool *pool)
 {
     guint i;
 
-    for (i = 0; i < pool->profiles->len; i++) {
-        FeatmaskProfile *p = pool->profiles->pdata[i];
+    for (i = 0; i < pool->unknown->len; i++) {
+        FeatmaskPoolUnknown *u = pool->unknown->pdata[i];
+        g_autofree char *list = g_strjoinv("; ", u->words);
 
-        if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
-            g_autofree char *list = g_strjoinv("; ", p->cpu->unknown_words);
-
-            printf("  not told by %s's CPU data (their features count as "
-                   "missing there): %s\n", p->host, list);
-        }
+        printf("  not told by %s's CPU data (their features count as "
+               "missing there): %s\n", featmask_pool_host(pool, u->host),
+               list);
     }
 }
 
 static void print_human(const FeatmaskPool *pool)
 {
-    g_autofree char *hosts = cli_hosts_summary(pool->profiles, NULL,
-                                               pool->profiles->len, " ");
+    g_autofree char *hosts = cli_hosts_summary(pool, NULL, pool->nhosts,
+                                               " ");
     guint i;
 
-    printf("baseline of %u host%s: %s\n", pool->profiles->len,
-           pool->profiles->len > 1 ? "s" : "", hosts);
+    printf("baseline of %zu host%s: %s\n", pool->nhosts,
+           pool->nhosts > 1 ? "s" : "", hosts);
     if (pool->cpu) {
         g_autofree char *title = g_strdup_printf("cpu (%s%s%s)",
             pool->cpu->type, pool->cpu_vendor ? ", " : "",
@@ -149,8 +147,8 @@ static void add_drops(JsonObject *obj, const FeatmaskPool *pool,
             JsonArray *hosts = json_array_new();
 
             for (h = 0; h < d->nhosts; h++) {
-                FeatmaskProfile *p = pool->profiles->pdata[d->hosts[h]];
-                json_array_add_string_element(hosts, p->host);
+                json_array_add_string_element(
+                    hosts, featmask_pool_host(pool, d->hosts[h]));
             }
             json_object_set_array_member(o, "hosts", hosts);
         } else if (d->lost) {
@@ -188,7 +186,6 @@ static JsonNode *baseline_json(const FeatmaskPool *pool)
 int cmd_baseline(int argc, char **argv)
 {
     g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
-    g_autoptr(GPtrArray) profiles = NULL;
     g_autoptr(FeatmaskPool) pool = NULL;
     int status;
 
@@ -203,8 +200,11 @@ int cmd_baseline(int argc, char **argv)
     if (argc < 2) {
         return cli_usage("baseline", "no host profiles given");
     }
-    pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles,
-                         opt_keep ? FEATMASK_KEEP_UNMIGRATABLE : 0, &status);
+    /* Only the pool's sets are printed: the profiles need not be kept. */
+    pool = cli_negotiate_stream(argv + 1, argc - 1, maps,
+                                (opt_keep ? FEATMASK_KEEP_UNMIGRATABLE : 0) |
+                                (opt_explain ? 0 :
+                                 FEATMASK_COUNT_MISSING_HOSTS), &status);
     if (!pool) {
         return status;
     }

@@ -59,7 +59,7 @@ static void list_kinds(FeatmaskMaps *maps)
             json_builder_add_int_value(b, featmask_map_size(map));
             json_builder_end_object(b);
         } else {
-            printf("%-12s %4zu features  %s\n", *k, featmask_map_size(map),
+            printf("%-14s %4zu features  %s\n", *k, featmask_map_size(map),
                    featmask_map_desc(map));
         }
     }
@@ -71,6 +71,23 @@ static void list_kinds(FeatmaskMaps *maps)
         printf("\n'featmask list KIND' lists the features of a kind; a "
                "device type such as\nvirtio-net-pci names its kind.\n");
     }
+}
+
+static const char *const switch_kinds[] = {
+    [FEATMASK_SWITCH_BIT] = "bit",
+    [FEATMASK_SWITCH_BOOL] = "bool",
+    [FEATMASK_SWITCH_ON_OFF_AUTO] = "OnOffAuto",
+    [FEATMASK_SWITCH_FLAG] = "flag",
+};
+
+/* " [switch: seqpacket (OnOffAuto)]", " [no QEMU property]" or "". */
+static char *switch_text(const FeatmaskFeature *f)
+{
+    if (f->switch_prop) {
+        return g_strdup_printf(" [switch: %s (%s)]", f->switch_prop,
+                               switch_kinds[f->switch_kind]);
+    }
+    return g_strdup(f->no_property ? " [no QEMU property]" : "");
 }
 
 static void list_features(const FeatmaskMap *map)
@@ -91,9 +108,10 @@ static void list_features(const FeatmaskMap *map)
         if (!opt_json) {
             g_autofree char *bit = f->bit == FEATMASK_NO_BIT ? g_strdup("-")
                                    : g_strdup_printf("%d", f->bit);
+            g_autofree char *sw = switch_text(f);
+
             printf("%-24s %5s  %-30s %s%s%s\n", f->name, bit, deps, f->desc,
-                   f->unmigratable ? " [not migratable]" : "",
-                   f->no_property ? " [no QEMU property]" : "");
+                   f->unmigratable ? " [not migratable]" : "", sw);
             continue;
         }
         json_builder_begin_object(b);
@@ -108,7 +126,12 @@ static void list_features(const FeatmaskMap *map)
         json_builder_set_member_name(b, "migratable");
         json_builder_add_boolean_value(b, !f->unmigratable);
         json_builder_set_member_name(b, "property");
-        json_builder_add_boolean_value(b, !f->no_property);
+        json_builder_add_boolean_value(b, !f->no_property || f->switch_prop);
+        if (f->switch_prop) {
+            cli_json_add_string(b, "switch-property", f->switch_prop);
+            cli_json_add_string(b, "switch-kind",
+                                switch_kinds[f->switch_kind]);
+        }
         cli_json_add_string(b, "description", f->desc ? f->desc : "");
         json_builder_end_object(b);
     }

@@ -151,7 +151,7 @@ static int render_libvirt(const FeatmaskPool *pool,
 static int render_selector(const FeatmaskPool *pool)
 {
     g_autoptr(GPtrArray) labels = NULL;
-    g_autofree char *hosts = cli_hosts_summary(pool->profiles, NULL,
+    g_autofree char *hosts = cli_hosts_summary(pool, NULL,
                                                pool->profiles->len, " ");
     Error *err = NULL;
     guint i;

@@ -157,7 +157,7 @@ static bool can_switch(const FeatmaskProfile *p, const char *type,
         return g_strv_contains((const char *const *)names, f->name);
     }
     /* Unknown QEMU: the map says whether QEMU has a property for it. */
-    return !f->no_property;
+    return !f->no_property || f->switch_prop;
 }
 
 static void add_problem(Plan *plan, const FeatmaskProfile *p,
@@ -175,7 +175,7 @@ static void add_problem(Plan *plan, const FeatmaskProfile *p,
 static char *switches(const FeatmaskProfile *p, const char *type,
                       const FeatmaskSet *set, GPtrArray *fixed)
 {
-    g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func(g_free);
+    GString *parts = g_string_new(NULL);
     const FeatmaskMap *map = featmask_set_map(set);
     int i;
 
@@ -187,10 +187,15 @@ static char *switches(const FeatmaskProfile *p, const char *type,
             g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
-        g_ptr_array_add(parts, g_strdup_printf("%s=off", f->name));
+        /* A line per host and device: no allocation per feature. */
+        if (parts->len) {
+            g_string_append_c(parts, ',');
+        }
+        /* A feature with a property of another name: that property. */
+        g_string_append(parts, f->switch_prop ? f->switch_prop : f->name);
+        g_string_append(parts, "=off");
     }
-    g_ptr_array_add(parts, NULL);
-    return g_strjoinv(",", (char **)parts->pdata);
+    return g_string_free(parts, FALSE);
 }
 
 /*

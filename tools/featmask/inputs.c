@@ -38,14 +38,41 @@ typedef struct DocSplitter {
     unsigned ndocs;
 } DocSplitter;
 
+/*
+ * The bytes that matter inside a document, in a string and outside:
+ * profiles are megabytes, the others are skipped a run at a time.
+ */
+static const bool stop_in_string[256] = {
+    ['"'] = true, ['\\'] = true, ['\n'] = true,
+};
+static const bool stop_in_document[256] = {
+    ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true,
+    ['\n'] = true,
+};
+
 static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
                           Error **errp)
 {
     const char *b = s->buf->str;
+    size_t len = s->buf->len;
 
-    for (; s->scan < s->buf->len && !s->garbage; s->scan++) {
-        char c = b[s->scan];
+    for (; s->scan < len && !s->garbage; s->scan++) {
+        char c;
 
+        if (s->depth && !s->escape) {
+            const bool *stop = s->in_string ? stop_in_string
+                                            : stop_in_document;
+            size_t i = s->scan;
+
+            while (i < len && !stop[(unsigned char)b[i]]) {
+                i++;
+            }
+            s->scan = i;
+            if (i == len) {
+                break;
+            }
+        }
+        c = b[s->scan];
         if (c == '\n') {
             s->line++;
             s->line_begin = s->scan + 1;
@@ -224,6 +251,16 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
                              Error **errp)
 {
     g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
+
+    if (!cli_load_into(l, args, nargs, errp)) {
+        return NULL;
+    }
+    return featmask_profile_loader_finish(l, errp);
+}
+
+bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
+                   Error **errp)
+{
     int i, dashes = 0;
 
     for (i = 0; i < nargs; i++) {
@@ -232,7 +269,7 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
     if (dashes > 1) {
         error_setg(errp, "'-' is given %d times: standard input is read once",
                    dashes);
-        return NULL;
+        return false;
     }
     for (i = 0; i < nargs; i++) {
         const char *a = args[i];
@@ -244,7 +281,7 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
             if (!a[1]) {
                 error_setg(errp, "'@' needs a file name: @LIST reads one"
                            " profile path a line from LIST");
-                return NULL;
+                return false;
             }
             ok = load_list(l, a + 1, errp);
         } else if (g_file_test(a, G_FILE_TEST_IS_DIR)) {
@@ -253,8 +290,8 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
             ok = featmask_profile_loader_add_file(l, a, errp);
         }
         if (!ok) {
-            return NULL;
+            return false;
         }
     }
-    return featmask_profile_loader_finish(l, errp);
+    return true;
 }

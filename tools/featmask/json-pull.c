@@ -115,19 +115,43 @@ const char *json_pull_token_name(JsonPullToken tok)
     return names[tok];
 }
 
-static void skip_space(JsonPull *j)
+static inline void skip_space(JsonPull *j)
 {
-    while (j->p < j->end) {
-        char c = *j->p;
+    const char *p = j->p, *end = j->end;
 
-        if (c == '\n') {
+    /* Most tokens follow one another without space: test that first. */
+    while (p < end && (unsigned char)*p <= ' ') {
+        if (*p == '\n') {
             j->line++;
-            j->line_start = j->p + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            j->line_start = p + 1;
+        } else if (*p != ' ' && *p != '\t' && *p != '\r') {
+            break;
         }
-        j->p++;
+        p++;
     }
+    j->p = p;
+}
+
+/*
+ * The bytes that end a plain run in a string: '"', '\\' and the control
+ * characters (which are errors).
+ */
+static const bool string_stop[256] = {
+    [0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+/* Append @len bytes at @s to j->str, without GString's general path. */
+static void str_append(JsonPull *j, const char *s, size_t len)
+{
+    GString *str = j->str;
+    size_t old = str->len;
+
+    if (old + len >= str->allocated_len) {
+        g_string_set_size(str, old + len);
+    }
+    memcpy(str->str + old, s, len);
+    str->len = old + len;
+    str->str[str->len] = '\0';
 }
 
 static int hex4(const char *p)
@@ -151,15 +175,14 @@ static bool read_string(JsonPull *j, Error **errp)
     unsigned char high = 0;
     const char *s;
 
-    g_string_truncate(j->str, 0);
+    j->str->len = 0;
     j->p++;
     for (;;) {
         /* Copy the plain run in one go: most strings have no escape. */
-        for (s = j->p; s < j->end && *s != '"' && *s != '\\' &&
-             (unsigned char)*s >= 0x20; s++) {
+        for (s = j->p; s < j->end && !string_stop[(unsigned char)*s]; s++) {
             high |= *s;
         }
-        g_string_append_len(j->str, j->p, s - j->p);
+        str_append(j, j->p, s - j->p);
         j->p = s;
         if (s == j->end) {
             return error_here(j, errp, "unterminated string");
@@ -263,8 +286,8 @@ static bool read_number(JsonPull *j, Error **errp)
             s++;
         }
     }
-    g_string_truncate(j->str, 0);
-    g_string_append_len(j->str, j->p, s - j->p);
+    j->str->len = 0;
+    str_append(j, j->p, s - j->p);
     j->p = s;
     return true;
 }
@@ -427,6 +450,71 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
         after_value(j);
         return true;
     }
+}
+
+#define ONES (~0ULL / 255)
+#define HIGHS (ONES * 0x80)
+
+/* Whether none of the 8 bytes at @p ends a plain ASCII run in a string. */
+static inline bool plain_ascii8(const char *p)
+{
+    uint64_t x, quote, backslash;
+
+    memcpy(&x, p, 8);
+    quote = x ^ (ONES * '"');
+    backslash = x ^ (ONES * '\\');
+    /*
+     * The top bit of a byte is set by: x itself for a byte >= 0x80, the
+     * subtractions for a byte < 0x20 and for a zero byte of quote or
+     * backslash (exact for "any byte", the usual bit trick).
+     */
+    return !((x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
+              ((backslash - ONES) & ~backslash)) & HIGHS);
+}
+
+bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
+                         size_t *len, Error **errp)
+{
+    const char *q;
+
+    skip_space(j);
+    if (j->state == NEED_COMMA_OR_END && j->p < j->end && *j->p == ',' &&
+        j->stack[j->depth - 1] == '[') {
+        j->p++;
+        j->state = NEED_VALUE;
+        /* ", " between items: the one space needs no call */
+        if (j->p < j->end && *j->p == ' ') {
+            j->p++;
+        }
+        skip_space(j);
+    }
+    if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
+        j->p < j->end && *j->p == '"') {
+        /* A plain ASCII string needs no copy and no check. */
+        for (q = j->p + 1; j->end - q >= 8 && plain_ascii8(q); q += 8) {
+            continue;
+        }
+        for (; q < j->end && !string_stop[(unsigned char)*q] &&
+             !(*q & 0x80); q++) {
+            continue;
+        }
+        if (q < j->end && *q == '"') {
+            j->tok_line = j->line;
+            j->tok_col = j->p - j->line_start + 1;
+            *text = j->p + 1;
+            *len = q - j->p - 1;
+            j->p = q + 1;
+            after_value(j);
+            *tok = JSON_PULL_STRING;
+            return true;
+        }
+    }
+    if (!json_pull_next(j, tok, errp)) {
+        return false;
+    }
+    *text = j->str->str;
+    *len = j->str->len;
+    return true;
 }
 
 bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp)

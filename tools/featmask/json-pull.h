@@ -69,6 +69,18 @@ void json_pull_destroy(JsonPull *j);
 bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp);
 
 /**
+ * json_pull_next_item: the next token in an array, like json_pull_next()
+ * @text: where a string's text is, for JSON_PULL_STRING
+ * @len: its length
+ *
+ * Made for long arrays of strings: a plain ASCII string is not copied,
+ * @text points into the document (not NUL-terminated) and JsonPull.str
+ * is left alone; any other string is in JsonPull.str as usual.
+ */
+bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
+                         size_t *len, Error **errp);
+
+/**
  * json_pull_skip: skip the rest of the value that started with @tok
  */
 bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp);

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/virtio/virtio-featmask.h"
+#include "hw/virtio/virtio-featmask-devices.h"
 #include "target/i386/featmask-cpu.h"
 #include "profile.h"
 #include "maps.h"
@@ -42,8 +43,8 @@ static FeatmaskMap *shipped_map(const char *type)
     if (!strcmp(type, X86_FEATMASK_KIND)) {
         return x86_featmask_map();
     }
-    kind = virtio_featmask_kind_of_type(type);
-    return virtio_featmask_map(kind ? kind : type);
+    kind = virtio_featmask_device_kind(type);
+    return virtio_featmask_device_map(kind ? kind : type);
 }
 
 FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type)
@@ -87,6 +88,9 @@ const char **featmask_maps_kinds(void)
 
     for (i = 0; virtio_featmask_kinds[i]; i++) {
         g_ptr_array_add(kinds, (char *)virtio_featmask_kinds[i]);
+    }
+    for (i = 0; virtio_featmask_device_kinds[i]; i++) {
+        g_ptr_array_add(kinds, (char *)virtio_featmask_device_kinds[i]);
     }
     g_ptr_array_add(kinds, (char *)X86_FEATMASK_KIND);
     g_ptr_array_add(kinds, NULL);

@@ -62,22 +62,12 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return FEATMASK_EXIT_USAGE;
 }
 
-FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
-                            GPtrArray **profiles, unsigned flags,
-                            int *status)
+/* Print the error or the warnings of a negotiation. */
+static FeatmaskPool *negotiated(FeatmaskPool *pool, Error *err,
+                                bool incompatible, int *status)
 {
-    Error *err = NULL;
-    FeatmaskPool *pool;
-    bool incompatible;
     guint i;
 
-    *profiles = cli_load_profiles(files, nfiles, maps, &err);
-    if (!*profiles) {
-        cli_error(err);
-        *status = FEATMASK_EXIT_USAGE;
-        return NULL;
-    }
-    pool = featmask_pool_negotiate(*profiles, flags, &incompatible, &err);
     if (!pool) {
         cli_error(err);
         *status = incompatible ? FEATMASK_EXIT_INCOMPATIBLE
@@ -89,6 +79,53 @@ FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
     }
     *status = FEATMASK_EXIT_OK;
     return pool;
+}
+
+FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
+                            GPtrArray **profiles, unsigned flags,
+                            int *status)
+{
+    Error *err = NULL;
+    FeatmaskPool *pool;
+    bool incompatible;
+
+    *profiles = cli_load_profiles(files, nfiles, maps, &err);
+    if (!*profiles) {
+        cli_error(err);
+        *status = FEATMASK_EXIT_USAGE;
+        return NULL;
+    }
+    pool = featmask_pool_negotiate(*profiles, flags, &incompatible, &err);
+    return negotiated(pool, err, incompatible, status);
+}
+
+static bool sink_to_pool(void *opaque, FeatmaskProfile *p,
+                         GPtrArray *pending, Error **errp)
+{
+    return featmask_pool_builder_add(opaque, p, pending, errp);
+}
+
+FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
+                                   FeatmaskMaps *maps, unsigned flags,
+                                   int *status)
+{
+    g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
+    g_autoptr(FeatmaskPoolBuilder) b = featmask_pool_builder_new(maps, flags,
+                                                                 true);
+    g_autoptr(GPtrArray) none = NULL;
+    FeatmaskPool *pool;
+    Error *err = NULL;
+    bool incompatible = false;
+
+    featmask_profile_loader_set_sink(l, sink_to_pool, b);
+    if (!cli_load_into(l, args, nargs, &err) ||
+        !(none = featmask_profile_loader_finish(l, &err))) {
+        cli_error(err);
+        *status = FEATMASK_EXIT_USAGE;
+        return NULL;
+    }
+    pool = featmask_pool_builder_finish(b, &incompatible, &err);
+    return negotiated(pool, err, incompatible, status);
 }
 
 void cli_print_json(JsonNode *root)
@@ -200,14 +237,14 @@ int cli_output_end(int status)
 /* Host lists longer than this are summarised, or named once per group. */
 #define HOSTS_IN_FULL 10
 
-static const char *host_name(GPtrArray *profiles, const size_t *idx,
+static const char *host_name(const FeatmaskPool *pool, const size_t *idx,
                              size_t i)
 {
-    return ((FeatmaskProfile *)profiles->pdata[idx ? idx[i] : i])->host;
+    return featmask_pool_host(pool, idx ? idx[i] : i);
 }
 
-char *cli_hosts_summary(GPtrArray *profiles, const size_t *idx, size_t n,
-                        const char *sep)
+char *cli_hosts_summary(const FeatmaskPool *pool, const size_t *idx,
+                        size_t n, const char *sep)
 {
     GString *s = g_string_new(NULL);
     size_t i;
@@ -218,7 +255,7 @@ char *cli_hosts_summary(GPtrArray *profiles, const size_t *idx, size_t n,
             i = n - 2;
         }
         g_string_append_printf(s, "%s%s", i ? sep : "",
-                               host_name(profiles, idx, i));
+                               host_name(pool, idx, i));
     }
     if (n > HOSTS_IN_FULL) {
         g_string_append_printf(s, " (%zu hosts)", n);
@@ -284,7 +321,7 @@ void cli_host_groups_print(CliHostGroups *g, const FeatmaskPool *pool)
         n /= sizeof(idx[0]);
         printf("  group %u, %zu hosts:\n   ", i + 1, n);
         for (h = 0, col = 3; h < n; h++) {
-            const char *name = host_name(pool->profiles, idx, h);
+            const char *name = host_name(pool, idx, h);
 
             if (col > 3 && col + 1 + strlen(name) > 79) {
                 printf("\n   ");

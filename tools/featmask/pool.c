@@ -1,6 +1,12 @@
 /*
  * featmask: negotiation over the host profiles of a migration pool
  *
+ * Hosts are added one by one to a builder, which checks each against the
+ * first.  A builder that streams folds each host's sets into, per item
+ * (the CPU, each device), their intersection, their union and per feature
+ * the hosts that lack it, and frees the profile: what it keeps grows with
+ * the hosts' names and the features they lack, not with their profiles.
+ *
  * Copyright (c) 2026 The featmask authors
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,6 +15,80 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "pool.h"
+#include "maps.h"
+
+/*
+ * The hosts' names, one after another in one buffer, and a table of
+ * their offsets to find a name used twice: about 20 bytes a host.
+ */
+struct PoolHostNames {
+    GString *text;
+    GArray *offsets;            /* uint32_t, by host */
+    uint32_t *table;            /* offset + 1, 0 for a free slot */
+    size_t size;                /* of @table, a power of two */
+};
+
+static PoolHostNames *host_names_new(void)
+{
+    PoolHostNames *n = g_new0(PoolHostNames, 1);
+
+    n->text = g_string_new(NULL);
+    n->offsets = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    return n;
+}
+
+static void host_names_free(PoolHostNames *n)
+{
+    if (n) {
+        g_string_free(n->text, TRUE);
+        g_array_free(n->offsets, TRUE);
+        g_free(n->table);
+        g_free(n);
+    }
+}
+
+static const char *host_names_get(const PoolHostNames *n, size_t i)
+{
+    return n->text->str + g_array_index(n->offsets, uint32_t, i);
+}
+
+/* The slot of @name in n->table: where it is, or where it would go. */
+static uint32_t *host_names_slot(PoolHostNames *n, const char *name)
+{
+    size_t i = g_str_hash(name) & (n->size - 1);
+
+    for (;; i = (i + 1) & (n->size - 1)) {
+        if (!n->table[i] || !strcmp(n->text->str + n->table[i] - 1, name)) {
+            return &n->table[i];
+        }
+    }
+}
+
+/* Add @name; false if it is there already. */
+static bool host_names_add(PoolHostNames *n, const char *name)
+{
+    uint32_t *slot, off;
+    size_t i;
+
+    if (4 * (n->offsets->len + 1) > 3 * n->size) {
+        g_free(n->table);
+        n->size = n->size ? 2 * n->size : 64;
+        n->table = g_new0(uint32_t, n->size);
+        for (i = 0; i < n->offsets->len; i++) {
+            off = g_array_index(n->offsets, uint32_t, i);
+            *host_names_slot(n, n->text->str + off) = off + 1;
+        }
+    }
+    slot = host_names_slot(n, name);
+    if (*slot) {
+        return false;
+    }
+    off = n->text->len;
+    g_string_append_len(n->text, name, strlen(name) + 1);
+    g_array_append_val(n->offsets, off);
+    *slot = off + 1;
+    return true;
+}
 
 static void pool_item_free(void *opaque)
 {
@@ -20,6 +100,25 @@ static void pool_item_free(void *opaque)
     }
 }
 
+static void pool_unknown_free(void *opaque)
+{
+    FeatmaskPoolUnknown *u = opaque;
+
+    g_strfreev(u->words);
+    g_free(u);
+}
+
+static FeatmaskPool *pool_new(void)
+{
+    FeatmaskPool *pool = g_new0(FeatmaskPool, 1);
+
+    pool->devices = g_ptr_array_new_with_free_func(pool_item_free);
+    pool->warnings = g_ptr_array_new_with_free_func(g_free);
+    pool->unknown = g_ptr_array_new_with_free_func(pool_unknown_free);
+    pool->unknown_union = g_ptr_array_new_with_free_func(g_free);
+    return pool;
+}
+
 void featmask_pool_free(FeatmaskPool *pool)
 {
     if (!pool) {
@@ -29,12 +128,25 @@ void featmask_pool_free(FeatmaskPool *pool)
     g_free(pool->cpu_vendor);
     g_ptr_array_free(pool->devices, TRUE);
     g_ptr_array_free(pool->warnings, TRUE);
+    g_ptr_array_free(pool->unknown, TRUE);
+    g_ptr_array_free(pool->unknown_union, TRUE);
+    if (pool->owns_first) {
+        featmask_profile_free(pool->first);
+    }
+    if (pool->profiles && pool->names) {
+        g_ptr_array_unref(pool->profiles);
+    }
+    host_names_free(pool->names);
     g_free(pool);
 }
 
-static FeatmaskProfile *host(const FeatmaskPool *pool, guint i)
+const char *featmask_pool_host(const FeatmaskPool *pool, size_t i)
 {
-    return pool->profiles->pdata[i];
+    g_assert(i < pool->nhosts);
+    if (pool->profiles) {
+        return ((FeatmaskProfile *)pool->profiles->pdata[i])->host;
+    }
+    return host_names_get(pool->names, i);
 }
 
 bool featmask_cpus_comparable(const FeatmaskProfile *a,
@@ -50,36 +162,521 @@ bool featmask_cpus_comparable(const FeatmaskProfile *a,
 }
 
 /*
- * Negotiate one item whose per-host sets are @sets.  Sets over different
- * maps are an input error (the core would refuse them too, but as if the
- * hosts had nothing in common).
+ * One item (the CPU or a device) folded host by host, over the indexes of
+ * its map, or for a type without a map over the names met so far (their
+ * dynamic map is made when every host is in, with the names in the order
+ * they were met, so the indexes stay).
  */
-static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
-                                        const char *type,
-                                        const FeatmaskSet **sets,
-                                        unsigned flags, bool *incompatible,
-                                        Error **errp)
-{
-    const FeatmaskMap *map = featmask_set_map(sets[0]);
-    g_autofree FeatmaskPoolItem *item = g_new0(FeatmaskPoolItem, 1);
-    guint i;
+typedef struct Fold {
+    const char *id;             /* NULL for the CPU */
+    const char *type;
+    char *own_type;
+    const FeatmaskMap *map;     /* NULL for a type without a map */
+    GHashTable *local;          /* no map: name -> index + 1 */
+    GPtrArray *names;           /* no map: the names, by index */
+    size_t nwords;              /* of the bitmaps */
+    uint64_t *common, *any, *bits;
+    uint32_t *first;            /* per feature: the first host that has it */
+    uint32_t *last;             /* per feature: the last host in @miss */
+    uint32_t *nmiss;
+    GByteArray **miss;          /* per feature: the later hosts lacking it,
+                                 * as LEB128 deltas */
+} Fold;
 
-    for (i = 1; i < pool->profiles->len; i++) {
-        if (featmask_set_map(sets[i]) != map) {
-            error_setg(errp, "%s%s%s: the features of hosts '%s' and '%s'"
-                       " are over different maps (%s, %s): profiles must be"
-                       " read together", id ? "device '" : "the CPU",
-                       id ? id : "", id ? "'" : "", host(pool, 0)->host,
-                       host(pool, i)->host, featmask_map_kind(map),
-                       featmask_map_kind(featmask_set_map(sets[i])));
-            return NULL;
+static void fold_free(void *opaque)
+{
+    Fold *f = opaque;
+    size_t i;
+
+    for (i = 0; i < f->nwords * 64; i++) {
+        if (f->miss[i]) {
+            g_byte_array_unref(f->miss[i]);
         }
     }
-    item->id = id;
-    item->type = type;
-    item->map = map;
-    item->baseline = featmask_negotiate(map, sets, pool->profiles->len,
-                                        flags, errp);
+    if (f->local) {
+        g_hash_table_destroy(f->local);
+        g_ptr_array_unref(f->names);
+    }
+    g_free(f->own_type);
+    g_free(f->common);
+    g_free(f->any);
+    g_free(f->bits);
+    g_free(f->first);
+    g_free(f->last);
+    g_free(f->nmiss);
+    g_free(f->miss);
+    g_free(f);
+}
+
+/* Room for @nfeat features. */
+static void fold_reserve(Fold *f, size_t nfeat)
+{
+    size_t old = f->nwords, n = (nfeat + 63) / 64;
+
+    if (n <= old) {
+        return;
+    }
+    n = MAX(n, 2 * old);
+    f->common = g_renew(uint64_t, f->common, n);
+    f->any = g_renew(uint64_t, f->any, n);
+    f->bits = g_renew(uint64_t, f->bits, n);
+    f->first = g_renew(uint32_t, f->first, n * 64);
+    f->last = g_renew(uint32_t, f->last, n * 64);
+    f->nmiss = g_renew(uint32_t, f->nmiss, n * 64);
+    f->miss = g_renew(GByteArray *, f->miss, n * 64);
+    memset(f->common + old, 0, (n - old) * sizeof(uint64_t));
+    memset(f->bits + old, 0, (n - old) * sizeof(uint64_t));
+    memset(f->any + old, 0, (n - old) * sizeof(uint64_t));
+    memset(f->nmiss + old * 64, 0, (n - old) * 64 * sizeof(uint32_t));
+    memset(f->miss + old * 64, 0, (n - old) * 64 * sizeof(GByteArray *));
+    f->nwords = n;
+}
+
+static Fold *fold_new(const char *id, const char *type,
+                      const FeatmaskMap *map)
+{
+    Fold *f = g_new0(Fold, 1);
+
+    f->id = id;
+    f->type = type;
+    f->map = map;
+    if (map) {
+        fold_reserve(f, featmask_map_size(map));
+    } else {
+        f->local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
+        f->names = g_ptr_array_new_with_free_func(g_free);
+        fold_reserve(f, 64);
+    }
+    return f;
+}
+
+/* f->bits = the features of one host. */
+static void fold_load_set(Fold *f, const FeatmaskSet *set)
+{
+    int i;
+
+    memset(f->bits, 0, f->nwords * sizeof(uint64_t));
+    for (i = featmask_set_next(set, 0); i >= 0;
+         i = featmask_set_next(set, i + 1)) {
+        f->bits[i / 64] |= 1ULL << (i % 64);
+    }
+}
+
+static void fold_load_names(Fold *f, char **names)
+{
+    for (; *names; names++) {
+        g_autofree char *norm = g_strdelimit(g_strdup(*names), "-", '_');
+        size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(f->local, norm));
+
+        if (!i) {
+            g_ptr_array_add(f->names, g_strdup(*names));
+            i = f->names->len;
+            g_hash_table_insert(f->local, g_steal_pointer(&norm),
+                                GSIZE_TO_POINTER(i));
+            fold_reserve(f, i);
+        }
+        i--;
+        f->bits[i / 64] |= 1ULL << (i % 64);
+    }
+}
+
+static void fold_miss(Fold *f, size_t i, uint32_t host)
+{
+    uint32_t d = host - f->last[i];
+    uint8_t b;
+
+    if (!f->miss[i]) {
+        f->miss[i] = g_byte_array_sized_new(4);
+    }
+    for (; d >= 0x80; d >>= 7) {
+        b = (d & 0x7f) | 0x80;
+        g_byte_array_append(f->miss[i], &b, 1);
+    }
+    b = d;
+    g_byte_array_append(f->miss[i], &b, 1);
+    f->last[i] = host;
+    f->nmiss[i]++;
+}
+
+/* Fold f->bits, the features of host @host. */
+static void fold_host(Fold *f, uint32_t host)
+{
+    size_t w;
+
+    for (w = 0; w < f->nwords; w++) {
+        uint64_t lack = f->any[w] & ~f->bits[w];
+        uint64_t new = f->bits[w] & ~f->any[w];
+
+        for (; lack; lack &= lack - 1) {
+            fold_miss(f, w * 64 + __builtin_ctzll(lack), host);
+        }
+        for (; new; new &= new - 1) {
+            size_t i = w * 64 + __builtin_ctzll(new);
+
+            f->first[i] = f->last[i] = host;
+        }
+        f->any[w] |= f->bits[w];
+        f->common[w] = host ? f->common[w] & f->bits[w] : f->bits[w];
+    }
+}
+
+/* FeatmaskMissingHosts over a fold: hosts before the first, then @miss. */
+static size_t fold_missing(void *opaque, size_t i, size_t *hosts)
+{
+    Fold *f = opaque;
+    size_t n = 0, h, k;
+    uint32_t at;
+
+    if (!hosts) {
+        return f->first[i] + f->nmiss[i];
+    }
+    for (h = 0; h < f->first[i]; h++) {
+        hosts[n++] = h;
+    }
+    at = f->first[i];
+    for (k = 0; f->miss[i] && k < f->miss[i]->len;) {
+        uint32_t d = 0;
+        unsigned shift = 0;
+        uint8_t b;
+
+        do {
+            b = f->miss[i]->data[k++];
+            d |= (uint32_t)(b & 0x7f) << shift;
+            shift += 7;
+        } while (b & 0x80);
+        at += d;
+        hosts[n++] = at;
+    }
+    return n;
+}
+
+static FeatmaskSet *fold_set(const Fold *f, const FeatmaskMap *map,
+                             const uint64_t *bits)
+{
+    FeatmaskSet *set = featmask_set_new(map);
+    size_t i, n = featmask_map_size(map);
+
+    for (i = 0; i < n; i++) {
+        if (bits[i / 64] & (1ULL << (i % 64))) {
+            featmask_set_add(set, i);
+        }
+    }
+    return set;
+}
+
+struct FeatmaskPoolBuilder {
+    FeatmaskMaps *maps;
+    unsigned flags;
+    bool stream;
+    FeatmaskPool *pool;
+    GPtrArray *profiles;        /* without @stream */
+    GHashTable *unknown_seen;
+    bool vendors_differ;
+    Fold *cpu;                  /* with @stream */
+    GPtrArray *devices;         /* Fold *, with @stream */
+};
+
+FeatmaskPoolBuilder *featmask_pool_builder_new(FeatmaskMaps *maps,
+                                               unsigned flags, bool stream)
+{
+    FeatmaskPoolBuilder *b = g_new0(FeatmaskPoolBuilder, 1);
+
+    b->maps = maps;
+    b->flags = flags;
+    b->stream = stream;
+    b->pool = pool_new();
+    b->pool->names = host_names_new();
+    b->profiles = g_ptr_array_new();
+    b->unknown_seen = g_hash_table_new(g_str_hash, g_str_equal);
+    b->devices = g_ptr_array_new_with_free_func(fold_free);
+    return b;
+}
+
+void featmask_pool_builder_free(FeatmaskPoolBuilder *b)
+{
+    if (b) {
+        featmask_pool_free(b->pool);
+        if (b->profiles) {
+            g_ptr_array_unref(b->profiles);
+        }
+        g_hash_table_destroy(b->unknown_seen);
+        if (b->cpu) {
+            fold_free(b->cpu);
+        }
+        g_ptr_array_unref(b->devices);
+        g_free(b);
+    }
+}
+
+/* Sets over different maps: profiles not read together. */
+static bool same_map(const FeatmaskProfile *first, const FeatmaskProfile *p,
+                     const char *id, const FeatmaskSet *a,
+                     const FeatmaskSet *b, Error **errp)
+{
+    if (!a || !b || featmask_set_map(a) == featmask_set_map(b)) {
+        return true;
+    }
+    error_setg(errp, "%s%s%s: the features of hosts '%s' and '%s' are over"
+               " different maps (%s, %s): profiles must be read together",
+               id ? "device '" : "the CPU", id ? id : "", id ? "'" : "",
+               first->host, p->host, featmask_map_kind(featmask_set_map(a)),
+               featmask_map_kind(featmask_set_map(b)));
+    return false;
+}
+
+/* Check the CPU of @p against the first host's. */
+static bool add_cpu(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
+                    Error **errp)
+{
+    FeatmaskPool *pool = b->pool;
+    const FeatmaskProfile *first = pool->first;
+    char **w;
+
+    if (!p->cpu != !first->cpu) {
+        error_setg(errp, "host '%s' has %s CPU in its profile but host"
+                   " '%s' has %s", p->host, p->cpu ? "a" : "no",
+                   first->host, first->cpu ? "one" : "none");
+        return false;
+    }
+    if (!p->cpu) {
+        return true;
+    }
+    if (!featmask_cpus_comparable(first, p, errp) ||
+        !same_map(first, p, NULL, first->cpu->features, p->cpu->features,
+                  errp)) {
+        return false;
+    }
+    if (p->cpu->unknown_words && p->cpu->unknown_words[0]) {
+        FeatmaskPoolUnknown *u = g_new(FeatmaskPoolUnknown, 1);
+
+        u->host = pool->nhosts;
+        u->words = g_strdupv(p->cpu->unknown_words);
+        g_ptr_array_add(pool->unknown, u);
+        for (w = u->words; *w; w++) {
+            if (!g_hash_table_contains(b->unknown_seen, *w)) {
+                g_ptr_array_add(pool->unknown_union, g_strdup(*w));
+                g_hash_table_add(b->unknown_seen,
+                                 g_ptr_array_index(pool->unknown_union,
+                                     pool->unknown_union->len - 1));
+            }
+        }
+        /* The baseline lists them all: it must stay a profile we read. */
+        if (pool->unknown_union->len > FEATMASK_PROFILE_MAX_FEATURES) {
+            error_setg(errp, "the hosts' CPU data leave more than %d"
+                       " different feature words unknown",
+                       FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
+    }
+    if (pool->nhosts == 0) {
+        pool->cpu_vendor = g_strdup(first->cpu->vendor);
+    } else if (!b->vendors_differ &&
+               g_strcmp0(first->cpu->vendor, p->cpu->vendor)) {
+        b->vendors_differ = true;
+        g_ptr_array_add(pool->warnings, g_strdup_printf(
+            "the hosts have CPUs of different vendors (%s on '%s', %s on"
+            " '%s'): a guest can migrate, but only with the features both"
+            " implement", first->cpu->vendor ? first->cpu->vendor :
+            "unknown", first->host, p->cpu->vendor ? p->cpu->vendor :
+            "unknown", p->host));
+        g_clear_pointer(&pool->cpu_vendor, g_free);
+    }
+    return true;
+}
+
+/* Check the devices of @p against the first host's. */
+static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
+                        Error **errp)
+{
+    const FeatmaskProfile *first = b->pool->first;
+    guint d;
+
+    for (d = 0; d < p->devices->len; d++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[d];
+
+        if (!featmask_profile_find_device(first, dev->id)) {
+            error_setg(errp, "device '%s' of host '%s' is missing on host"
+                       " '%s'", dev->id, p->host, first->host);
+            return false;
+        }
+    }
+    for (d = 0; d < first->devices->len; d++) {
+        FeatmaskProfileDevice *dev = first->devices->pdata[d];
+        FeatmaskProfileDevice *other = featmask_profile_find_device(p,
+                                                                    dev->id);
+
+        if (!other) {
+            error_setg(errp, "device '%s' of host '%s' is missing on host"
+                       " '%s'", dev->id, first->host, p->host);
+            return false;
+        }
+        if (strcmp(other->type, dev->type)) {
+            error_setg(errp, "device '%s' is a %s on host '%s' but a %s"
+                       " on host '%s'", dev->id, dev->type, first->host,
+                       other->type, p->host);
+            return false;
+        }
+        if (!same_map(first, p, dev->id, dev->features, other->features,
+                      errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The names of *@dst in @pending, or NULL if it is not pending. */
+static char **pending_names(GPtrArray *pending, FeatmaskSet **dst)
+{
+    guint i;
+
+    for (i = 0; pending && i < pending->len; i++) {
+        FeatmaskPendingSet *ps = pending->pdata[i];
+
+        if (ps->dst == dst) {
+            return ps->names;
+        }
+    }
+    return NULL;
+}
+
+static void fold_add(Fold *f, FeatmaskSet **set, GPtrArray *pending,
+                     uint32_t host)
+{
+    char **names = pending_names(pending, set);
+
+    if (names) {
+        memset(f->bits, 0, f->nwords * sizeof(uint64_t));
+        fold_load_names(f, names);
+    } else {
+        fold_load_set(f, *set);
+    }
+    fold_host(f, host);
+}
+
+/* The first host of a streamed pool: an item per device, and the CPU. */
+static void folds_new(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
+                      GPtrArray *pending)
+{
+    guint d;
+
+    if (p->cpu) {
+        b->cpu = fold_new(NULL, p->cpu->features ?
+                          featmask_map_kind(featmask_set_map(
+                              p->cpu->features)) : NULL,
+                          p->cpu->features ?
+                          featmask_set_map(p->cpu->features) : NULL);
+        if (!b->cpu->type) {
+            FeatmaskPendingSet *ps = NULL;
+            guint i;
+
+            for (i = 0; i < pending->len; i++) {
+                ps = pending->pdata[i];
+                if (ps->dst == &p->cpu->features) {
+                    b->cpu->type = ps->type;
+                }
+            }
+            /* The pending set goes: keep its type. */
+            b->cpu->type = b->cpu->own_type = g_strdup(b->cpu->type);
+        }
+    }
+    for (d = 0; d < p->devices->len; d++) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[d];
+
+        g_ptr_array_add(b->devices, fold_new(dev->id, dev->type,
+            dev->features ? featmask_set_map(dev->features) : NULL));
+    }
+}
+
+bool featmask_pool_builder_add(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
+                               GPtrArray *pending, Error **errp)
+{
+    FeatmaskPool *pool = b->pool;
+    uint32_t h = pool->nhosts;
+    guint d;
+    bool first = !pool->first;
+
+    if (first) {
+        pool->first = p;
+        pool->owns_first = b->stream;
+    }
+    if (!host_names_add(pool->names, p->host)) {
+        error_setg(errp, "host name '%s' is used by two profiles%s%s",
+                   p->host, p->file ? ", the second is " : "",
+                   p->file ? p->file : "");
+        goto fail;
+    }
+    if (!add_cpu(b, p, errp) || !add_devices(b, p, errp)) {
+        goto fail;
+    }
+    pool->nhosts++;
+    if (!b->stream) {
+        g_ptr_array_add(b->profiles, p);
+        return true;
+    }
+    if (first) {
+        folds_new(b, p, pending);
+    }
+    if (b->cpu) {
+        fold_add(b->cpu, &p->cpu->features, pending, h);
+    }
+    for (d = 0; d < b->devices->len; d++) {
+        Fold *f = b->devices->pdata[d];
+
+        fold_add(f, &featmask_profile_find_device(p, f->id)->features,
+                 pending, h);
+    }
+    if (!first) {
+        featmask_profile_free(p);
+    }
+    return true;
+
+fail:
+    if (!first && b->stream) {
+        featmask_profile_free(p);
+    }
+    return false;
+}
+
+/*
+ * Negotiate one item, from the hosts' sets (@sets) or from its fold
+ * (@fold).
+ */
+static FeatmaskPoolItem *negotiate_item(FeatmaskPoolBuilder *b,
+                                        const char *id, const char *type,
+                                        const FeatmaskSet **sets, Fold *fold,
+                                        bool *incompatible, Error **errp)
+{
+    FeatmaskPool *pool = b->pool;
+    g_autofree FeatmaskPoolItem *item = g_new0(FeatmaskPoolItem, 1);
+    const FeatmaskMap *map;
+
+    if (sets) {
+        map = featmask_set_map(sets[0]);
+        item->baseline = featmask_negotiate(map, sets, pool->nhosts,
+                                            b->flags, errp);
+    } else {
+        g_autoptr(FeatmaskSet) common = NULL;
+        g_autoptr(FeatmaskSet) any = NULL;
+
+        map = fold->map;
+        if (!map) {
+            g_ptr_array_add(fold->names, NULL);
+            if (!featmask_maps_get(b->maps, type) &&
+                !featmask_maps_add_dynamic(b->maps, type,
+                    (const char *const *)fold->names->pdata, errp)) {
+                return NULL;
+            }
+            map = featmask_maps_get(b->maps, type);
+            g_assert(featmask_map_size(map) == fold->names->len - 1);
+        }
+        common = fold_set(fold, map, fold->common);
+        any = fold_set(fold, map, fold->any);
+        item->baseline = featmask_negotiate_folded(map, common, any,
+                                                   pool->nhosts,
+                                                   fold_missing, fold,
+                                                   b->flags, errp);
+    }
     if (!item->baseline) {
         *incompatible = true;
         if (id) {
@@ -87,6 +684,10 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
         }
         return NULL;
     }
+    item->id = id;
+    /* The CPU's type is its map's kind: the map outlives the pool. */
+    item->type = id ? type : featmask_map_kind(map);
+    item->map = map;
     if (featmask_map_is_dynamic(map)) {
         g_ptr_array_add(pool->warnings, g_strdup_printf(
             "featmask has no feature map for %s: its features are matched"
@@ -95,171 +696,82 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPool *pool, const char *id,
     return g_steal_pointer(&item);
 }
 
-/*
- * The feature words some host's CPU data could not tell: the baseline
- * lacks their features for want of knowledge, not for want of support.
- */
-static char **pool_unknown_words(const FeatmaskPool *pool)
+FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
+                                           bool *incompatible, Error **errp)
 {
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-    GPtrArray *words = g_ptr_array_new();
-    guint i;
-    char **w;
+    FeatmaskPool *pool = b->pool;
+    g_autofree const FeatmaskSet **sets = NULL;
+    const FeatmaskProfile *first = pool->first;
+    guint i, d;
 
-    for (i = 0; i < pool->profiles->len; i++) {
-        for (w = host(pool, i)->cpu->unknown_words; w && *w; w++) {
-            if (g_hash_table_add(seen, *w)) {
-                g_ptr_array_add(words, g_strdup(*w));
+    *incompatible = false;
+    if (!pool->nhosts) {
+        error_setg(errp, "no host profiles to negotiate");
+        return NULL;
+    }
+    if (!b->stream) {
+        sets = g_new(const FeatmaskSet *, pool->nhosts);
+    }
+    if (first->cpu) {
+        if (sets) {
+            for (i = 0; i < pool->nhosts; i++) {
+                sets[i] = ((FeatmaskProfile *)
+                           b->profiles->pdata[i])->cpu->features;
             }
         }
-    }
-    g_ptr_array_add(words, NULL);
-    return (char **)g_ptr_array_free(words, FALSE);
-}
-
-static bool negotiate_cpu(FeatmaskPool *pool, unsigned flags,
-                          bool *incompatible, Error **errp)
-{
-    guint n = pool->profiles->len, i;
-    g_autofree const FeatmaskSet **sets = g_new(const FeatmaskSet *, n);
-    FeatmaskProfileCpu *first = host(pool, 0)->cpu;
-
-    for (i = 0; i < n; i++) {
-        FeatmaskProfileCpu *cpu = host(pool, i)->cpu;
-
-        if (!cpu != !first) {
-            error_setg(errp, "host '%s' has %s CPU in its profile but host"
-                       " '%s' has %s", host(pool, i)->host, cpu ? "a" : "no",
-                       host(pool, 0)->host, first ? "one" : "none");
-            return false;
-        }
-        if (!cpu) {
-            return true;
-        }
-        if (!featmask_cpus_comparable(host(pool, 0), host(pool, i), errp)) {
-            return false;
-        }
-        sets[i] = cpu->features;
-    }
-    /* The baseline lists them all: it must stay a profile featmask reads. */
-    {
-        g_auto(GStrv) words = pool_unknown_words(pool);
-
-        if (g_strv_length(words) > FEATMASK_PROFILE_MAX_FEATURES) {
-            error_setg(errp, "the hosts' CPU data leave more than %d"
-                       " different feature words unknown",
-                       FEATMASK_PROFILE_MAX_FEATURES);
-            return false;
+        pool->cpu = negotiate_item(b, NULL, sets ? featmask_map_kind(
+                                       featmask_set_map(sets[0])) :
+                                   b->cpu->type, sets, b->cpu,
+                                   incompatible, errp);
+        if (!pool->cpu) {
+            return NULL;
         }
     }
-    pool->cpu_vendor = g_strdup(first->vendor);
-    for (i = 1; i < n; i++) {
-        if (g_strcmp0(pool->cpu_vendor, host(pool, i)->cpu->vendor)) {
-            g_ptr_array_add(pool->warnings, g_strdup_printf(
-                "the hosts have CPUs of different vendors (%s on '%s', %s on"
-                " '%s'): a guest can migrate, but only with the features both"
-                " implement", first->vendor ? first->vendor : "unknown",
-                host(pool, 0)->host, host(pool, i)->cpu->vendor ?
-                host(pool, i)->cpu->vendor : "unknown",
-                host(pool, i)->host));
-            g_clear_pointer(&pool->cpu_vendor, g_free);
-            break;
-        }
-    }
-    pool->cpu = negotiate_item(pool, NULL, featmask_map_kind(
-                                   featmask_set_map(sets[0])),
-                               sets, flags, incompatible, errp);
-    return pool->cpu != NULL;
-}
-
-static bool negotiate_devices(FeatmaskPool *pool, unsigned flags,
-                              bool *incompatible, Error **errp)
-{
-    guint n = pool->profiles->len, i, d;
-    g_autofree const FeatmaskSet **sets = g_new(const FeatmaskSet *, n);
-
-    /* Every host must have exactly the devices of the first. */
-    for (i = 1; i < n; i++) {
-        for (d = 0; d < host(pool, i)->devices->len; d++) {
-            FeatmaskProfileDevice *dev = host(pool, i)->devices->pdata[d];
-
-            if (!featmask_profile_find_device(host(pool, 0), dev->id)) {
-                error_setg(errp, "device '%s' of host '%s' is missing on host"
-                           " '%s'", dev->id, host(pool, i)->host,
-                           host(pool, 0)->host);
-                return false;
-            }
-        }
-    }
-    for (d = 0; d < host(pool, 0)->devices->len; d++) {
-        FeatmaskProfileDevice *dev = host(pool, 0)->devices->pdata[d];
+    for (d = 0; d < first->devices->len; d++) {
+        FeatmaskProfileDevice *dev = first->devices->pdata[d];
         FeatmaskPoolItem *item;
 
-        for (i = 0; i < n; i++) {
-            FeatmaskProfileDevice *other =
-                featmask_profile_find_device(host(pool, i), dev->id);
-
-            if (!other) {
-                error_setg(errp, "device '%s' of host '%s' is missing on host"
-                           " '%s'", dev->id, host(pool, 0)->host,
-                           host(pool, i)->host);
-                return false;
+        if (sets) {
+            for (i = 0; i < pool->nhosts; i++) {
+                sets[i] = featmask_profile_find_device(
+                    b->profiles->pdata[i], dev->id)->features;
             }
-            if (strcmp(other->type, dev->type)) {
-                error_setg(errp, "device '%s' is a %s on host '%s' but a %s"
-                           " on host '%s'", dev->id, dev->type,
-                           host(pool, 0)->host, other->type,
-                           host(pool, i)->host);
-                return false;
-            }
-            sets[i] = other->features;
         }
-        item = negotiate_item(pool, dev->id, dev->type, sets, flags,
+        item = negotiate_item(b, dev->id, dev->type, sets,
+                              sets ? NULL : b->devices->pdata[d],
                               incompatible, errp);
         if (!item) {
-            return false;
+            return NULL;
         }
         g_ptr_array_add(pool->devices, item);
     }
-    return true;
+    if (!b->stream) {
+        pool->profiles = g_steal_pointer(&b->profiles);
+    }
+    b->pool = NULL;
+    return pool;
 }
 
 FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
                                       bool *incompatible, Error **errp)
 {
-    g_autoptr(FeatmaskPool) pool = g_new0(FeatmaskPool, 1);
-    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(FeatmaskPoolBuilder) b = featmask_pool_builder_new(NULL, flags,
+                                                                 false);
     guint i;
 
     *incompatible = false;
-    pool->profiles = profiles;
-    pool->devices = g_ptr_array_new_with_free_func(pool_item_free);
-    pool->warnings = g_ptr_array_new_with_free_func(g_free);
-    if (!profiles->len) {
-        error_setg(errp, "no host profiles to negotiate");
-        return NULL;
-    }
     for (i = 0; i < profiles->len; i++) {
-        FeatmaskProfile *p = profiles->pdata[i];
-
-        if (!g_hash_table_add(names, p->host)) {
-            error_setg(errp, "host name '%s' is used by two profiles%s%s",
-                       p->host, p->file ? ", the second is " : "",
-                       p->file ? p->file : "");
+        if (!featmask_pool_builder_add(b, profiles->pdata[i], NULL, errp)) {
             return NULL;
         }
     }
-    if (!negotiate_cpu(pool, flags, incompatible, errp) ||
-        !negotiate_devices(pool, flags, incompatible, errp)) {
-        return NULL;
-    }
-    return g_steal_pointer(&pool);
+    return featmask_pool_builder_finish(b, incompatible, errp);
 }
 
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
 {
     FeatmaskProfile *b = featmask_profile_new("baseline");
-    FeatmaskProfile *first = host(pool, 0);
+    FeatmaskProfile *first = pool->first;
     guint d;
 
     if (pool->cpu) {
@@ -269,7 +781,11 @@ FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
         b->cpu->source = g_strdup("baseline");
         b->cpu->features = featmask_set_copy(
             featmask_baseline_common(pool->cpu->baseline));
-        b->cpu->unknown_words = pool_unknown_words(pool);
+        g_ptr_array_add(pool->unknown_union, NULL);
+        b->cpu->unknown_words = g_strdupv(
+            (char **)pool->unknown_union->pdata);
+        g_ptr_array_remove_index(pool->unknown_union,
+                                 pool->unknown_union->len - 1);
     }
     for (d = 0; d < pool->devices->len; d++) {
         FeatmaskPoolItem *item = pool->devices->pdata[d];
@@ -293,7 +809,7 @@ char *featmask_drop_describe(const FeatmaskPool *pool,
         s = g_string_new("missing on ");
         for (i = 0; i < drop->nhosts; i++) {
             g_string_append_printf(s, "%s%s", i ? ", " : "",
-                                   host(pool, drop->hosts[i])->host);
+                                   featmask_pool_host(pool, drop->hosts[i]));
         }
         return g_string_free(s, FALSE);
     case FEATMASK_DROP_DEPENDENCY:

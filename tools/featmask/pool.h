@@ -25,21 +25,80 @@ typedef struct FeatmaskPoolItem {
     FeatmaskBaseline *baseline;
 } FeatmaskPoolItem;
 
+typedef struct PoolHostNames PoolHostNames;
+
+/*
+ * A host whose CPU data left feature words unknown: what
+ * 'baseline --explain' says about it.
+ */
+typedef struct FeatmaskPoolUnknown {
+    size_t host;
+    char **words;
+} FeatmaskPoolUnknown;
+
 /**
  * FeatmaskPool:
- * @profiles: the hosts' profiles (borrowed)
+ * @profiles: the hosts' profiles (borrowed), or NULL for a pool read as a
+ *            stream (featmask_pool_builder_new() with @stream): then only
+ *            the first profile is kept, and the hosts' names
+ * @nhosts: how many hosts
+ * @first: the first host's profile
  * @cpu: the CPU's negotiation, or NULL when the profiles have no CPU
  * @cpu_vendor: the vendor all hosts share, or NULL if they differ
  * @devices: FeatmaskPoolItem *, in the order of the first profile
  * @warnings: text to show the user (maps by name only, mixed vendors)
+ * @unknown: FeatmaskPoolUnknown *, the hosts whose CPU data left feature
+ *           words unknown, in host order
  */
 typedef struct FeatmaskPool {
     GPtrArray *profiles;
+    size_t nhosts;
+    FeatmaskProfile *first;
     FeatmaskPoolItem *cpu;
     char *cpu_vendor;
     GPtrArray *devices;
     GPtrArray *warnings;
+    GPtrArray *unknown;
+    /* private */
+    bool owns_first;
+    PoolHostNames *names;
+    GPtrArray *unknown_union;
 } FeatmaskPool;
+
+/* The name of host @i of @pool. */
+const char *featmask_pool_host(const FeatmaskPool *pool, size_t i);
+
+/**
+ * FeatmaskPoolBuilder: a pool whose hosts are added one by one
+ *
+ * Every host is checked against the first when it is added (devices,
+ * CPU architecture, a host name used twice), so an error names the first
+ * host that does not fit.  With @stream, the hosts' sets are folded as
+ * they come and each profile is freed at once: memory does not grow with
+ * the pool beyond the hosts' names and, per feature, the hosts lacking
+ * it.  Such a pool has no per-host sets to turn off (no 'plan').
+ */
+typedef struct FeatmaskPoolBuilder FeatmaskPoolBuilder;
+
+FeatmaskPoolBuilder *featmask_pool_builder_new(FeatmaskMaps *maps,
+                                               unsigned flags, bool stream);
+void featmask_pool_builder_free(FeatmaskPoolBuilder *b);
+
+/**
+ * featmask_pool_builder_add: add a host
+ * @p: its profile; the builder takes it
+ * @pending: the FeatmaskPendingSet * of @p (features of types without a
+ *           map, by name), with @stream only; may be NULL
+ */
+bool featmask_pool_builder_add(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
+                               GPtrArray *pending, Error **errp);
+
+/**
+ * featmask_pool_builder_finish: negotiate the hosts added
+ * @incompatible: see featmask_pool_negotiate()
+ */
+FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
+                                           bool *incompatible, Error **errp);
 
 /**
  * featmask_pool_negotiate: the common features of the hosts of @profiles
@@ -81,5 +140,6 @@ char *featmask_drop_describe(const FeatmaskPool *pool,
                              const FeatmaskDrop *drop);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskPool, featmask_pool_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskPoolBuilder, featmask_pool_builder_free)
 
 #endif

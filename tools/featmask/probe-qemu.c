@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
-#include "hw/virtio/virtio-featmask.h"
+#include "hw/virtio/virtio-featmask-devices.h"
 #include "target/i386/featmask-cpu.h"
 #include "probe-qemu.h"
 #include "qmp.h"
@@ -211,7 +211,7 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
             continue;
         }
         type = g_strndup(t + 6, strlen(t) - 7);
-        map = virtio_featmask_kind_of_type(type) ?
+        map = virtio_featmask_device_kind(type) ?
               featmask_maps_get(maps, type) : NULL;
         if (!map) {
             if (notes) {
@@ -242,7 +242,12 @@ static bool probe_stock(FeatmaskQmp *q, FeatmaskMaps *maps,
         for (int b = 0; b < 64; b++) {
             int idx = featmask_map_lookup_bit(map, b);
 
-            if (!(bits & (1LL << b))) {
+            /*
+             * Bit 30 is VIRTIO_F_BAD_FEATURE to a legacy guest and
+             * VHOST_USER_F_PROTOCOL_FEATURES to a backend: never a guest
+             * feature, and QEMU 7.2 and 10.0 name it only for some kinds.
+             */
+            if (!(bits & (1LL << b)) || b == 30) {
                 continue;
             }
             if (idx >= 0) {
@@ -336,7 +341,9 @@ static JsonNode *object_args(const char *member, const char *value)
  * The boolean properties of @typename (device-list-properties or
  * qom-list-properties) that are features of @map, by featmask's canonical
  * name, and only where QEMU spells the property so: a plan writes that
- * name, and this QEMU must take it.
+ * name, and this QEMU must take it.  A feature switched by another
+ * property (FeatmaskFeature.switch_prop) is a switch where QEMU has that
+ * property as a bool or OnOffAuto.
  */
 static char **qemu_switches(FeatmaskQmp *q, const char *cmd,
                             const char *typename, const FeatmaskMap *map,
@@ -361,10 +368,20 @@ static char **qemu_switches(FeatmaskQmp *q, const char *cmd,
         const char *type = json_object_get_string_member_with_default(
             o, "type", "");
         int idx = featmask_map_lookup(map, name);
+        size_t f;
 
         if (idx >= 0 && !strcmp(type, "bool") &&
             !strcmp(featmask_map_get(map, idx)->name, name)) {
             featmask_set_add(set, idx);
+        }
+        /* Features switched by another property: a bool or OnOffAuto. */
+        for (f = 0; f < featmask_map_size(map); f++) {
+            const FeatmaskFeature *feat = featmask_map_get(map, f);
+
+            if (feat->switch_prop && !strcmp(feat->switch_prop, name) &&
+                (!strcmp(type, "bool") || !strcmp(type, "OnOffAuto"))) {
+                featmask_set_add(set, f);
+            }
         }
     }
     names = featmask_set_to_names(set);

@@ -25,21 +25,134 @@ struct FeatmaskDeviceIndex {
     guint indexed;              /* how many of p->devices are in @by_id */
 };
 
+/*
+ * The feature names met so far and their index in their map: a pool's
+ * profiles name the same few hundred features over and over, and a name
+ * found here is not normalized and hashed again by featmask_map_lookup().
+ * Only names a shipped map knows get in, so it stays as small as the maps.
+ */
+typedef struct NameCacheEntry {
+    const FeatmaskMap *map;
+    char *name;                 /* NULL: a free slot */
+    size_t len;
+    uint32_t hash;
+    int idx;
+} NameCacheEntry;
+
+typedef struct NameCache {
+    NameCacheEntry *slots;
+    size_t size;                /* a power of two */
+    size_t used;
+} NameCache;
+
+static uint32_t name_hash(const FeatmaskMap *map, const char *s, size_t len)
+{
+    uint64_t h = (uintptr_t)map ^ len, w;
+
+    /* Eight bytes at a time: names are short, but there are millions. */
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    if (len) {
+        w = 0;
+        memcpy(&w, s, len);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    return h ^ (h >> 32);
+}
+
+static NameCacheEntry *name_cache_slot(NameCache *c, const FeatmaskMap *map,
+                                       const char *s, size_t len,
+                                       uint32_t hash)
+{
+    size_t i = hash & (c->size - 1);
+
+    for (;; i = (i + 1) & (c->size - 1)) {
+        NameCacheEntry *e = &c->slots[i];
+
+        if (!e->name || (e->hash == hash && e->map == map && e->len == len &&
+                         !memcmp(e->name, s, len))) {
+            return e;
+        }
+    }
+}
+
+static void name_cache_grow(NameCache *c)
+{
+    NameCacheEntry *old = c->slots;
+    size_t oldsize = c->size, i;
+
+    c->size = oldsize ? oldsize * 2 : 1024;
+    c->slots = g_new0(NameCacheEntry, c->size);
+    for (i = 0; i < oldsize; i++) {
+        if (old[i].name) {
+            *name_cache_slot(c, old[i].map, old[i].name, old[i].len,
+                             old[i].hash) = old[i];
+        }
+    }
+    g_free(old);
+}
+
+/*
+ * The index in @map of the name of @len bytes at @text, or -1.  A name
+ * that is not in the cache yet is copied to @str first.
+ */
+static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
+                             const char *text, size_t len, GString *str)
+{
+    uint32_t hash = name_hash(map, text, len);
+    NameCacheEntry *e;
+    int idx;
+
+    if (c->size) {
+        e = name_cache_slot(c, map, text, len, hash);
+        if (e->name) {
+            return e->idx;
+        }
+    }
+    if (text != str->str) {
+        g_string_truncate(str, 0);
+        g_string_append_len(str, text, len);
+    }
+    idx = featmask_map_lookup(map, str->str);
+    if (idx < 0) {
+        return idx;
+    }
+    if (2 * (c->used + 1) > c->size) {
+        name_cache_grow(c);
+    }
+    e = name_cache_slot(c, map, text, len, hash);
+    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len, hash, idx };
+    c->used++;
+    return idx;
+}
+
+static void name_cache_clear(NameCache *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->size; i++) {
+        g_free(c->slots[i].name);
+    }
+    g_free(c->slots);
+    *c = (NameCache){ 0 };
+}
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
     GPtrArray *pending;
+    NameCache *names;
 } ProfileReader;
 
 /*
  * A device or CPU whose type has no shipped map: its names wait until
  * every file is read, then all hosts' names make one dynamic map.
  */
-typedef struct PendingSet {
-    FeatmaskSet **dst;
-    char *type;
-    char **names;
-} PendingSet;
+typedef FeatmaskPendingSet PendingSet;
 
 static void pending_set_free(void *opaque)
 {
@@ -190,17 +303,25 @@ static bool read_features(ProfileReader *r, const char *where,
     FeatmaskMap *map = featmask_maps_get(r->maps, type);
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *what = g_strdup_printf("'features' of %s", where);
     JsonPullToken tok;
     unsigned i;
 
-    if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
+    if (!json_pull_next(&r->j, &tok, errp)) {
+        return false;
+    }
+    if (tok != JSON_PULL_ARRAY_START) {
+        /* as expect() says it, without formatting it for every device */
+        json_pull_error(&r->j, errp, "'features' of %s must be %s, not %s",
+                        where, json_pull_token_name(JSON_PULL_ARRAY_START),
+                        json_pull_token_name(tok));
         return false;
     }
     for (i = 1;; i++) {
+        const char *text;
+        size_t len;
         int idx;
 
-        if (!json_pull_next(&r->j, &tok, errp)) {
+        if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
             return false;
         }
         if (tok == JSON_PULL_ARRAY_END) {
@@ -217,10 +338,10 @@ static bool read_features(ProfileReader *r, const char *where,
             return false;
         }
         if (!map) {
-            g_ptr_array_add(names, g_strdup(r->j.str->str));
+            g_ptr_array_add(names, g_strndup(text, len));
             continue;
         }
-        idx = featmask_map_lookup(map, r->j.str->str);
+        idx = name_cache_lookup(r->names, map, text, len, r->j.str);
         if (idx < 0) {
             Error *err = NULL;
 
@@ -350,6 +471,7 @@ typedef struct Subject {
     const char *name;           /* "'cpu'", "'qemu'" or NULL for a device */
     unsigned n;
     FeatmaskProfileDevice *dev;
+    const char *formatted_id;   /* the id @buf was formatted with */
     char buf[128];
 } Subject;
 
@@ -358,11 +480,16 @@ static const char *subject(Subject *s)
     if (s->name) {
         return s->name;
     }
+    /* Formatted again only when the id changed: this is per member. */
+    if (s->buf[0] && s->formatted_id == s->dev->id) {
+        return s->buf;
+    }
     if (s->dev->id) {
         g_snprintf(s->buf, sizeof(s->buf), "device '%s'", s->dev->id);
     } else {
         g_snprintf(s->buf, sizeof(s->buf), "device %u", s->n);
     }
+    s->formatted_id = s->dev->id;
     return s->buf;
 }
 
@@ -693,14 +820,23 @@ static bool read_profile(ProfileReader *r, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
+struct FeatmaskProfileLoader {
+    FeatmaskMaps *maps;
+    GPtrArray *profiles;
+    GPtrArray *pending;
+    NameCache names;
+    FeatmaskProfileSink *sink;
+    void *sink_opaque;
+};
+
 /* One document of @text, which starts on line @line of @file. */
-static FeatmaskProfile *load_text(const char *file, const char *text,
-                                  size_t len, unsigned line,
-                                  FeatmaskMaps *maps, GPtrArray *pending,
+static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
+                                  const char *text, size_t len, unsigned line,
                                   Error **errp)
 {
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
-    ProfileReader r = { .maps = maps, .pending = pending };
+    ProfileReader r = { .maps = l->maps, .pending = l->pending,
+                        .names = &l->names };
     Error *err = NULL;
     bool ok;
 
@@ -721,8 +857,8 @@ static FeatmaskProfile *load_text(const char *file, const char *text,
     return g_steal_pointer(&p);
 }
 
-static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
-                                 GPtrArray *pending, Error **errp)
+static FeatmaskProfile *load_one(FeatmaskProfileLoader *l, const char *file,
+                                 Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
     g_autofree char *text = NULL;
@@ -746,7 +882,7 @@ static FeatmaskProfile *load_one(const char *file, FeatmaskMaps *maps,
         error_setg(errp, "%s: empty file, expected a featmask profile", file);
         return NULL;
     }
-    return load_text(file, text, len, 1, maps, pending, errp);
+    return load_text(l, file, text, len, 1, errp);
 }
 
 static void profile_device_free(void *opaque)
@@ -920,11 +1056,6 @@ static bool resolve_pending(FeatmaskMaps *maps, GPtrArray *pending,
     return true;
 }
 
-struct FeatmaskProfileLoader {
-    FeatmaskMaps *maps;
-    GPtrArray *profiles;
-    GPtrArray *pending;
-};
 
 FeatmaskProfileLoader *featmask_profile_loader_new(FeatmaskMaps *maps)
 {
@@ -942,32 +1073,54 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
     if (l) {
         g_ptr_array_unref(l->pending);
         g_ptr_array_unref(l->profiles);
+        name_cache_clear(&l->names);
         g_free(l);
     }
+}
+
+void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
+                                      FeatmaskProfileSink *sink,
+                                      void *opaque)
+{
+    l->sink = sink;
+    l->sink_opaque = opaque;
+}
+
+/* Keep @p (read with the pending sets from @npending on), or sink it. */
+static bool loader_take(FeatmaskProfileLoader *l, FeatmaskProfile *p,
+                        guint npending, Error **errp)
+{
+    g_autoptr(GPtrArray) mine = NULL;
+
+    if (!l->sink) {
+        g_ptr_array_add(l->profiles, p);
+        return true;
+    }
+    mine = g_ptr_array_new_with_free_func(pending_set_free);
+    while (l->pending->len > npending) {
+        g_ptr_array_add(mine, g_ptr_array_steal_index_fast(
+                            l->pending, l->pending->len - 1));
+    }
+    return l->sink(l->sink_opaque, p, mine, errp);
 }
 
 bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
                                       const char *file, Error **errp)
 {
-    FeatmaskProfile *p = load_one(file, l->maps, l->pending, errp);
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_one(l, file, errp);
 
-    if (p) {
-        g_ptr_array_add(l->profiles, p);
-    }
-    return p;
+    return p && loader_take(l, p, npending, errp);
 }
 
 bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp)
 {
-    FeatmaskProfile *p = load_text(name, text, len, line, l->maps,
-                                   l->pending, errp);
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
 
-    if (p) {
-        g_ptr_array_add(l->profiles, p);
-    }
-    return p;
+    return p && loader_take(l, p, npending, errp);
 }
 
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,

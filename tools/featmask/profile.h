@@ -182,6 +182,36 @@ bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       size_t len, unsigned line, Error **errp);
 
 /**
+ * FeatmaskPendingSet: the features of a device (or CPU) whose type has no
+ * shipped map, by name: *@dst gets a set over the type's dynamic map once
+ * every profile is read (featmask_profile_loader_finish())
+ */
+typedef struct FeatmaskPendingSet {
+    FeatmaskSet **dst;
+    char *type;
+    char **names;
+} FeatmaskPendingSet;
+
+/**
+ * FeatmaskProfileSink: takes each profile as soon as it is read
+ * @p: the profile, which the sink now owns
+ * @pending: the FeatmaskPendingSet * of @p, which stay NULL in @p
+ *
+ * Returns false and sets @errp to stop the reading.
+ */
+typedef bool FeatmaskProfileSink(void *opaque, FeatmaskProfile *p,
+                                 GPtrArray *pending, Error **errp);
+
+/**
+ * featmask_profile_loader_set_sink: hand each profile to @sink instead of
+ * keeping it (a pool read as a stream: memory does not grow with it);
+ * featmask_profile_loader_finish() then returns no profiles
+ */
+void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
+                                      FeatmaskProfileSink *sink,
+                                      void *opaque);
+
+/**
  * featmask_profile_loader_finish: the profiles read, in order (a new
  * reference), or NULL if the names of a device kind without a shipped
  * map do not make a map

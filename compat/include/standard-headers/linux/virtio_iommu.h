@@ -1,14 +1,13 @@
 /*
- * Standalone stand-in for QEMU's copy of the kernel header
- * linux/virtio_iommu.h: the system's own
- *
- * Copyright (c) 2026 The featmask authors
+ * Standalone stand-in for QEMU's standard-headers/linux/virtio_iommu.h: the
+ * system's uapi header (Linux 6.1 on Debian 12), and the feature bits it
+ * lacks.  Inside QEMU the real one is used.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#ifndef FEATMASK_STANDARD_HEADERS_LINUX_VIRTIO_IOMMU_H
-#define FEATMASK_STANDARD_HEADERS_LINUX_VIRTIO_IOMMU_H
+#ifndef FEATMASK_COMPAT_VIRTIO_IOMMU_H
+#define FEATMASK_COMPAT_VIRTIO_IOMMU_H
 
 #include <linux/virtio_iommu.h>
 

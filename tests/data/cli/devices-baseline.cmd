@@ -1,0 +1,1 @@
+baseline devices/dev-a.json devices/dev-b.json

@@ -1,0 +1,1 @@
+check devices/dev-a.json devices/dev-c.json

@@ -1,0 +1,1 @@
+check devices/dev-c.json devices/dev-a.json

@@ -1,0 +1,1 @@
+mask virtio-gpu-pci all,-edids

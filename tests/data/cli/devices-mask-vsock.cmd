@@ -1,0 +1,1 @@
+mask vhost-vsock-pci all,-seqpacket

@@ -1,0 +1,1 @@
+plan --qemu-kind patched devices/dev-a.json devices/dev-b.json

@@ -1,0 +1,1 @@
+plan devices/dev-a.json devices/dev-b.json

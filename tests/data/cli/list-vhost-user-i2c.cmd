@@ -1,0 +1,1 @@
+list vhost-user-i2c-pci

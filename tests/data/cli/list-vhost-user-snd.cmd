@@ -1,0 +1,1 @@
+list vhost-user-snd-pci

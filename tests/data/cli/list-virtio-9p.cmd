@@ -1,0 +1,1 @@
+list virtio-9p-pci
