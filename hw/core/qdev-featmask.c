@@ -40,32 +40,64 @@ void qdev_featmask_backend_free(QdevFeatmaskBackend *be)
     }
 }
 
-/*
- * The switch of feature @f on class @oc: a boolean property named as the
- * feature or one of its aliases, or NULL.
- */
-static const char *featmask_switch_name(ObjectClass *oc,
-                                        const FeatmaskFeature *f)
+/* A property of @oc that can switch a feature: a bool or an OnOffAuto. */
+static ObjectProperty *featmask_switch_prop(ObjectClass *oc, const char *name)
 {
-    ObjectProperty *op = object_class_property_find(oc, f->name);
-    size_t i;
+    ObjectProperty *op = name ? object_class_property_find(oc, name) : NULL;
 
-    if (op && !strcmp(op->type, "bool")) {
-        return f->name;
-    }
-    for (i = 0; f->aliases && f->aliases[i]; i++) {
-        op = object_class_property_find(oc, f->aliases[i]);
-        if (op && !strcmp(op->type, "bool")) {
-            return f->aliases[i];
-        }
+    if (op && (!strcmp(op->type, "bool") || !strcmp(op->type, "OnOffAuto"))) {
+        return op;
     }
     return NULL;
 }
 
 /*
+ * The switch of feature @f on class @oc: the property the map names for
+ * it (switch_prop), else a property named as the feature or one of its
+ * aliases; NULL if the class has none.
+ */
+static ObjectProperty *featmask_switch(ObjectClass *oc,
+                                       const FeatmaskFeature *f)
+{
+    ObjectProperty *op = featmask_switch_prop(oc, f->switch_prop);
+    size_t i;
+
+    if (f->switch_prop) {
+        return op;
+    }
+    op = featmask_switch_prop(oc, f->name);
+    for (i = 0; !op && f->aliases && f->aliases[i]; i++) {
+        op = featmask_switch_prop(oc, f->aliases[i]);
+    }
+    return op;
+}
+
+/* Whether a switch is on; an OnOffAuto is on unless it is "off". */
+static bool featmask_switch_get(DeviceState *dev, ObjectProperty *op)
+{
+    g_autofree char *value = NULL;
+
+    if (!strcmp(op->type, "bool")) {
+        return object_property_get_bool(OBJECT(dev), op->name, &error_abort);
+    }
+    value = object_property_get_str(OBJECT(dev), op->name, &error_abort);
+    return strcmp(value, "off");
+}
+
+static bool featmask_switch_set(DeviceState *dev, ObjectProperty *op,
+                                bool on, Error **errp)
+{
+    if (!strcmp(op->type, "bool")) {
+        return object_property_set_bool(OBJECT(dev), op->name, on, errp);
+    }
+    return object_property_set_str(OBJECT(dev), op->name, on ? "on" : "off",
+                                   errp);
+}
+
+/*
  * The map of @oc: its static map with every feature whose switch the
- * class lacks marked no_property.  Built once per class and kept in the
- * class's featmask-device interface.
+ * class lacks marked no_property, and every feature with one not.  Built
+ * once per class and kept in the class's featmask-device interface.
  */
 static FeatmaskMap *featmask_class_map(ObjectClass *oc, DeviceState *dev,
                                        Error **errp)
@@ -89,7 +121,7 @@ static FeatmaskMap *featmask_class_map(ObjectClass *oc, DeviceState *dev,
     for (i = 0; i < featmask_map_size(smap); i++) {
         FeatmaskFeature f = *featmask_map_get(smap, i);
 
-        f.no_property = !featmask_switch_name(oc, &f);
+        f.no_property = !featmask_switch(oc, &f);
         if (!featmask_map_add(map, &f, errp)) {
             return NULL;
         }
@@ -182,9 +214,7 @@ FeatmaskSet *qdev_featmask_switches(DeviceState *dev)
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
         if (!f->no_property &&
-            object_property_get_bool(OBJECT(dev),
-                                     featmask_switch_name(oc, f),
-                                     &error_abort)) {
+            featmask_switch_get(dev, featmask_switch(oc, f))) {
             featmask_set_add(set, i);
         }
     }
@@ -203,9 +233,8 @@ static bool featmask_set_switches(DeviceState *dev, const FeatmaskSet *set,
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
         if (!f->no_property &&
-            !object_property_set_bool(OBJECT(dev),
-                                      featmask_switch_name(oc, f),
-                                      featmask_set_has(set, i), errp)) {
+            !featmask_switch_set(dev, featmask_switch(oc, f),
+                                 featmask_set_has(set, i), errp)) {
             return false;
         }
     }

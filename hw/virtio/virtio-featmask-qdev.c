@@ -2,10 +2,11 @@
  * features= on virtio devices
  *
  * Every virtio device implements the featmask-device interface.  Its map
- * is featmask's map of its kind (the transport features alone for a kind
- * featmask has no table for); its switches are the bit properties of the
- * same names.  A device class with a backend (virtio-net) overrides the
- * backend hooks in its own class_init.
+ * is featmask's map of its kind (virtio-featmask.c and
+ * virtio-featmask-devices.c; the transport features alone for a device
+ * whose features only its backend knows); its switches are the bool and
+ * OnOffAuto properties the map names.  A device class with a backend
+ * (virtio-net) overrides the backend hooks in its own class_init.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -16,6 +17,7 @@
 #include "qapi/error.h"
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-featmask.h"
+#include "hw/virtio/virtio-featmask-devices.h"
 #include "hw/virtio/virtio-featmask-qdev.h"
 
 static QdevFeatmask *virtio_featmask_state(DeviceState *dev)
@@ -25,11 +27,11 @@ static QdevFeatmask *virtio_featmask_state(DeviceState *dev)
 
 static FeatmaskMap *virtio_featmask_static_map(DeviceState *dev)
 {
-    const char *kind = virtio_featmask_kind_of_type(
+    const char *kind = virtio_featmask_device_kind(
         object_get_typename(OBJECT(dev)));
 
     /* A device featmask has no table for still has the transport's. */
-    return virtio_featmask_map(kind ? kind : "virtio");
+    return virtio_featmask_device_map(kind ? kind : "virtio");
 }
 
 static FeatmaskSet *virtio_featmask_offered(DeviceState *dev,
@@ -61,9 +63,9 @@ static FeatmaskSet *virtio_featmask_available(DeviceState *dev,
 /* A kind ("virtio-net") or a device type ("virtio-net-pci"). */
 static FeatmaskMap *virtio_featmask_kind(const char *name)
 {
-    const char *kind = virtio_featmask_kind_of_type(name);
+    const char *kind = virtio_featmask_device_kind(name);
 
-    return virtio_featmask_map(kind ? kind : name);
+    return virtio_featmask_device_map(kind ? kind : name);
 }
 
 void virtio_featmask_class_init(ObjectClass *klass)

@@ -34,14 +34,19 @@ typedef struct Error Error;
  * switched (FeatmaskFeature.switch_prop names the property).  Every kind
  * takes "on" and "off"; "off" keeps the feature from the guest.
  */
+/*
+ * FEATMASK_SWITCH_BIT: a bit property of the feature's name
+ * FEATMASK_SWITCH_BOOL: a bool property: on offers it
+ * FEATMASK_SWITCH_ON_OFF_AUTO: OnOffAuto: on requires it of the backend,
+ *     auto offers it if the backend has it, off never
+ * FEATMASK_SWITCH_FLAG: a bit property on another field than the feature
+ *     word (virtio-gpu's conf.flags)
+ */
 typedef enum FeatmaskSwitchKind {
-    FEATMASK_SWITCH_BIT,        /* a bit property of the feature's name */
-    FEATMASK_SWITCH_BOOL,       /* a bool property: on offers it */
-    FEATMASK_SWITCH_ON_OFF_AUTO, /* OnOffAuto: on requires it of the
-                                  * backend, auto offers it if the backend
-                                  * has it, off never */
-    FEATMASK_SWITCH_FLAG,       /* a bit property on another field than the
-                                 * feature word (virtio-gpu's conf.flags) */
+    FEATMASK_SWITCH_BIT,
+    FEATMASK_SWITCH_BOOL,
+    FEATMASK_SWITCH_ON_OFF_AUTO,
+    FEATMASK_SWITCH_FLAG,
 } FeatmaskSwitchKind;
 
 /**
