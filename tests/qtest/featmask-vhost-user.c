@@ -54,9 +54,25 @@ static void fvu_set_features(VuDev *dev, uint64_t features)
     qatomic_set(&fvu_of(dev)->acked, features);
 }
 
+static void fvu_panic(VuDev *dev, const char *msg);
+
+/*
+ * QEMU closed the connection (an empty read is VHOST_USER_NONE), which
+ * libvhost-user answers with exit(): drop the connection instead.
+ */
+static int fvu_process_msg(VuDev *dev, VhostUserMsg *vmsg, int *do_reply)
+{
+    if (vmsg->request == VHOST_USER_NONE) {
+        fvu_panic(dev, "disconnected");
+        return 1;
+    }
+    return 0;
+}
+
 static const VuDevIface fvu_iface = {
     .get_features = fvu_get_features,
     .set_features = fvu_set_features,
+    .process_msg = fvu_process_msg,
 };
 
 /* In the loop thread: drop the connection, if any. */
