@@ -115,11 +115,16 @@ static gboolean fvu_accept(gint fd, GIOCondition cond, gpointer opaque)
     if (conn < 0) {
         return G_SOURCE_CONTINUE;
     }
-    if (s->conn_fd >= 0) {
-        /* One QEMU at a time, as a real backend of one netdev. */
-        close(conn);
-        return G_SOURCE_CONTINUE;
+    /*
+     * One QEMU at a time, as a real backend of one netdev: a new one
+     * replaces the last, which may have gone without its hangup being
+     * seen yet.
+     */
+    if (s->idle_src) {
+        g_source_remove(s->idle_src);
+        s->idle_src = 0;
     }
+    fvu_disconnect(s);
     s->conn_fd = conn;
     if (!vug_init(&s->vug, 2, conn, fvu_panic, &fvu_iface)) {
         close(conn);
