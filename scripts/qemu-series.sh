@@ -323,10 +323,12 @@ if [ "$BUILD_EACH" = 1 ]; then
         die "no QEMU build in $BUILD: run scripts/build-qemu.sh first"
     [ "$(git -C "$WORK" rev-list --count pristine..HEAD)" = "$count" ] ||
         die "$WORK does not hold this series: run scripts/build-qemu.sh"
-    git -C "$WORK" rebase -q --force-rebase \
-        -x "ninja -C '$BUILD' qemu-system-x86_64 >'$SCRATCH/ninja.out' 2>&1 ||
-            { tail -40 '$SCRATCH/ninja.out'; false; }
-            echo \"qemu-series: builds: \$(git log -1 --format=%s)\" >&2" \
+    cat >"$SCRATCH/build-one" <<EOF
+ninja -C '$BUILD' qemu-system-x86_64 >'$SCRATCH/ninja.out' 2>&1 ||
+    { tail -40 '$SCRATCH/ninja.out'; exit 1; }
+echo "qemu-series: builds: \$(git log -1 --format=%s)" >&2
+EOF
+    git -C "$WORK" rebase -q --force-rebase -x "sh '$SCRATCH/build-one'" \
         pristine ||
         die "a patch does not build on its own (the work tree is left" \
             "at it; git -C $WORK rebase --abort)"
