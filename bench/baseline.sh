@@ -24,6 +24,7 @@
 #   BENCH_SIZES   the sizes (default "1000 10000 100000")
 #   BENCH_RUNS    paired runs per size (default 5; 3 from 100,000 on)
 #   BENCH_REAL    0 skips the run over real CPUs
+#   FEATMASK_THREADS  reader threads of featmask (default: one a core)
 #   FEATMASK_CACHE  where sources are cached (default /var/cache/featmask)
 
 set -euo pipefail
@@ -183,6 +184,8 @@ if [ "${BENCH_REAL:-1}" != 0 ]; then
 fi
 
 note "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+note "featmask reads on ${FEATMASK_THREADS:-$(nproc)} threads" \
+     "($(nproc) cores; FEATMASK_THREADS sets it)"
 python3 - "$RESULTS" <<'EOF'
 import collections
 import statistics

@@ -39,13 +39,14 @@ FeatmaskMap *featmask_map_new(const char *kind, const char *desc)
 
 FeatmaskMap *featmask_map_ref(FeatmaskMap *map)
 {
-    map->refcnt++;
+    /* atomic: profiles are read on several threads */
+    g_atomic_int_inc(&map->refcnt);
     return map;
 }
 
 void featmask_map_unref(FeatmaskMap *map)
 {
-    if (!map || --map->refcnt > 0) {
+    if (!map || !g_atomic_int_dec_and_test(&map->refcnt)) {
         return;
     }
     g_array_free(map->entries, TRUE);

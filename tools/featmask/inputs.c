@@ -13,10 +13,293 @@
  */
 
 #include "qemu/osdep.h"
+#include <pthread.h>
 #include "qapi/error.h"
 #include "cli.h"
 
 #define STDIN_NAME "<stdin>"
+
+/*
+ * Profiles are read on the machine's cores: the documents go in batches
+ * to reader threads, each with a loader of its own, and this thread hands
+ * what they read to the command's loader in input order, so the output
+ * and the first error are those of a reading in turn.  Few batches are
+ * under way at once: memory does not grow with the pool.
+ */
+#define BATCH_DOCS 32
+#define BATCH_BYTES (256 << 10)
+
+typedef struct Doc {
+    char *path;                 /* a file to read, or NULL: text */
+    char *prefix;               /* prepended to its error, or NULL */
+    size_t off, len;            /* in Batch.text */
+    unsigned line;
+} Doc;
+
+typedef struct Batch {
+    GString *text;
+    GArray *docs;               /* Doc */
+    /* filled by the reader: */
+    GPtrArray *profiles;        /* of the docs read */
+    GPtrArray *pending;         /* their pending sets (GPtrArray *) */
+    Error *err;                 /* why docs[profiles->len] was not read */
+    bool done;
+} Batch;
+
+typedef struct Readers {
+    FeatmaskProfileLoader *l;
+    FeatmaskMaps *maps;
+    GThread **threads;
+    unsigned nthreads;          /* 0: read on this thread */
+    /*
+     * pthread's, not GLib's: GLib's locks are futexes of its own, which
+     * ThreadSanitizer does not see.
+     */
+    pthread_mutex_t lock;       /* @work and Batch.done */
+    pthread_cond_t more;        /* something in @work */
+    pthread_cond_t done;        /* a Batch is done */
+    GQueue work;                /* Batch *, or &stop */
+    GQueue busy;                /* Batch *, in input order */
+    Batch *cur;
+} Readers;
+
+static char stop;
+
+static void batch_free(Batch *b)
+{
+    guint i;
+
+    for (i = 0; i < b->docs->len; i++) {
+        Doc *d = &g_array_index(b->docs, Doc, i);
+
+        g_free(d->path);
+        g_free(d->prefix);
+    }
+    g_array_free(b->docs, TRUE);
+    g_string_free(b->text, TRUE);
+    g_ptr_array_unref(b->profiles);
+    g_ptr_array_unref(b->pending);
+    error_free(b->err);
+    g_free(b);
+}
+
+static Batch *batch_new(void)
+{
+    Batch *b = g_new0(Batch, 1);
+
+    b->text = g_string_sized_new(BATCH_BYTES + (BATCH_BYTES >> 2));
+    b->docs = g_array_new(FALSE, FALSE, sizeof(Doc));
+    b->profiles = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_profile_free);
+    b->pending = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)g_ptr_array_unref);
+    return b;
+}
+
+/* Read one document with @l; returns the profile and its pending sets. */
+static FeatmaskProfile *doc_read(FeatmaskProfileLoader *l, Batch *b,
+                                 const Doc *d, GPtrArray **pending,
+                                 Error **errp)
+{
+    FeatmaskProfile *p;
+
+    if (d->path) {
+        p = featmask_profile_loader_read_file(l, d->path, pending, errp);
+    } else {
+        p = featmask_profile_loader_read_text(l, STDIN_NAME,
+                                              b->text->str + d->off, d->len,
+                                              d->line, pending, errp);
+    }
+    if (!p && d->prefix) {
+        error_prepend(errp, "%s", d->prefix);
+    }
+    return p;
+}
+
+static gpointer reader_thread(gpointer opaque)
+{
+    Readers *R = opaque;
+    g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(R->maps);
+    Batch *b;
+
+    for (;;) {
+        guint i;
+
+        pthread_mutex_lock(&R->lock);
+        while (g_queue_is_empty(&R->work)) {
+            pthread_cond_wait(&R->more, &R->lock);
+        }
+        b = g_queue_pop_head(&R->work);
+        pthread_mutex_unlock(&R->lock);
+        if (b == (Batch *)&stop) {
+            break;
+        }
+
+        for (i = 0; i < b->docs->len; i++) {
+            GPtrArray *pending;
+            FeatmaskProfile *p = doc_read(l, b, &g_array_index(b->docs, Doc,
+                                                               i),
+                                          &pending, &b->err);
+
+            if (!p) {
+                g_ptr_array_unref(pending);
+                break;
+            }
+            g_ptr_array_add(b->profiles, p);
+            g_ptr_array_add(b->pending, pending);
+        }
+        pthread_mutex_lock(&R->lock);
+        b->done = true;
+        pthread_cond_broadcast(&R->done);
+        pthread_mutex_unlock(&R->lock);
+    }
+    return NULL;
+}
+
+static void readers_init(Readers *R, FeatmaskProfileLoader *l)
+{
+    const char *env = g_getenv("FEATMASK_THREADS");
+    unsigned n = env ? (unsigned)atoi(env) : g_get_num_processors();
+    unsigned i;
+
+    memset(R, 0, sizeof(*R));
+    R->l = l;
+    R->maps = featmask_profile_loader_maps(l);
+    g_queue_init(&R->busy);
+    if (n <= 1) {
+        return;
+    }
+    R->nthreads = MIN(n, 64);
+    g_queue_init(&R->work);
+    pthread_mutex_init(&R->lock, NULL);
+    pthread_cond_init(&R->more, NULL);
+    pthread_cond_init(&R->done, NULL);
+    R->threads = g_new(GThread *, R->nthreads);
+    for (i = 0; i < R->nthreads; i++) {
+        R->threads[i] = g_thread_new("featmask-read", reader_thread, R);
+    }
+}
+
+static void readers_push(Readers *R, void *b)
+{
+    pthread_mutex_lock(&R->lock);
+    g_queue_push_tail(&R->work, b);
+    pthread_cond_signal(&R->more);
+    pthread_mutex_unlock(&R->lock);
+}
+
+/* Hand the oldest batch's profiles on, in order. */
+static bool readers_collect(Readers *R, bool ok, Error **errp)
+{
+    Batch *b = g_queue_pop_head(&R->busy);
+    guint i;
+
+    pthread_mutex_lock(&R->lock);
+    while (!b->done) {
+        pthread_cond_wait(&R->done, &R->lock);
+    }
+    pthread_mutex_unlock(&R->lock);
+    for (i = 0; ok && b->profiles->len; i++) {
+        FeatmaskProfile *p = g_ptr_array_steal_index(b->profiles, 0);
+        GPtrArray *pending = g_ptr_array_steal_index(b->pending, 0);
+        const char *prefix = g_array_index(b->docs, Doc, i).prefix;
+
+        ok = featmask_profile_loader_take(R->l, p, pending, errp);
+        if (!ok && prefix) {
+            error_prepend(errp, "%s", prefix);
+        }
+    }
+    if (ok && b->err) {
+        error_propagate(errp, g_steal_pointer(&b->err));
+        ok = false;
+    }
+    batch_free(b);
+    return ok;
+}
+
+static bool readers_submit(Readers *R, Error **errp)
+{
+    Batch *b = g_steal_pointer(&R->cur);
+
+    if (!b) {
+        return true;
+    }
+    g_queue_push_tail(&R->busy, b);
+    readers_push(R, b);
+    while (g_queue_get_length(&R->busy) > 2 * R->nthreads) {
+        if (!readers_collect(R, true, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Every batch read and handed on (or, after an error, dropped). */
+static bool readers_flush(Readers *R, bool ok, Error **errp)
+{
+    if (ok && R->nthreads) {
+        ok = readers_submit(R, errp);
+    }
+    if (R->cur) {
+        batch_free(g_steal_pointer(&R->cur));
+    }
+    while (!g_queue_is_empty(&R->busy)) {
+        ok = readers_collect(R, ok, errp);
+    }
+    return ok;
+}
+
+static void readers_destroy(Readers *R)
+{
+    unsigned i;
+
+    readers_flush(R, false, NULL);
+    for (i = 0; i < R->nthreads; i++) {
+        readers_push(R, &stop);
+    }
+    for (i = 0; i < R->nthreads; i++) {
+        g_thread_join(R->threads[i]);
+    }
+    if (R->nthreads) {
+        g_free(R->threads);
+        pthread_mutex_destroy(&R->lock);
+        pthread_cond_destroy(&R->more);
+        pthread_cond_destroy(&R->done);
+    }
+}
+
+/* One document: the file @path, or @len bytes of @text from @line on. */
+static bool readers_add(Readers *R, const char *path, const char *prefix,
+                        const char *text, size_t len, unsigned line,
+                        Error **errp)
+{
+    Doc d = { .path = g_strdup(path), .prefix = g_strdup(prefix),
+              .len = len, .line = line };
+
+    if (!R->nthreads) {
+        bool ok = path ? featmask_profile_loader_add_file(R->l, path, errp)
+                       : featmask_profile_loader_add_text(R->l, STDIN_NAME,
+                                                          text, len, line,
+                                                          errp);
+
+        if (!ok && prefix) {
+            error_prepend(errp, "%s", prefix);
+        }
+        g_free(d.path);
+        g_free(d.prefix);
+        return ok;
+    }
+    if (!R->cur) {
+        R->cur = batch_new();
+    }
+    d.off = R->cur->text->len;
+    g_string_append_len(R->cur->text, text, len);
+    g_array_append_val(R->cur->docs, d);
+    if (R->cur->docs->len >= BATCH_DOCS || R->cur->text->len >= BATCH_BYTES) {
+        return readers_submit(R, errp);
+    }
+    return true;
+}
 
 /*
  * Standard input is read in blocks and cut into documents as they
@@ -39,43 +322,83 @@ typedef struct DocSplitter {
 } DocSplitter;
 
 /*
- * The bytes that matter inside a document, in a string and outside:
- * profiles are megabytes, the others are skipped a run at a time.
+ * The bytes that matter outside strings in a document: profiles are
+ * megabytes, the others are skipped a run at a time.
  */
-static const bool stop_in_string[256] = {
-    ['"'] = true, ['\\'] = true, ['\n'] = true,
-};
 static const bool stop_in_document[256] = {
     ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true,
     ['\n'] = true,
 };
 
-static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
-                          Error **errp)
+#define ONES (~0ULL / 255)
+#define HIGHS (ONES * 0x80)
+/* The top bit of each byte of @x that is 0 (exact for the lowest one). */
+#define ZERO_BYTES(x) (((x) - ONES) & ~(x) & HIGHS)
+
+/*
+ * Where the first '"', '\\' or newline is from @i on in @b, or @len: a
+ * string is looked at eight bytes at a time.
+ */
+static inline size_t string_stop(const char *b, size_t i, size_t len)
+{
+    for (; len - i >= 8; i += 8) {
+        uint64_t x, m;
+
+        memcpy(&x, b + i, 8);
+        /*
+         * A false hit of ZERO_BYTES() is always above a true one of the
+         * same term, so the lowest bit of them all is a true hit.
+         */
+        m = ZERO_BYTES(x ^ (ONES * '"')) | ZERO_BYTES(x ^ (ONES * '\\')) |
+            ZERO_BYTES(x ^ (ONES * '\n'));
+        if (m) {
+            return i + (__builtin_ctzll(m) >> 3);
+        }
+    }
+    while (i < len && b[i] != '"' && b[i] != '\\' && b[i] != '\n') {
+        i++;
+    }
+    return i;
+}
+
+static bool splitter_feed(DocSplitter *s, Readers *R, Error **errp)
 {
     const char *b = s->buf->str;
-    size_t len = s->buf->len;
+    size_t len = s->buf->len, i = s->scan;
 
-    for (; s->scan < len && !s->garbage; s->scan++) {
+    for (; i < len && !s->garbage; i++) {
         char c;
 
         if (s->depth && !s->escape) {
-            const bool *stop = s->in_string ? stop_in_string
-                                            : stop_in_document;
-            size_t i = s->scan;
-
-            while (i < len && !stop[(unsigned char)b[i]]) {
-                i++;
+            if (s->in_string) {
+                i = string_stop(b, i, len);
             }
-            s->scan = i;
+            /*
+             * Outside strings, a plain string (no escape, no newline) is
+             * skipped whole: a profile is mostly those.
+             */
+            while (!s->in_string && i < len) {
+                while (i < len && !stop_in_document[(unsigned char)b[i]]) {
+                    i++;
+                }
+                if (i == len || b[i] != '"') {
+                    break;
+                }
+                i = string_stop(b, i + 1, len);
+                if (i < len && b[i] == '"') {
+                    i++;
+                } else {
+                    s->in_string = true;
+                }
+            }
             if (i == len) {
                 break;
             }
         }
-        c = b[s->scan];
+        c = b[i];
         if (c == '\n') {
             s->line++;
-            s->line_begin = s->scan + 1;
+            s->line_begin = i + 1;
             s->line_clean = true;
         }
         if (!s->depth) {
@@ -87,7 +410,7 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
              * alone on it, so that columns in messages are right (after
              * another document on its line, they count from its start).
              */
-            s->doc = s->line_clean ? s->line_begin : s->scan;
+            s->doc = s->line_clean ? s->line_begin : i;
             s->doc_line = s->line;
             if (c != '{' && c != '[') {
                 s->garbage = true;
@@ -110,14 +433,14 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
             s->depth++;
         } else if ((c == '}' || c == ']') && !--s->depth) {
             s->ndocs++;
-            if (!featmask_profile_loader_add_text(l, STDIN_NAME, b + s->doc,
-                                                  s->scan + 1 - s->doc,
-                                                  s->doc_line, errp)) {
+            if (!readers_add(R, NULL, NULL, b + s->doc, i + 1 - s->doc,
+                             s->doc_line, errp)) {
                 return false;
             }
             s->line_clean = false;
         }
     }
+    s->scan = i;
     /*
      * Drop what is read: keep the document under way, or the blanks that
      * start the line of the next one.
@@ -134,7 +457,7 @@ static bool splitter_feed(DocSplitter *s, FeatmaskProfileLoader *l,
     return true;
 }
 
-static bool load_stdin(FeatmaskProfileLoader *l, Error **errp)
+static bool load_stdin(Readers *R, Error **errp)
 {
     DocSplitter s = { .buf = g_string_sized_new(1 << 16), .line = 1,
                       .line_clean = true };
@@ -144,7 +467,7 @@ static bool load_stdin(FeatmaskProfileLoader *l, Error **errp)
 
     while (ok && (n = fread(block, 1, sizeof(block), stdin)) > 0) {
         g_string_append_len(s.buf, block, n);
-        ok = splitter_feed(&s, l, errp);
+        ok = splitter_feed(&s, R, errp);
     }
     if (ok && ferror(stdin)) {
         error_setg(errp, "%s: %s", STDIN_NAME, g_strerror(errno));
@@ -152,10 +475,9 @@ static bool load_stdin(FeatmaskProfileLoader *l, Error **errp)
     }
     if (ok && (s.depth || s.garbage)) {
         /* A cut or broken document: the reader names what is wrong. */
-        ok = featmask_profile_loader_add_text(l, STDIN_NAME,
-                                              s.buf->str + s.doc,
-                                              s.buf->len - s.doc,
-                                              s.doc_line, errp);
+        ok = readers_add(R, NULL, NULL, s.buf->str + s.doc,
+                         s.buf->len - s.doc, s.doc_line, errp) &&
+             readers_flush(R, true, errp);
         if (ok) {
             error_setg(errp, "%s:%u: the input ends inside a profile",
                        STDIN_NAME, s.line);
@@ -175,7 +497,7 @@ static int compare_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool load_dir(FeatmaskProfileLoader *l, const char *dir, Error **errp)
+static bool load_dir(Readers *R, const char *dir, Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
@@ -201,7 +523,7 @@ static bool load_dir(FeatmaskProfileLoader *l, const char *dir, Error **errp)
     for (i = 0; i < names->len; i++) {
         g_autofree char *path = g_build_filename(dir, names->pdata[i], NULL);
 
-        if (!featmask_profile_loader_add_file(l, path, errp)) {
+        if (!readers_add(R, path, NULL, NULL, 0, 0, errp)) {
             return false;
         }
     }
@@ -209,8 +531,7 @@ static bool load_dir(FeatmaskProfileLoader *l, const char *dir, Error **errp)
 }
 
 /* @LIST: a path a line; blank lines and lines starting with # are skipped */
-static bool load_list(FeatmaskProfileLoader *l, const char *list,
-                      Error **errp)
+static bool load_list(Readers *R, const char *list, Error **errp)
 {
     g_autoptr(GError) gerr = NULL;
     g_autofree char *text = NULL;
@@ -234,8 +555,9 @@ static bool load_list(FeatmaskProfileLoader *l, const char *list,
         if (!*line || *line == '#') {
             continue;
         }
-        if (!featmask_profile_loader_add_file(l, line, errp)) {
-            error_prepend(errp, "%s:%u: ", list, lineno);
+        g_autofree char *prefix = g_strdup_printf("%s:%u: ", list, lineno);
+
+        if (!readers_add(R, line, prefix, NULL, 0, 0, errp)) {
             return false;
         }
         n++;
@@ -261,7 +583,9 @@ GPtrArray *cli_load_profiles(char **args, int nargs, FeatmaskMaps *maps,
 bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
                    Error **errp)
 {
+    Readers R;
     int i, dashes = 0;
+    bool ok = true;
 
     for (i = 0; i < nargs; i++) {
         dashes += !strcmp(args[i], "-");
@@ -271,27 +595,27 @@ bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
                    dashes);
         return false;
     }
-    for (i = 0; i < nargs; i++) {
+    readers_init(&R, l);
+    for (i = 0; ok && i < nargs; i++) {
         const char *a = args[i];
-        bool ok;
 
         if (!strcmp(a, "-")) {
-            ok = load_stdin(l, errp);
+            ok = load_stdin(&R, errp);
         } else if (a[0] == '@') {
             if (!a[1]) {
                 error_setg(errp, "'@' needs a file name: @LIST reads one"
                            " profile path a line from LIST");
-                return false;
+                ok = false;
+            } else {
+                ok = load_list(&R, a + 1, errp);
             }
-            ok = load_list(l, a + 1, errp);
         } else if (g_file_test(a, G_FILE_TEST_IS_DIR)) {
-            ok = load_dir(l, a, errp);
+            ok = load_dir(&R, a, errp);
         } else {
-            ok = featmask_profile_loader_add_file(l, a, errp);
-        }
-        if (!ok) {
-            return false;
+            ok = readers_add(&R, a, NULL, NULL, 0, 0, errp);
         }
     }
-    return true;
+    ok = readers_flush(&R, ok, errp);
+    readers_destroy(&R);
+    return ok;
 }

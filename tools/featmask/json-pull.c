@@ -19,6 +19,8 @@ enum {
     NEED_EOF,                   /* after the top-level value */
 };
 
+static void key_set_free(void *opaque);
+
 void json_pull_init(JsonPull *j, const char *file, const char *text,
                     size_t len)
 {
@@ -29,8 +31,7 @@ void json_pull_init(JsonPull *j, const char *file, const char *text,
     j->line = 1;
     j->line_start = text;
     j->str = g_string_sized_new(64);
-    j->keys = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)g_hash_table_unref);
+    j->keys = g_ptr_array_new_with_free_func(key_set_free);
     j->state = NEED_VALUE;
 }
 
@@ -57,30 +58,107 @@ void json_pull_error(JsonPull *j, Error **errp, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Where a member name was first seen, the value of JsonPull.keys. */
+/* Where a member name was first seen, the value of KeySet.big. */
 typedef struct KeyPos {
     unsigned line, col;
 } KeyPos;
 
+/*
+ * The member names of one open object.  Objects have a handful of
+ * members: those are compared in turn, and a table is only built for an
+ * object with more (so that many members are not quadratic).
+ */
+#define KEYS_SMALL 16
+
+typedef struct KeySet {
+    unsigned n;
+    GString *names;             /* the first KEYS_SMALL, NUL-terminated */
+    struct {
+        unsigned off, len;      /* in @names */
+        KeyPos pos;
+    } small[KEYS_SMALL];
+    GHashTable *big;            /* name -> KeyPos *, once there are more */
+} KeySet;
+
+static void key_set_free(void *opaque)
+{
+    KeySet *k = opaque;
+
+    g_string_free(k->names, TRUE);
+    if (k->big) {
+        g_hash_table_unref(k->big);
+    }
+    g_free(k);
+}
+
+static void key_set_clear(KeySet *k)
+{
+    k->n = 0;
+    g_string_truncate(k->names, 0);
+    if (k->big) {
+        g_hash_table_remove_all(k->big);
+    }
+}
+
+static void key_set_add_big(KeySet *k, const char *name, KeyPos pos)
+{
+    KeyPos *first = g_new(KeyPos, 1);
+
+    *first = pos;
+    g_hash_table_insert(k->big, g_strdup(name), first);
+}
+
 /* A member name of the innermost object, which must be new there. */
 static bool add_key(JsonPull *j, Error **errp)
 {
-    GHashTable *keys = j->keys->pdata[j->depth - 1];
-    KeyPos *first = g_hash_table_lookup(keys, j->str->str);
+    KeySet *k = j->keys->pdata[j->depth - 1];
+    const char *name = j->str->str;
+    size_t len = j->str->len;
+    const KeyPos *first = NULL;
+    KeyPos pos = { j->tok_line, j->tok_col };
+    unsigned i;
 
+    if (k->n <= KEYS_SMALL) {
+        for (i = 0; i < k->n; i++) {
+            if (k->small[i].len == len &&
+                !memcmp(k->names->str + k->small[i].off, name, len)) {
+                first = &k->small[i].pos;
+                break;
+            }
+        }
+    } else {
+        first = g_hash_table_lookup(k->big, name);
+    }
     if (first) {
         json_pull_error(j, errp, "member '%s' is given twice (first at"
-                        " %u:%u)", j->str->str, first->line, first->col);
+                        " %u:%u)", name, first->line, first->col);
         return false;
     }
-    if (g_hash_table_size(keys) == JSON_PULL_MAX_MEMBERS) {
+    if (k->n == JSON_PULL_MAX_MEMBERS) {
         json_pull_error(j, errp, "more than %d members in one object",
                         JSON_PULL_MAX_MEMBERS);
         return false;
     }
-    first = g_new(KeyPos, 1);
-    *first = (KeyPos){ j->tok_line, j->tok_col };
-    g_hash_table_insert(keys, g_strdup(j->str->str), first);
+    if (k->n < KEYS_SMALL) {
+        k->small[k->n].off = k->names->len;
+        k->small[k->n].len = len;
+        k->small[k->n].pos = pos;
+        g_string_append_len(k->names, name, len + 1);
+    } else {
+        if (k->n == KEYS_SMALL) {
+            /* Past the few: the names so far go into a table. */
+            if (!k->big) {
+                k->big = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                               g_free, g_free);
+            }
+            for (i = 0; i < KEYS_SMALL; i++) {
+                key_set_add_big(k, k->names->str + k->small[i].off,
+                                k->small[i].pos);
+            }
+        }
+        key_set_add_big(k, name, pos);
+    }
+    k->n++;
     return true;
 }
 
@@ -341,10 +419,12 @@ static bool open_container(JsonPull *j, char c, Error **errp)
     if (c == '{') {
         /* One table per depth, emptied for each object: few allocations. */
         while (j->keys->len <= j->depth) {
-            g_ptr_array_add(j->keys, g_hash_table_new_full(
-                g_str_hash, g_str_equal, g_free, g_free));
+            KeySet *k = g_new0(KeySet, 1);
+
+            k->names = g_string_new(NULL);
+            g_ptr_array_add(j->keys, k);
         }
-        g_hash_table_remove_all(j->keys->pdata[j->depth]);
+        key_set_clear(j->keys->pdata[j->depth]);
     }
     j->stack[j->depth++] = c;
     j->state = c == '{' ? NEED_KEY_OR_END : NEED_VALUE_OR_END;
@@ -455,8 +535,11 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp)
 #define ONES (~0ULL / 255)
 #define HIGHS (ONES * 0x80)
 
-/* Whether none of the 8 bytes at @p ends a plain ASCII run in a string. */
-static inline bool plain_ascii8(const char *p)
+/*
+ * The bytes of the 8 at @p that end a plain ASCII run in a string, as the
+ * top bit of each: the lowest one set is exact (the others may not be).
+ */
+static inline uint64_t plain_ascii8_stops(const char *p)
 {
     uint64_t x, quote, backslash;
 
@@ -466,10 +549,27 @@ static inline bool plain_ascii8(const char *p)
     /*
      * The top bit of a byte is set by: x itself for a byte >= 0x80, the
      * subtractions for a byte < 0x20 and for a zero byte of quote or
-     * backslash (exact for "any byte", the usual bit trick).
+     * backslash (exact for the lowest such byte, the usual bit trick:
+     * a false hit is always above a true one of the same term).
      */
-    return !((x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
-              ((backslash - ONES) & ~backslash)) & HIGHS);
+    return (x | ((x - ONES * 0x20) & ~x) | ((quote - ONES) & ~quote) |
+            ((backslash - ONES) & ~backslash)) & HIGHS;
+}
+
+/* Where the plain ASCII run of a string that starts at @q ends. */
+static inline const char *plain_run_end(const char *q, const char *end)
+{
+    for (; end - q >= 8; q += 8) {
+        uint64_t m = plain_ascii8_stops(q);
+
+        if (m) {
+            return q + (__builtin_ctzll(m) >> 3);
+        }
+    }
+    while (q < end && !string_stop[(unsigned char)*q] && !(*q & 0x80)) {
+        q++;
+    }
+    return q;
 }
 
 bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
@@ -491,13 +591,7 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
     if ((j->state == NEED_VALUE || j->state == NEED_VALUE_OR_END) &&
         j->p < j->end && *j->p == '"') {
         /* A plain ASCII string needs no copy and no check. */
-        for (q = j->p + 1; j->end - q >= 8 && plain_ascii8(q); q += 8) {
-            continue;
-        }
-        for (; q < j->end && !string_stop[(unsigned char)*q] &&
-             !(*q & 0x80); q++) {
-            continue;
-        }
+        q = plain_run_end(j->p + 1, j->end);
         if (q < j->end && *q == '"') {
             j->tok_line = j->line;
             j->tok_col = j->p - j->line_start + 1;
@@ -515,6 +609,57 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
     *text = j->str->str;
     *len = j->str->len;
     return true;
+}
+
+size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
+{
+    const char *p = j->p, *end = j->end;
+    int state = j->state;
+    size_t n = 0;
+
+    if (!j->depth || j->stack[j->depth - 1] != '[' ||
+        (state != NEED_VALUE && state != NEED_VALUE_OR_END &&
+         state != NEED_COMMA_OR_END)) {
+        return 0;
+    }
+    while (n < max) {
+        const char *at = p, *q;
+
+        if (state == NEED_COMMA_OR_END) {
+            while (p < end && *p == ' ') {
+                p++;
+            }
+            if (p == end || *p != ',') {
+                p = at;
+                break;
+            }
+            p++;
+        }
+        while (p < end && *p == ' ') {
+            p++;
+        }
+        if (p == end || *p != '"') {
+            p = at;
+            break;
+        }
+        q = plain_run_end(p + 1, end);
+        if (q == end || *q != '"') {
+            p = at;
+            break;
+        }
+        items[n].text = p + 1;
+        items[n].len = q - p - 1;
+        n++;
+        p = q + 1;
+        state = NEED_COMMA_OR_END;
+    }
+    if (n) {
+        j->p = p;
+        j->state = NEED_COMMA_OR_END;
+        j->tok_line = j->line;
+        j->tok_col = items[n - 1].text - j->line_start;
+    }
+    return n;
 }
 
 bool json_pull_skip(JsonPull *j, JsonPullToken tok, Error **errp)

@@ -46,8 +46,8 @@ typedef struct JsonPull {
     unsigned tok_col;
     GString *str;
     /*
-     * The member names of each open object (GHashTable *, by depth, NULL
-     * for arrays), shared by copies of the JsonPull: a copy may replay a
+     * The member names of each open object (by depth, json-pull.c's
+     * own; unused at the depth of an array), shared by copies of the JsonPull: a copy may replay a
      * value that holds no object, nothing else.
      */
     GPtrArray *keys;
@@ -79,6 +79,24 @@ bool json_pull_next(JsonPull *j, JsonPullToken *tok, Error **errp);
  */
 bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
                          size_t *len, Error **errp);
+
+/* A string of an array, as json_pull_plain_items() finds it. */
+typedef struct JsonPullItem {
+    const char *text;           /* in the document, not NUL-terminated */
+    size_t len;
+} JsonPullItem;
+
+/**
+ * json_pull_plain_items: the next items of an array, many at a time
+ *
+ * Reads, from where json_pull_next_item() would, the items of the array
+ * being read that are plain ASCII strings on the current line, up to
+ * @max; stops before anything else (the end of the array, another kind
+ * of value, an escape, a line break), which json_pull_next_item() then
+ * reads.  The column of item k is @items[k].text - JsonPull.line_start.
+ * Returns the number of items read.
+ */
+size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max);
 
 /**
  * json_pull_skip: skip the rest of the value that started with @tok

@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <pthread.h>
 #include "qapi/error.h"
 #include "hw/virtio/virtio-featmask.h"
 #include "hw/virtio/virtio-featmask-devices.h"
@@ -16,6 +17,8 @@
 
 struct FeatmaskMaps {
     GHashTable *by_type;        /* device type -> FeatmaskMap * */
+    /* profiles are read on several threads (pthread's: see inputs.c) */
+    pthread_mutex_t lock;
 };
 
 FeatmaskMaps *featmask_maps_new(void)
@@ -24,6 +27,7 @@ FeatmaskMaps *featmask_maps_new(void)
 
     maps->by_type = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify)featmask_map_unref);
+    pthread_mutex_init(&maps->lock, NULL);
     return maps;
 }
 
@@ -31,6 +35,7 @@ void featmask_maps_free(FeatmaskMaps *maps)
 {
     if (maps) {
         g_hash_table_destroy(maps->by_type);
+        pthread_mutex_destroy(&maps->lock);
         g_free(maps);
     }
 }
@@ -49,14 +54,17 @@ static FeatmaskMap *shipped_map(const char *type)
 
 FeatmaskMap *featmask_maps_get(FeatmaskMaps *maps, const char *type)
 {
-    FeatmaskMap *map = g_hash_table_lookup(maps->by_type, type);
+    FeatmaskMap *map;
 
+    pthread_mutex_lock(&maps->lock);
+    map = g_hash_table_lookup(maps->by_type, type);
     if (!map) {
         map = shipped_map(type);
         if (map) {
             g_hash_table_insert(maps->by_type, g_strdup(type), map);
         }
     }
+    pthread_mutex_unlock(&maps->lock);
     return map;
 }
 
@@ -76,8 +84,10 @@ bool featmask_maps_add_dynamic(FeatmaskMaps *maps, const char *type,
     if (!featmask_map_finalize(map, errp)) {
         return false;
     }
+    pthread_mutex_lock(&maps->lock);
     g_hash_table_insert(maps->by_type, g_strdup(type),
                         g_steal_pointer(&map));
+    pthread_mutex_unlock(&maps->lock);
     return true;
 }
 

@@ -266,13 +266,17 @@ static void fold_load_set(Fold *f, const FeatmaskSet *set)
 static void fold_load_names(Fold *f, char **names)
 {
     for (; *names; names++) {
-        g_autofree char *norm = g_strdelimit(g_strdup(*names), "-", '_');
-        size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(f->local, norm));
+        /* '-' and '_' are the same: most names have neither to change */
+        g_autofree char *norm = strchr(*names, '-') ?
+            g_strdelimit(g_strdup(*names), "-", '_') : NULL;
+        const char *key = norm ? norm : *names;
+        size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(f->local, key));
 
         if (!i) {
             g_ptr_array_add(f->names, g_strdup(*names));
             i = f->names->len;
-            g_hash_table_insert(f->local, g_steal_pointer(&norm),
+            g_hash_table_insert(f->local, norm ? g_steal_pointer(&norm)
+                                               : g_strdup(key),
                                 GSIZE_TO_POINTER(i));
             fold_reserve(f, i);
         }

@@ -35,6 +35,7 @@ typedef struct NameCacheEntry {
     const FeatmaskMap *map;
     char *name;                 /* NULL: a free slot */
     size_t len;
+    uint64_t head[2];           /* its first 16 bytes, zero-padded */
     uint32_t hash;
     int idx;
 } NameCacheEntry;
@@ -45,36 +46,65 @@ typedef struct NameCache {
     size_t used;
 } NameCache;
 
-static uint32_t name_hash(const FeatmaskMap *map, const char *s, size_t len)
+/* A name to look up: its hash and first 16 bytes, compared at once. */
+typedef struct NameKey {
+    const FeatmaskMap *map;
+    const char *s;
+    size_t len;
+    uint64_t head[2];
+    uint32_t hash;
+} NameKey;
+
+/* @avail: the bytes that may be read at @s, at least @len */
+static inline void name_key(NameKey *k, const FeatmaskMap *map,
+                            const char *s, size_t len, size_t avail)
 {
     uint64_t h = (uintptr_t)map ^ len, w;
+    size_t n = 0, i;
 
+    *k = (NameKey){ .map = map, .s = s, .len = len };
     /* Eight bytes at a time: names are short, but there are millions. */
-    for (; len >= 8; s += 8, len -= 8) {
+    for (; len >= 8; s += 8, len -= 8, n++) {
         memcpy(&w, s, 8);
+        if (n < 2) {
+            k->head[n] = w;
+        }
         h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
         h ^= h >> 29;
+    }
+    if (len && avail - (s - k->s) >= 8) {
+        /* the bytes after the name are there: read 8, keep @len */
+        memcpy(&w, s, 8);
+        w &= ~0ULL >> (8 * (8 - len));
+    } else if (len) {
+        /* little-endian, as the memcpy() above */
+        for (w = 0, i = 0; i < len; i++) {
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        }
     }
     if (len) {
-        w = 0;
-        memcpy(&w, s, len);
+        if (n < 2) {
+            k->head[n] = w;
+        }
         h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
         h ^= h >> 29;
     }
-    return h ^ (h >> 32);
+    k->hash = h ^ (h >> 32);
 }
 
-static NameCacheEntry *name_cache_slot(NameCache *c, const FeatmaskMap *map,
-                                       const char *s, size_t len,
-                                       uint32_t hash)
+static inline G_ALWAYS_INLINE NameCacheEntry *
+name_cache_slot(NameCache *c, const NameKey *k)
 {
-    size_t i = hash & (c->size - 1);
+    size_t i = k->hash & (c->size - 1);
 
     for (;; i = (i + 1) & (c->size - 1)) {
         NameCacheEntry *e = &c->slots[i];
 
-        if (!e->name || (e->hash == hash && e->map == map && e->len == len &&
-                         !memcmp(e->name, s, len))) {
+        if (!e->name || (e->hash == k->hash && e->map == k->map &&
+                         e->len == k->len && e->head[0] == k->head[0] &&
+                         e->head[1] == k->head[1] &&
+                         (k->len <= 16 ||
+                          !memcmp(e->name + 16, k->s + 16, k->len - 16)))) {
             return e;
         }
     }
@@ -89,8 +119,10 @@ static void name_cache_grow(NameCache *c)
     c->slots = g_new0(NameCacheEntry, c->size);
     for (i = 0; i < oldsize; i++) {
         if (old[i].name) {
-            *name_cache_slot(c, old[i].map, old[i].name, old[i].len,
-                             old[i].hash) = old[i];
+            NameKey k = { old[i].map, old[i].name, old[i].len,
+                          { old[i].head[0], old[i].head[1] }, old[i].hash };
+
+            *name_cache_slot(c, &k) = old[i];
         }
     }
     g_free(old);
@@ -101,14 +133,16 @@ static void name_cache_grow(NameCache *c)
  * that is not in the cache yet is copied to @str first.
  */
 static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
-                             const char *text, size_t len, GString *str)
+                             const char *text, size_t len, size_t avail,
+                             GString *str)
 {
-    uint32_t hash = name_hash(map, text, len);
+    NameKey k;
     NameCacheEntry *e;
     int idx;
 
+    name_key(&k, map, text, len, avail);
     if (c->size) {
-        e = name_cache_slot(c, map, text, len, hash);
+        e = name_cache_slot(c, &k);
         if (e->name) {
             return e->idx;
         }
@@ -124,8 +158,10 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
     if (2 * (c->used + 1) > c->size) {
         name_cache_grow(c);
     }
-    e = name_cache_slot(c, map, text, len, hash);
-    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len, hash, idx };
+    e = name_cache_slot(c, &k);
+    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len,
+                           { k.head[0], k.head[1] }, k.hash, idx };
+    k.s = e->name;
     c->used++;
     return idx;
 }
@@ -292,6 +328,44 @@ static bool skip_value(ProfileReader *r, Error **errp)
            json_pull_skip(&r->j, tok, errp);
 }
 
+/* Feature @i of @where, the name of @len bytes at @text. */
+static inline bool add_feature(ProfileReader *r, const char *where,
+                               FeatmaskMap *map, FeatmaskSet *set,
+                               GPtrArray *names, unsigned i,
+                               const char *text, size_t len, Error **errp)
+{
+    int idx;
+
+    if (i > FEATMASK_PROFILE_MAX_FEATURES) {
+        json_pull_error(&r->j, errp, "%s has more than %d features",
+                        where, FEATMASK_PROFILE_MAX_FEATURES);
+        return false;
+    }
+    if (!map) {
+        g_ptr_array_add(names, g_strndup(text, len));
+        return true;
+    }
+    /* a name in the document may be read past: the document goes on */
+    idx = name_cache_lookup(r->names, map, text, len,
+                            text == r->j.str->str ? len
+                            : (size_t)(r->j.end - text),
+                            r->j.str);
+    if (idx < 0) {
+        Error *err = NULL;
+
+        featmask_map_resolve(map, r->j.str->str, &err);
+        json_pull_error(&r->j, errp, "%s: %s", where,
+                        error_get_pretty(err));
+        if (error_get_hint(err)) {
+            error_append_hint(errp, "%s", error_get_hint(err));
+        }
+        error_free(err);
+        return false;
+    }
+    featmask_set_add(set, idx);
+    return true;
+}
+
 /*
  * Read a "features" array into *dst over the map of @type; for a type
  * without a map, keep the names for later.
@@ -317,10 +391,20 @@ static bool read_features(ProfileReader *r, const char *where,
         return false;
     }
     for (i = 1;; i++) {
+        JsonPullItem items[64];
+        size_t n = json_pull_plain_items(&r->j, items, G_N_ELEMENTS(items));
+        size_t k;
         const char *text;
         size_t len;
-        int idx;
 
+        /* Most items are plain strings: many are found at once. */
+        for (k = 0; k < n; k++, i++) {
+            r->j.tok_col = items[k].text - r->j.line_start;
+            if (!add_feature(r, where, map, set, names, i, items[k].text,
+                             items[k].len, errp)) {
+                return false;
+            }
+        }
         if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
             return false;
         }
@@ -332,29 +416,9 @@ static bool read_features(ProfileReader *r, const char *where,
                             " not %s", i, where, json_pull_token_name(tok));
             return false;
         }
-        if (i > FEATMASK_PROFILE_MAX_FEATURES) {
-            json_pull_error(&r->j, errp, "%s has more than %d features",
-                            where, FEATMASK_PROFILE_MAX_FEATURES);
+        if (!add_feature(r, where, map, set, names, i, text, len, errp)) {
             return false;
         }
-        if (!map) {
-            g_ptr_array_add(names, g_strndup(text, len));
-            continue;
-        }
-        idx = name_cache_lookup(r->names, map, text, len, r->j.str);
-        if (idx < 0) {
-            Error *err = NULL;
-
-            featmask_map_resolve(map, r->j.str->str, &err);
-            json_pull_error(&r->j, errp, "%s: %s", where,
-                            error_get_pretty(err));
-            if (error_get_hint(err)) {
-                error_append_hint(errp, "%s", error_get_hint(err));
-            }
-            error_free(err);
-            return false;
-        }
-        featmask_set_add(set, idx);
     }
     if (map) {
         *dst = g_steal_pointer(&set);
@@ -475,6 +539,15 @@ typedef struct Subject {
     char buf[128];
 } Subject;
 
+/* Put @n bytes of @s at @at of @buf, as far as they fit before a NUL. */
+static size_t buf_put(char *buf, size_t size, size_t at, const char *s,
+                      size_t n)
+{
+    n = MIN(n, size - 1 - at);
+    memcpy(buf + at, s, n);
+    return at + n;
+}
+
 static const char *subject(Subject *s)
 {
     if (s->name) {
@@ -485,7 +558,13 @@ static const char *subject(Subject *s)
         return s->buf;
     }
     if (s->dev->id) {
-        g_snprintf(s->buf, sizeof(s->buf), "device '%s'", s->dev->id);
+        /* g_snprintf(s->buf, ..., "device '%s'"), without its cost */
+        size_t at = buf_put(s->buf, sizeof(s->buf), 0, "device '", 8);
+
+        at = buf_put(s->buf, sizeof(s->buf), at, s->dev->id,
+                     strlen(s->dev->id));
+        at = buf_put(s->buf, sizeof(s->buf), at, "'", 1);
+        s->buf[at] = '\0';
     } else {
         g_snprintf(s->buf, sizeof(s->buf), "device %u", s->n);
     }
@@ -1078,6 +1157,11 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
     }
 }
 
+FeatmaskMaps *featmask_profile_loader_maps(FeatmaskProfileLoader *l)
+{
+    return l->maps;
+}
+
 void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
                                       FeatmaskProfileSink *sink,
                                       void *opaque)
@@ -1086,41 +1170,92 @@ void featmask_profile_loader_set_sink(FeatmaskProfileLoader *l,
     l->sink_opaque = opaque;
 }
 
-/* Keep @p (read with the pending sets from @npending on), or sink it. */
-static bool loader_take(FeatmaskProfileLoader *l, FeatmaskProfile *p,
-                        guint npending, Error **errp)
+/*
+ * The pending sets from @npending on, taken out of l->pending (last
+ * first, as the sink has always had them).
+ */
+static GPtrArray *pending_since(FeatmaskProfileLoader *l, guint npending)
 {
-    g_autoptr(GPtrArray) mine = NULL;
+    GPtrArray *mine = g_ptr_array_new_with_free_func(pending_set_free);
 
-    if (!l->sink) {
-        g_ptr_array_add(l->profiles, p);
-        return true;
-    }
-    mine = g_ptr_array_new_with_free_func(pending_set_free);
     while (l->pending->len > npending) {
         g_ptr_array_add(mine, g_ptr_array_steal_index_fast(
                             l->pending, l->pending->len - 1));
     }
+    return mine;
+}
+
+bool featmask_profile_loader_take(FeatmaskProfileLoader *l,
+                                  FeatmaskProfile *p, GPtrArray *pending,
+                                  Error **errp)
+{
+    g_autoptr(GPtrArray) mine = pending;
+
+    if (!l->sink) {
+        g_ptr_array_add(l->profiles, p);
+        while (mine->len) {
+            g_ptr_array_add(l->pending, g_ptr_array_steal_index_fast(
+                                mine, mine->len - 1));
+        }
+        return true;
+    }
     return l->sink(l->sink_opaque, p, mine, errp);
+}
+
+FeatmaskProfile *featmask_profile_loader_read_file(FeatmaskProfileLoader *l,
+                                                   const char *file,
+                                                   GPtrArray **pending,
+                                                   Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_one(l, file, errp);
+
+    *pending = pending_since(l, npending);
+    return p;
+}
+
+FeatmaskProfile *featmask_profile_loader_read_text(FeatmaskProfileLoader *l,
+                                                   const char *name,
+                                                   const char *text,
+                                                   size_t len, unsigned line,
+                                                   GPtrArray **pending,
+                                                   Error **errp)
+{
+    guint npending = l->pending->len;
+    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
+
+    *pending = pending_since(l, npending);
+    return p;
 }
 
 bool featmask_profile_loader_add_file(FeatmaskProfileLoader *l,
                                       const char *file, Error **errp)
 {
-    guint npending = l->pending->len;
-    FeatmaskProfile *p = load_one(l, file, errp);
+    GPtrArray *pending;
+    FeatmaskProfile *p = featmask_profile_loader_read_file(l, file, &pending,
+                                                           errp);
 
-    return p && loader_take(l, p, npending, errp);
+    if (!p) {
+        g_ptr_array_unref(pending);
+        return false;
+    }
+    return featmask_profile_loader_take(l, p, pending, errp);
 }
 
 bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp)
 {
-    guint npending = l->pending->len;
-    FeatmaskProfile *p = load_text(l, name, text, len, line, errp);
+    GPtrArray *pending;
+    FeatmaskProfile *p = featmask_profile_loader_read_text(l, name, text, len,
+                                                           line, &pending,
+                                                           errp);
 
-    return p && loader_take(l, p, npending, errp);
+    if (!p) {
+        g_ptr_array_unref(pending);
+        return false;
+    }
+    return featmask_profile_loader_take(l, p, pending, errp);
 }
 
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,

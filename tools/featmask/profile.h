@@ -181,6 +181,31 @@ bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
                                       const char *name, const char *text,
                                       size_t len, unsigned line, Error **errp);
 
+/*
+ * The two halves of featmask_profile_loader_add_file() and _add_text(),
+ * for readers on several threads: each thread reads with a loader of its
+ * own (over the same maps), and one thread hands what they read, in
+ * input order, to the loader that keeps or sinks it.
+ *
+ * featmask_profile_loader_read_file(), _read_text(): read one profile;
+ * *@pending gets its FeatmaskPendingSet * (a new array, also on failure).
+ * featmask_profile_loader_take(): keep or sink @p and @pending (taken).
+ */
+FeatmaskProfile *featmask_profile_loader_read_file(FeatmaskProfileLoader *l,
+                                                   const char *file,
+                                                   GPtrArray **pending,
+                                                   Error **errp);
+FeatmaskProfile *featmask_profile_loader_read_text(FeatmaskProfileLoader *l,
+                                                   const char *name,
+                                                   const char *text,
+                                                   size_t len, unsigned line,
+                                                   GPtrArray **pending,
+                                                   Error **errp);
+bool featmask_profile_loader_take(FeatmaskProfileLoader *l,
+                                  FeatmaskProfile *p, GPtrArray *pending,
+                                  Error **errp);
+FeatmaskMaps *featmask_profile_loader_maps(FeatmaskProfileLoader *l);
+
 /**
  * FeatmaskPendingSet: the features of a device (or CPU) whose type has no
  * shipped map, by name: *@dst gets a set over the type's dynamic map once
