@@ -8,6 +8,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "featmask-error.h"
 
 struct Error {
     char *msg;
@@ -145,5 +146,21 @@ void error_report_err(Error *err)
     if (err->hint) {
         fputs(err->hint->str, stderr);
     }
+    error_free(err);
+}
+
+/* The library's public names for the above (compat/include/featmask-error.h). */
+const char *featmask_error_message(const Error *err)
+{
+    return error_get_pretty(err);
+}
+
+const char *featmask_error_hint(const Error *err)
+{
+    return error_get_hint(err);
+}
+
+void featmask_error_free(Error *err)
+{
     error_free(err);
 }

@@ -207,7 +207,8 @@ fi
 step_done "work tree"
 
 # --- series ---------------------------------------------------------------
-"$HERE/qemu-series.sh" "${SERIES_ARGS[@]}" --base "$WORK:pristine" \
+"$HERE/qemu-series.sh" "${SERIES_ARGS[@]}" --no-signoff \
+    --base "$WORK:pristine" \
     "$SERIES_OUT" || die "cannot generate the series"
 # The hash ignores the lines that only carry dates and commit ids, so an
 # unchanged series is recognised although it was committed anew.

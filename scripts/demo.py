@@ -82,7 +82,7 @@ OFFER = {
 }
 # The naive features= launch: the device's defaults, less the USO features
 # QEMU 10.0 never offers a vhost-user peer (docs/devel/featmask.rst).
-NAIVE_MASK = '-host_uso,-guest_uso4,-guest_uso6'
+NAIVE_MASK = '-host_uso:-guest_uso4:-guest_uso6'
 
 GUEST_MEM = '512M'
 
@@ -424,7 +424,7 @@ class Host:
         i = argv.index('-device') + 1
         # disable-legacy=on: a transitional virtio-pci device (the default
         # on q35's root bus) refuses iommu_platform, which a plan with
-        # features=all,... switches on when both hosts can provide it.
+        # features=all:... switches on when both hosts can provide it.
         argv[i] += ',netdev=n0,romfile=,disable-legacy=on'
         if self.tools.qemu_version < (8, 0):
             # QEMU 7.2 under TCG crashes in msix_set_vector_notifiers when
@@ -617,24 +617,8 @@ class Demo:
                      f'guest   {self.map.show(want)}')
 
     def qemu_output(self, text):
-        """QEMU's messages for the reader: without the warnings its option
-        parser prints for every "-name" of a features= value before the
-        patch-set folds them into features= (counted, not hidden)."""
-        lines = text.strip().split('\n')
-        out, n, skip = [], 0, False
-        for line in lines:
-            if skip and line.startswith('Please use '):
-                skip = False
-                continue
-            skip = 'warning: short-form boolean option' in line
-            if skip:
-                n += 1
-            else:
-                out.append(line)
-        if n:
-            out.append(f'({n} warnings "short-form boolean option \'-x\' '
-                       'deprecated" left out)')
-        return '\n'.join(out)
+        """QEMU's messages for the reader."""
+        return text.strip()
 
     def migrate(self, src, dst, what):
         status, secs, info = qmplib.migrate(src.qmp, dst.incoming,
@@ -862,7 +846,7 @@ class Demo:
                   f'host-b {self.map.show(offered_b)}\n'
                   f'common {self.map.show(common)}')
         if self.form == 'patched':
-            # features=all,-x,... switches on every common feature, and
+            # features=none:+a:... switches on every common feature, and
             # QEMU enforces it.
             r.check(offered_a == common and offered_b == common,
                     'both QEMUs offer the guest exactly the common set',
@@ -1163,7 +1147,7 @@ class MixedDemo(Demo):
                   f'{d.get("args-patched") or d.get("args-stock")}')
         r.check('args-stock' in self.plan['host-a'] and
                 'args-patched' not in self.plan['host-a'] and
-                'features=none,' in self.plan['host-b'].get('args-patched',
+                'features=none:' in self.plan['host-b'].get('args-patched',
                                                             ''),
                 'host-a gets per-property switches (stock QEMU), host-b an '
                 'explicit features= list (patched)')

@@ -13,14 +13,28 @@
 #   --repo DIR           where the files named by Files: are (default: the
 #                        featmask repository holding this script)
 #   --check              run the base tree's scripts/checkpatch.pl over the
-#                        generated patches; errors make the exit status 1
+#                        generated patches; errors or warnings other than
+#                        "does MAINTAINERS need updating?" make the exit
+#                        status 1
+#   --build-each         with --check: build every patch on its own, with
+#                        `git rebase -x` in build-qemu.sh's work tree
+#                        (${FEATMASK_CACHE}/qemu-work, which must hold
+#                        this series) and its build directory
+#   --no-signoff         commits for a local build: no Signed-off-by, and
+#                        a local author if no identity is configured
 #
 # Each stanza of the series becomes one commit, made in a scratch clone of
-# the base without checking out its files (only the index is used), with the
-# author of the featmask repository's git config and a Signed-off-by line.
-# OUTDIR receives NNNN-*.patch and a file "series" listing them in order;
-# zero stanzas give an empty series (pristine QEMU).  The format is described
-# in docs/devel/building-qemu.rst.
+# the base without checking out its files (only the index is used).  The
+# author, the Signed-off-by line and the series' MAINTAINERS entry (the
+# @FEATMASK_IDENTITY@ of the hook patches) are the identity of the person
+# who posts the series: $FEATMASK_SIGNOFF ("Name <email>"), else git config
+# featmask.signoff, else user.name and user.email.  A placeholder (an
+# address under example.*, *.example, *.invalid, *.test or *.localhost) is
+# refused: the DCO needs a real one.  OUTDIR receives 0000-cover-letter.patch
+# (from cover-letter beside the series description), NNNN-*.patch and a
+# file "series" listing the patches in order; zero stanzas give an empty
+# series (pristine QEMU).  The format is described in
+# docs/devel/building-qemu.rst.
 
 set -euo pipefail
 
@@ -30,6 +44,8 @@ REPO=$(cd "$HERE/.." && pwd)
 SERIES=$HERE/qemu-series/series
 BASE=
 CHECK=0
+BUILD_EACH=0
+SIGNOFF=1
 OUT=
 
 die()
@@ -50,6 +66,8 @@ while [ $# -gt 0 ]; do
     --series) SERIES=$2; shift 2 ;;
     --repo) REPO=$(cd "$2" && pwd); shift 2 ;;
     --check) CHECK=1; shift ;;
+    --build-each) BUILD_EACH=1; shift ;;
+    --no-signoff) SIGNOFF=0; shift ;;
     -h|--help) usage ;;
     -*) die "unknown option $1" ;;
     *) [ -z "$OUT" ] || usage; OUT=$1; shift ;;
@@ -136,10 +154,41 @@ parse_series()
 
 records=$(parse_series) || die "cannot parse $SERIES"
 
-name=$(git -C "$REPO" config user.name || true)
-email=$(git -C "$REPO" config user.email || true)
-[ -n "$name" ] && [ -n "$email" ] ||
-    die "set user.name and user.email in git config (the patches' author)"
+# The identity of the person who posts the series, "Name <email>".
+identity=${FEATMASK_SIGNOFF:-$(git -C "$REPO" config featmask.signoff ||
+                              true)}
+if [ -z "$identity" ]; then
+    name=$(git -C "$REPO" config user.name || true)
+    email=$(git -C "$REPO" config user.email || true)
+    [ -n "$name" ] && [ -n "$email" ] && identity="$name <$email>"
+fi
+name=${identity% <*}
+email=${identity##*<}
+email=${email%>}
+placeholder()
+{
+    case $1 in
+    *@*.example|*@*.invalid|*@*.test|*@*.localhost|*@example.*|*@*.example.*)
+        return 0 ;;
+    esac
+    return 1
+}
+if [ "$SIGNOFF" = 1 ]; then
+    case $identity in
+    ?*" <"?*@?*">") ;;
+    *) die "no author identity: set FEATMASK_SIGNOFF=\"Name <email>\" or" \
+           "git config featmask.signoff (the patches' author and" \
+           "Signed-off-by)" ;;
+    esac
+    ! placeholder "$email" ||
+        die "'$identity' is a placeholder, not an identity that can sign" \
+            "the DCO: set FEATMASK_SIGNOFF=\"Name <email>\" or git config" \
+            "featmask.signoff"
+elif [ -z "$identity" ] || placeholder "$email"; then
+    name="featmask build"
+    email="featmask-build@localhost"
+fi
+identity="$name <$email>"
 export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email
 export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
 
@@ -177,7 +226,8 @@ commit_stanza()
     for h in "${hooks[@]}"; do
         [ -f "$HOOKS/$h" ] ||
             die "stanza $count ($subject): no hook patch $HOOKS/$h"
-        git -C "$Q" apply --cached --whitespace=error-all "$HOOKS/$h" ||
+        sed "s|@FEATMASK_IDENTITY@|$identity|g" "$HOOKS/$h" |
+            git -C "$Q" apply --cached --whitespace=error-all ||
             die "stanza $count ($subject): hook $h does not apply"
     done
     if git -C "$Q" diff --cached --quiet; then
@@ -190,7 +240,11 @@ commit_stanza()
             printf '%s\n' "${body[@]}"
         fi
     } >"$msg"
-    git -C "$Q" commit -q -s --cleanup=strip -F "$msg"
+    if [ "$SIGNOFF" = 1 ]; then
+        git -C "$Q" commit -q -s --cleanup=strip -F "$msg"
+    else
+        git -C "$Q" commit -q --cleanup=strip -F "$msg"
+    fi
     subject=
     body=()
     files=()
@@ -214,8 +268,28 @@ rm -f "$OUT"/*.patch "$OUT/series"
 if [ "$count" -gt 0 ]; then
     git -C "$Q" format-patch -q --no-signature -o "$(cd "$OUT" && pwd)" \
         "$base..HEAD"
+    cover=$(dirname "$SERIES")/cover-letter
+    if [ -r "$cover" ]; then
+        git -C "$Q" format-patch -q --no-signature --cover-letter \
+            -o "$SCRATCH/cover" "$base..HEAD"
+        # The cover letter's first line is its subject, the rest its text.
+        awk -v cover="$cover" '
+            BEGIN {
+                while ((getline line < cover) > 0) {
+                    if (line ~ /^#/) continue
+                    if (subject == "") { subject = line; continue }
+                    blurb = blurb line "\n"
+                }
+                sub(/^\n+/, "", blurb)
+            }
+            /\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+            /^\*\*\* BLURB HERE \*\*\*$/ { printf "%s", blurb; next }
+            { print }
+        ' "$SCRATCH"/cover/0000-cover-letter.patch >"$OUT/0000-cover-letter.patch"
+    fi
 fi
-(cd "$OUT" && ls -1 -- *.patch 2>/dev/null || true) >"$OUT/series"
+(cd "$OUT" && ls -1 -- [0-9]*.patch 2>/dev/null | grep -v '^0000-' ||
+    true) >"$OUT/series"
 echo "qemu-series: $count patch(es) against $(git -C "$BASE_DIR" describe \
     --always --tags "$base" 2>/dev/null) in $OUT" >&2
 
@@ -225,9 +299,37 @@ if [ "$CHECK" = 1 ]; then
         die "the base tree has no scripts/checkpatch.pl"
     rc=0
     (cd "$OUT" && perl "$SCRATCH/checkpatch.pl" --no-tree --color=never \
-        $(cat series)) || rc=$?
-    if [ "$rc" -ne 0 ]; then
-        echo "qemu-series: checkpatch.pl reported errors" >&2
+        $(cat series)) >"$SCRATCH/checkpatch.out" 2>&1 || rc=$?
+    cat "$SCRATCH/checkpatch.out"
+    # Warnings other than the MAINTAINERS question count as errors.
+    others=$(grep -A1 '^WARNING: ' "$SCRATCH/checkpatch.out" |
+             grep '^WARNING: ' | grep -vc 'MAINTAINERS need updating' ||
+             true)
+    if [ "$rc" -ne 0 ] || [ "$others" -ne 0 ]; then
+        echo "qemu-series: checkpatch.pl reported errors or warnings" >&2
         exit 1
     fi
+    [ -s "$OUT/0000-cover-letter.patch" ] ||
+        die "no cover letter (scripts/qemu-series/cover-letter)"
+fi
+
+# Every patch must build on its own: replay the series in build-qemu.sh's
+# work tree, building after each commit.
+if [ "$BUILD_EACH" = 1 ]; then
+    [ "$CHECK" = 1 ] || die "--build-each goes with --check"
+    WORK=$CACHE/qemu-work
+    BUILD=$CACHE/qemu-build
+    [ -f "$BUILD/build.ninja" ] ||
+        die "no QEMU build in $BUILD: run scripts/build-qemu.sh first"
+    [ "$(git -C "$WORK" rev-list --count pristine..HEAD)" = "$count" ] ||
+        die "$WORK does not hold this series: run scripts/build-qemu.sh"
+    cat >"$SCRATCH/build-one" <<EOF
+ninja -C '$BUILD' qemu-system-x86_64 >'$SCRATCH/ninja.out' 2>&1 ||
+    { tail -40 '$SCRATCH/ninja.out'; exit 1; }
+echo "qemu-series: builds: \$(git log -1 --format=%s)" >&2
+EOF
+    git -C "$WORK" rebase -q --force-rebase -x "sh '$SCRATCH/build-one'" \
+        pristine ||
+        die "a patch does not build on its own (the work tree is left" \
+            "at it; git -C $WORK rebase --abort)"
 fi

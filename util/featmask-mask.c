@@ -111,7 +111,7 @@ FeatmaskMask *featmask_mask_parse(const FeatmaskMap *map, const char *str,
      * instrumented (ASan) and on long masks.
      */
     for (i = 0, p = str; p; i++, p = next) {
-        size_t len = strcspn(p, ",");
+        size_t len = strcspn(p, FEATMASK_MASK_SEPARATORS);
         g_autofree char *item = g_strndup(p, len);
         g_autofree char *name = NULL;
         char *eq;
@@ -231,9 +231,8 @@ char *featmask_mask_format(const FeatmaskMask *mask)
     size_t i, n = featmask_map_size(map);
 
     /*
-     * An absolute list is spelled "none,+a,+b", not "a,b": QEMU's option
-     * parser would take a bare "b" after "features=a" as a property of
-     * its own, while "+b" and "-b" are folded back into features=.
+     * An absolute list is spelled "none,+a,+b", not "a,b": every item
+     * after the first has a sign, whatever the base.
      */
     if (mask->base == FEATMASK_BASE_ALL) {
         g_string_append(s, "all");

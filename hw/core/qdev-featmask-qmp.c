@@ -1,6 +1,6 @@
 /*
- * QMP commands of qdev feature masks: query-device-features,
- * query-featmask-profile and query-features-baseline
+ * QMP commands of qdev feature masks: query-device-features and
+ * query-features-baseline
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -9,6 +9,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qapi/qapi-commands-featmask.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-featmask.h"
@@ -25,6 +26,22 @@ static strList *featmask_str_list(const FeatmaskSet *set)
     return list;
 }
 
+static DeviceBackend *featmask_device_backend(DeviceState *dev)
+{
+    g_autoptr(QdevFeatmaskBackend) be = qdev_featmask_backend(dev);
+    DeviceBackend *info;
+
+    if (!be) {
+        return NULL;
+    }
+    info = g_new0(DeviceBackend, 1);
+    info->type = qapi_enum_parse(&DeviceBackendType_lookup, be->type, -1,
+                                 &error_abort);
+    info->id = g_steal_pointer(&be->id);
+    info->driver = g_steal_pointer(&be->driver);
+    return info;
+}
+
 static DeviceFeatures *featmask_device_features(DeviceState *dev,
                                                 QdevFeatmask *fm)
 {
@@ -38,9 +55,9 @@ static DeviceFeatures *featmask_device_features(DeviceState *dev,
     info->id = g_strdup(user->id);
     info->type = g_strdup(object_get_typename(OBJECT(user)));
     info->kind = g_strdup(featmask_map_kind(fm->map));
-    info->backend = qdev_featmask_backend(dev);
+    info->backend = featmask_device_backend(dev);
     info->available = featmask_str_list(available);
-    info->mask = g_strdup(fm->mask);
+    info->mask = g_strdup(fm->text);
     if (fm->requested) {
         info->has_requested = true;
         info->requested = featmask_str_list(fm->requested);
@@ -97,39 +114,6 @@ DeviceFeaturesList *qmp_query_device_features(const char *id, Error **errp)
         error_setg(errp, "no device '%s' with a feature map", id);
     }
     return list;
-}
-
-FeatmaskProfile *qmp_query_featmask_profile(const char *host, Error **errp)
-{
-    g_autoptr(GPtrArray) all = featmask_all_devices();
-    FeatmaskProfile *p = g_new0(FeatmaskProfile, 1);
-    FeatmaskProfileDeviceList **tail = &p->devices;
-    guint i;
-
-    p->featmask_profile = 1;
-    p->host = g_strdup(host ? host : "localhost");
-    p->qemu = g_new0(FeatmaskProfileQemu, 1);
-    p->qemu->kind = g_strdup("patched");
-    p->qemu->version = g_strdup(QEMU_VERSION);
-    for (i = 0; i < all->len; i++) {
-        DeviceFeatures *info = all->pdata[i];
-        FeatmaskProfileDevice *d;
-
-        /* Hosts match devices by id: one without cannot be matched. */
-        if (!info->id) {
-            qapi_free_DeviceFeatures(info);
-            continue;
-        }
-        d = g_new0(FeatmaskProfileDevice, 1);
-        d->id = g_steal_pointer(&info->id);
-        d->type = g_steal_pointer(&info->type);
-        d->backend = g_steal_pointer(&info->backend);
-        d->source = g_strdup("query-device-features");
-        d->features = g_steal_pointer(&info->available);
-        qapi_free_DeviceFeatures(info);
-        QAPI_LIST_APPEND(tail, d);
-    }
-    return p;
 }
 
 /* The map of the device @id (an id or a QOM path). */
@@ -255,7 +239,7 @@ FeaturesBaseline *qmp_query_features_baseline(const char *device,
     ret->dynamic = dynamic || featmask_map_is_dynamic(map);
     ret->common = featmask_str_list(featmask_baseline_common(b));
     mask = featmask_mask_from_set(featmask_baseline_common(b));
-    ret->mask = featmask_mask_format(mask);
+    ret->mask = g_strdelimit(featmask_mask_format(mask), ",", ':');
     turn_tail = &ret->hosts;
     for (i = 0; i < sets->len; i++) {
         FeaturesBaselineTurnOff *t = g_new0(FeaturesBaselineTurnOff, 1);
@@ -283,7 +267,7 @@ FeaturesBaseline *qmp_query_features_baseline(const char *device,
             break;
         case FEATMASK_DROP_DEPENDENCY:
             fd->reason = FEATURE_DROP_REASON_DEPENDENCY;
-            fd->lost = g_strdup(d->lost);
+            fd->needs = g_strdup(d->lost);
             break;
         default:
             fd->reason = FEATURE_DROP_REASON_UNMIGRATABLE;

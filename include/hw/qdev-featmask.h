@@ -1,13 +1,14 @@
 /*
- * qdev feature masks: features= on devices, derived from their own bit
- * properties
+ * qdev feature masks: the features= property of devices whose family
+ * implements the featmask-device interface
  *
- * A device class adopts feature masks with qdev_featmask_class_init() and a
- * DEFINE_PROP_FEATMASK() property, and names the fields that hold its
- * feature bits with qdev_featmask_class_add_word().  Its feature map is
- * then derived from its own bit properties on those fields (names and
- * bits), with dependencies taken from featmask's static map of the
- * device's kind where the names match: there is no second table to keep.
+ * A device family adopts feature masks by implementing
+ * TYPE_FEATMASK_DEVICE (its class struct holds the family's hooks), by
+ * keeping a #QdevFeatmask in its device struct and by defining a
+ * DEFINE_PROP_FEATMASK() property on it.  The family's feature map comes
+ * from featmask's static map of the device's kind: a feature has a switch
+ * when the device has a boolean property of the feature's name, and the
+ * switches are set through those properties.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -18,79 +19,98 @@
 #define HW_QDEV_FEATMASK_H
 
 #include "qemu/featmask.h"
+#include "qom/object.h"
 #include "hw/qdev-core.h"
 
+#define TYPE_FEATMASK_DEVICE "featmask-device"
+
+typedef struct FeatmaskDeviceClass FeatmaskDeviceClass;
+DECLARE_CLASS_CHECKERS(FeatmaskDeviceClass, FEATMASK_DEVICE,
+                       TYPE_FEATMASK_DEVICE)
+#define FEATMASK_DEVICE(obj) \
+    INTERFACE_CHECK(FeatmaskDevice, (obj), TYPE_FEATMASK_DEVICE)
+
+typedef struct FeatmaskDevice FeatmaskDevice;
+
 /**
- * QdevFeatmaskOps: what a kind of device tells the generic code
- * @static_map: featmask's map of the device's kind, or NULL if featmask
- *              has none (then the map is built from the property names
- *              alone, without dependency knowledge)
- * @offered: the features the device offers now (over @map)
- * @acked: the features the guest driver acked
- * @backend: a description of the backend for error messages, or NULL
- *           to let the generic code look at the usual properties
- *           (netdev, chardev, drive)
- *
- * What the device could offer with its backend is recorded by the device
- * kind's code in #QdevFeatmask.available while it is realized.
+ * QdevFeatmaskBackend: what a device's backend is, for messages and QMP
+ * @type: the kind of backend option ("netdev", "chardev", "drive")
+ * @id: its id
+ * @driver: the backend's driver ("vhost-user", "tap"), or NULL
  */
-typedef struct QdevFeatmaskOps {
+typedef struct QdevFeatmaskBackend {
+    char *type;
+    char *id;
+    char *driver;
+} QdevFeatmaskBackend;
+
+void qdev_featmask_backend_free(QdevFeatmaskBackend *be);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QdevFeatmaskBackend, qdev_featmask_backend_free)
+
+typedef struct QdevFeatmask QdevFeatmask;
+
+/**
+ * FeatmaskDeviceClass: the hooks a device family implements
+ * @state: the #QdevFeatmask member of @dev
+ * @static_map: featmask's map of the device's kind (a new reference)
+ * @offered: the features the device offers now
+ * @acked: the features the guest driver acked
+ * @available: what the device could offer with its backend, asked once
+ *             when the device is plugged; @offered is added to it
+ * @backend: fills @be with the device's backend; false if it has none
+ * @backend_lost: true when the backend went away (a host that lost it
+ *                provides none of its features); may be NULL
+ * @map: the device's map, built on first use (generic code only)
+ * @map_class: the class @map was built for (generic code only)
+ */
+struct FeatmaskDeviceClass {
+    InterfaceClass parent_class;
+
+    QdevFeatmask *(*state)(DeviceState *dev);
     FeatmaskMap *(*static_map)(DeviceState *dev);
     FeatmaskSet *(*offered)(DeviceState *dev, const FeatmaskMap *map);
     FeatmaskSet *(*acked)(DeviceState *dev, const FeatmaskMap *map);
-    char *(*backend)(DeviceState *dev);
-} QdevFeatmaskOps;
+    FeatmaskSet *(*available)(DeviceState *dev, const FeatmaskMap *map);
+    bool (*backend)(DeviceState *dev, QdevFeatmaskBackend *be);
+    bool (*backend_lost)(DeviceState *dev);
+
+    FeatmaskMap *map;
+    ObjectClass *map_class;
+};
 
 /**
  * QdevFeatmask: the per-device state, a member of the device's struct
- * @mask: the features= property, NULL when it was not given
- * @explicit_on: bit properties given as on next to features= (same
- *               -device or device_add), NULL if none
- * @explicit_off: the same, given as off
+ * @text: the features= property as given, NULL when it was not given
+ * @mask: @text parsed over the device's map by the property's setter
+ * @map: the device's map, once realized
  * @requested: what features= asks for, NULL without features=
  * @forbidden: features without a switch that features= names as off
- * @dev: the device, once realized with a map
- * @map: the device's derived map, once realized
- * @available: what the device could offer with its backend, once realized
+ * @available: what the device could offer with its backend, once plugged
+ * @dev: the device, once plugged
  *
  * The other members belong to the migration guard.
  */
-typedef struct QdevFeatmask {
-    char *mask;
-    FeatmaskSet *explicit_on;
-    FeatmaskSet *explicit_off;
+struct QdevFeatmask {
+    char *text;
+    FeatmaskMask *mask;
+    FeatmaskMap *map;
     FeatmaskSet *requested;
     FeatmaskSet *forbidden;
-    DeviceState *dev;
-    FeatmaskMap *map;
     FeatmaskSet *available;
+    DeviceState *dev;
     bool guard_registered;
     uint32_t guard_len;
     uint8_t *guard_names;
-} QdevFeatmask;
+};
 
-/* The features= property: a string member of the device's state. */
+/*
+ * The features= property: a mask whose items are separated by ':' (or
+ * ',' where no option parser splits the value, as in JSON).
+ */
+extern const PropertyInfo qdev_prop_featmask;
+
 #define DEFINE_PROP_FEATMASK(_name, _state, _field) \
-    DEFINE_PROP_STRING(_name, _state, _field.mask)
-
-/**
- * qdev_featmask_class_init: give a device class (and its subclasses) a
- * feature map; the class also needs a DEFINE_PROP_FEATMASK() property
- * @dc: the class
- * @state_offset: offset of the #QdevFeatmask member in the device struct
- * @ops: see #QdevFeatmaskOps
- */
-void qdev_featmask_class_init(DeviceClass *dc, ptrdiff_t state_offset,
-                              const QdevFeatmaskOps *ops);
-
-/**
- * qdev_featmask_class_add_word: the one line that adopts a feature word
- * @dc: a class under one that called qdev_featmask_class_init()
- * @offset: offset of a uint32_t or uint64_t field of the device struct;
- *          every DEFINE_PROP_BIT/DEFINE_PROP_BIT64 property of the class
- *          on that field becomes a feature of the class's map
- */
-void qdev_featmask_class_add_word(DeviceClass *dc, ptrdiff_t offset);
+    DEFINE_PROP(_name, _state, _field, qdev_prop_featmask, QdevFeatmask)
 
 /**
  * qdev_featmask_register_kinds: let query-features-baseline find the
@@ -110,7 +130,7 @@ void qdev_featmask_register_kinds(FeatmaskMap *(*lookup)(const char *kind));
 QdevFeatmask *qdev_featmask_get(Object *obj, DeviceState **holder);
 
 /**
- * qdev_featmask_map: the derived map of @dev's class
+ * qdev_featmask_map: the map of @dev's class
  *
  * Returns a new reference, or NULL if @dev has no feature map.  Built
  * once per class.
@@ -118,41 +138,20 @@ QdevFeatmask *qdev_featmask_get(Object *obj, DeviceState **holder);
 FeatmaskMap *qdev_featmask_map(DeviceState *dev, Error **errp);
 
 /**
- * qdev_featmask_switches: the features whose bit property is on now
+ * qdev_featmask_switches: the features whose switch is on now
  */
 FeatmaskSet *qdev_featmask_switches(DeviceState *dev);
 
 /**
- * qdev_featmask_set_switches: set the bit properties to @set
- *
- * Features of @set without a property are ignored.  Writes the fields
- * directly; for use while the device is being realized.
+ * qdev_featmask_switchable: the features that have a switch
  */
-void qdev_featmask_set_switches(DeviceState *dev, const FeatmaskSet *set);
-
-/**
- * qdev_featmask_prepare_props: device options seen before properties
- * are set (qdev_device_add_from_qdict)
- * @dev: the new device
- * @props: its options without driver, bus and id; changed in place
- * @errp: error object
- *
- * With features=, options that start with '+' or '-' are items of the
- * mask that the QemuOpts syntax split off at a comma ("features=all,
- * -host_uso"): they are folded back into features=.  Bit properties of
- * the map given in the same options are remembered, to report
- * contradictions with the mask when the device is realized.
- */
-bool qdev_featmask_prepare_props(DeviceState *dev, QDict *props,
-                                 Error **errp);
+FeatmaskSet *qdev_featmask_switchable(DeviceState *dev);
 
 /**
  * qdev_featmask_apply: apply features= before the device is realized
  *
- * Parses the mask over the derived map, checks it against the bit
- * properties given with it and against the map's dependencies, and sets
- * the bit properties to the requested set.  Without features= it does
- * nothing.
+ * Checks the mask against the map's dependencies and sets the switches
+ * through their properties.  Without features= it does nothing.
  */
 bool qdev_featmask_apply(DeviceState *dev, Error **errp);
 
@@ -160,17 +159,28 @@ bool qdev_featmask_apply(DeviceState *dev, Error **errp);
  * qdev_featmask_enforce: check what the device offers after its backend
  * had its say
  *
- * With features=, a requested feature the device does not offer (the
- * backend lacks it) is an error naming the features and the backend, and
- * so is a feature without a switch that the mask turns off but the device
- * offers.  Registers the migration guard of the device.
+ * Asks the family once what the backend can provide.  With features=, a
+ * requested feature the device does not offer is an error naming the
+ * features and the backend, and so is a feature without a switch that the
+ * mask turns off but the device offers.
  */
 bool qdev_featmask_enforce(DeviceState *dev, Error **errp);
 
 /**
- * qdev_featmask_unrealize: undo what qdev_featmask_enforce() registered
+ * qdev_featmask_unrealize: forget what qdev_featmask_apply() and
+ * qdev_featmask_enforce() found
  */
 void qdev_featmask_unrealize(DeviceState *dev);
+
+/*
+ * The migration guard (qdev-featmask-guard.c): with features=, the names
+ * of the features the device offers travel in a section of their own,
+ * checked by the destination before it loads the device.  Register it
+ * after qdev_featmask_enforce() succeeded.
+ */
+bool qdev_featmask_guard_register(DeviceState *dev, QdevFeatmask *fm,
+                                  Error **errp);
+void qdev_featmask_guard_unregister(DeviceState *dev, QdevFeatmask *fm);
 
 /**
  * qdev_featmask_user_device: the device a user knows @dev by: @dev if it
@@ -184,10 +194,20 @@ DeviceState *qdev_featmask_user_device(DeviceState *dev);
 char *qdev_featmask_describe(DeviceState *dev);
 
 /**
- * qdev_featmask_backend: a description of @dev's backend
- * ("netdev 'hostnet0' (vhost-user)"), or NULL if it has none
+ * qdev_featmask_backend: @dev's backend, or NULL if it has none
  */
-char *qdev_featmask_backend(DeviceState *dev);
+QdevFeatmaskBackend *qdev_featmask_backend(DeviceState *dev);
+
+/**
+ * qdev_featmask_backend_describe: "netdev 'hostnet0' (vhost-user)", or
+ * NULL if @dev has no backend
+ */
+char *qdev_featmask_backend_describe(DeviceState *dev);
+
+/**
+ * qdev_featmask_backend_lost: whether @dev's backend went away
+ */
+bool qdev_featmask_backend_lost(DeviceState *dev);
 
 /* For the QMP commands. */
 typedef void (*QdevFeatmaskFunc)(DeviceState *dev, QdevFeatmask *fm,

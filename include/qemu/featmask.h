@@ -34,14 +34,19 @@ typedef struct Error Error;
  * switched (FeatmaskFeature.switch_prop names the property).  Every kind
  * takes "on" and "off"; "off" keeps the feature from the guest.
  */
+/*
+ * FEATMASK_SWITCH_BIT: a bit property of the feature's name
+ * FEATMASK_SWITCH_BOOL: a bool property: on offers it
+ * FEATMASK_SWITCH_ON_OFF_AUTO: OnOffAuto: on requires it of the backend,
+ *     auto offers it if the backend has it, off never
+ * FEATMASK_SWITCH_FLAG: a bit property on another field than the feature
+ *     word (virtio-gpu's conf.flags)
+ */
 typedef enum FeatmaskSwitchKind {
-    FEATMASK_SWITCH_BIT,        /* a bit property of the feature's name */
-    FEATMASK_SWITCH_BOOL,       /* a bool property: on offers it */
-    FEATMASK_SWITCH_ON_OFF_AUTO, /* OnOffAuto: on requires it of the
-                                  * backend, auto offers it if the backend
-                                  * has it, off never */
-    FEATMASK_SWITCH_FLAG,       /* a bit property on another field than the
-                                 * feature word (virtio-gpu's conf.flags) */
+    FEATMASK_SWITCH_BIT,
+    FEATMASK_SWITCH_BOOL,
+    FEATMASK_SWITCH_ON_OFF_AUTO,
+    FEATMASK_SWITCH_FLAG,
 } FeatmaskSwitchKind;
 
 /**
@@ -274,9 +279,16 @@ char *featmask_set_missing_deps(const FeatmaskSet *set, size_t idx);
  *   all,-mrg_rxbuf    everything but these
  *   +a,-b / a=on,b=off   the default set, with a added and b removed
  *
+ * Items are separated by ',' or ':'.  On QEMU's command line, where a
+ * comma ends the option's value, write "features=all:-mrg_rxbuf" (or
+ * double the commas); JSON and QMP take either.
+ *
  * Names may be given by alias.  Naming a feature both on and off, a
  * second "all"/"none", an unknown name or an empty item is an error.
  */
+
+/* The characters that separate the items of a mask. */
+#define FEATMASK_MASK_SEPARATORS ",:"
 
 typedef enum FeatmaskMaskBase {
     FEATMASK_BASE_DEFAULT,      /* relative: +a,-b applied to the default */
@@ -312,8 +324,8 @@ FeatmaskSet *featmask_mask_apply(const FeatmaskMask *mask,
  * featmask_mask_format: canonical text; parsing it gives an equal mask
  *
  * "all,-a,-b", "none,+a,+b" or "+a,-b", features in map order: every
- * item after the first has a sign, so the text passes QEMU's option
- * parser as the value of features= without escaping.
+ * item after the first has a sign.  On QEMU's command line use ':' for
+ * ',' (see FEATMASK_MASK_SEPARATORS).
  */
 char *featmask_mask_format(const FeatmaskMask *mask);
 

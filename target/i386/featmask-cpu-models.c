@@ -6,8 +6,8 @@
  * Only CPU feature properties are listed; the versions' other changes
  * (model-id, stepping, cache descriptions) do not change what a guest
  * may use.  tests/unit/test-featmask-cpu.c checks every name against the
- * map, and scripts/check-cpu-names.sh checks the table against QEMU's own
- * expansion of each model.
+ * map, and scripts/check-cpu-names.py (a test) checks the models' names
+ * and versions, and the feature names, against QEMU's target/i386/cpu.c.
  *
  * Copyright (c) 2026 The featmask authors
  *

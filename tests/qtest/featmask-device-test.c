@@ -3,10 +3,10 @@
  * backend, its errors, and the migration guard between hosts whose
  * vhost-user backends offer different features
  *
- * Each "host" is a QEMU with its own vhost-user-featmask backend process
- * (featmask's contrib/vhost-user-featmask), started with the features
- * that host's switch software has.  The backend's path comes from the
- * environment variable FEATMASK_VHOST_USER_BACKEND.
+ * Each "host" is a QEMU with its own vhost-user backend, started with the
+ * features that host's switch software has: a libvhost-user server in the
+ * test's own process (featmask-vhost-user.c), so the test needs nothing
+ * outside QEMU's tree.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -30,29 +30,31 @@
 #include "libqos/pci-pc.h"
 #include "libqos/virtio-pci.h"
 #include "standard-headers/linux/virtio_config.h"
+#include "standard-headers/linux/virtio_net.h"
+#include "featmask-vhost-user.h"
 
 #define MEM_SIZE "128M"
 #define NET_SLOT 4
 #define WAIT_US (60 * G_USEC_PER_SEC)
 
 /* What the two kinds of host can provide: one has no UFO offload. */
-#define BACKEND_FULL "all"
-#define BACKEND_NO_UFO "all,-guest_ufo,-host_ufo"
+#define BACKEND_FULL UINT64_MAX
+#define BACKEND_NO_UFO (BACKEND_FULL & ~(1ULL << VIRTIO_NET_F_GUEST_UFO | \
+                                         1ULL << VIRTIO_NET_F_HOST_UFO))
 #define UFO_NAMES "guest_ufo, host_ufo"
 /*
  * QEMU 10.0 never offers USO with a vhost-user peer (it has no has_uso),
  * so a mask that keeps the default set must leave USO out; on the host
  * without UFO, UFO too.
  */
-#define NO_USO "-host_uso,-guest_uso4,-guest_uso6"
-#define FIT_NO_UFO NO_USO ",-guest_ufo,-host_ufo"
+#define NO_USO "-host_uso:-guest_uso4:-guest_uso6"
+#define FIT_NO_UFO NO_USO ":-guest_ufo:-host_ufo"
 
 typedef struct Host {
     const char *name;
     char *sock;
-    char *log;
     char *err;
-    GPid backend;
+    FeatmaskVhostUser *backend;
     QTestState *qts;
     QGuestAllocator alloc;
     QPCIBus *bus;
@@ -60,52 +62,22 @@ typedef struct Host {
     QVirtQueue *vq[2];
 } Host;
 
-static const char *backend_bin;
 static char *tmpdir;
 
-/* A backend must not outlive a test that failed an assertion. */
-static void backend_child_setup(gpointer data)
+static void backend_start(Host *h, uint64_t features)
 {
-#ifdef CONFIG_LINUX
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-static void backend_start(Host *h, const char *features)
-{
-    g_autoptr(GError) err = NULL;
-    const char *argv[] = {
-        backend_bin, "--socket-path", h->sock, "--features", features,
-        "--log", h->log, NULL,
-    };
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    g_unlink(h->sock);
-    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD,
-                                backend_child_setup, NULL, &h->backend,
-                                &err));
-    while (!g_file_test(h->sock, G_FILE_TEST_EXISTS)) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(10000);
-    }
+    h->backend = featmask_vhost_user_start(h->sock, features);
 }
 
 static void backend_stop(Host *h)
 {
-    if (h->backend) {
-        kill(h->backend, SIGTERM);
-        waitpid(h->backend, NULL, 0);
-        g_spawn_close_pid(h->backend);
-        h->backend = 0;
-    }
+    g_clear_pointer(&h->backend, featmask_vhost_user_stop);
 }
 
 static void host_init(Host *h, const char *name)
 {
     h->name = name;
     h->sock = g_strdup_printf("%s/%s.sock", tmpdir, name);
-    h->log = g_strdup_printf("%s/%s-backend.log", tmpdir, name);
     h->err = g_strdup_printf("%s/%s-qemu.err", tmpdir, name);
 }
 
@@ -124,7 +96,7 @@ static char *host_args(Host *h, bool incoming)
  * Start a host: its backend with @backend_features, and QEMU with a
  * virtio-net-pci whose extra options are @device ("" for none).
  */
-static void host_start(Host *h, const char *backend_features,
+static void host_start(Host *h, uint64_t backend_features,
                        const char *device, bool incoming)
 {
     g_autofree char *base = host_args(h, incoming);
@@ -157,7 +129,6 @@ static void host_free(Host *h)
 {
     host_stop(h);
     g_free(h->sock);
-    g_free(h->log);
     g_free(h->err);
 }
 
@@ -326,7 +297,7 @@ static void wait_running(QTestState *qts)
  * Migrate a guest between two hosts launched with @mask (NULL: without
  * features=) and check that it completes with the acked features kept.
  */
-static double migrate_same(const char *src_backend, const char *dst_backend,
+static double migrate_same(uint64_t src_backend, uint64_t dst_backend,
                            const char *mask)
 {
     Host a = { 0 }, b = { 0 };
@@ -335,8 +306,7 @@ static double migrate_same(const char *src_backend, const char *dst_backend,
     g_autofree char *acked = NULL;
     g_autofree char *acked_dst = NULL;
     g_autofree char *status = NULL;
-    g_autofree char *log = NULL;
-    uint64_t bits;
+    uint64_t bits, vhost_bits;
     double secs;
 
     host_init(&a, "a");
@@ -356,8 +326,11 @@ static double migrate_same(const char *src_backend, const char *dst_backend,
     g_assert_cmpstr(acked_dst, ==, acked);
 
     /* The destination's backend really got the guest's features. */
-    log = file_contents(b.log);
-    g_assert_nonnull(strstr(log, "acked-features"));
+    vhost_bits = bits & (1ULL << VIRTIO_F_VERSION_1 |
+                         1ULL << VIRTIO_NET_F_CSUM |
+                         1ULL << VIRTIO_NET_F_MRG_RXBUF);
+    g_assert_cmphex(featmask_vhost_user_acked(b.backend) & vhost_bits, ==,
+                    vhost_bits);
 
     host_free(&a);
     host_free(&b);
@@ -387,7 +360,7 @@ static void test_migrate_same(void)
                    " %.3f s without (best of 3)", with, without);
     /* Every switch the backend allows, packed rings included. */
     migrate_same(BACKEND_NO_UFO, BACKEND_NO_UFO,
-                 "all,-rss,-hash,-guest_rsc_ext,-iommu_platform,-mq,"
+                 "all:-rss:-hash:-guest_rsc_ext:-iommu_platform:-mq:"
                  FIT_NO_UFO);
 }
 
@@ -407,7 +380,7 @@ static void test_migrate_lacking(void)
 
     host_init(&a, "a");
     host_init(&b, "b");
-    host_start(&a, BACKEND_FULL, "features=+guest_ufo,+host_ufo," NO_USO,
+    host_start(&a, BACKEND_FULL, "features=+guest_ufo:+host_ufo:" NO_USO,
                false);
     host_start(&b, BACKEND_NO_UFO, "", true);
 
@@ -587,8 +560,8 @@ static char *device_add_fails(QTestState *qts, const char *features)
 static void test_realize_lacking(void)
 {
     Host h = { 0 };
-    g_autofree char *err = qemu_cmdline_fails("features=+guest_ufo,"
-                                              "+host_ufo," NO_USO);
+    g_autofree char *err = qemu_cmdline_fails("features=+guest_ufo:"
+                                              "+host_ufo:" NO_USO);
     g_autofree char *desc = NULL;
     g_autofree char *base = NULL;
 
@@ -601,7 +574,7 @@ static void test_realize_lacking(void)
     backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
     h.qts = qtest_init(base);
-    desc = device_add_fails(h.qts, "+guest_ufo,+host_ufo," NO_USO);
+    desc = device_add_fails(h.qts, "+guest_ufo,+host_ufo:" NO_USO);
     g_assert_true(g_str_has_suffix(desc, "cannot provide features requested"
                                    " by features=: " UFO_NAMES));
     /* The same device without the feature can be added afterwards. */
@@ -622,24 +595,19 @@ typedef struct BadMask {
 
 static const BadMask bad_masks[] = {
     /* An unknown name is named, with the nearest valid names. */
-    { "unknown-name", "features=all,-hots_uso", "all,-hots_uso",
+    { "unknown-name", "features=all,,-hots_uso", "all,-hots_uso",
       "virtio-net has no feature 'hots_uso'" },
     /* A name both on and off in the mask. */
     { "contradiction", "features=csum,,-csum", "csum,-csum",
       "feature 'csum' is both enabled and disabled" },
-    /* The mask against a bit property given next to it. */
-    { "property-on", "features=all,-csum,csum=on", NULL,
-      "features='all,-csum' turns off csum, which the same options turn on" },
-    { "property-off", "features=+csum,csum=off", NULL,
-      "features='+csum' turns on csum, which the same options turn off" },
-    /* A bare name after features= is a property of its own. */
-    { "bare-name", "features=none,csum", NULL,
-      "Feature names after features= need a sign" },
-    /* A signed item takes no value. */
-    { "signed-value", "features=all,-csum=off", NULL,
-      "'-csum' is an item of features= and takes no value" },
+    /* ':' and ',,' separate items on the command line alike. */
+    { "colon", "features=all:-hots_uso", "all:-hots_uso",
+      "virtio-net has no feature 'hots_uso'" },
+    /* The property's setter names the device. */
+    { "setter", "features=+hots_uso", "+hots_uso",
+      "device 'net0' (virtio-net-pci): features=: virtio-net has no" },
     /* What features need must stay. */
-    { "dependency", "features=all,-csum", "all,-csum",
+    { "dependency", "features=all:-csum", "all,-csum",
       "leaves out what these features need: host_tso4 (needs csum)" },
     /* Garbage. */
     { "garbage", "features=%%%,,@@@", "%%%,@@@",
@@ -652,7 +620,7 @@ static const BadMask bad_masks[] = {
     { "bad-switch", "features=csum=maybe", "csum=maybe",
       "feature 'csum' takes 'on' or 'off', not 'maybe'" },
     /* A feature without a switch QEMU offers regardless. */
-    { "no-switch-off", "features=-mac," FIT_NO_UFO, "-mac," FIT_NO_UFO,
+    { "no-switch-off", "features=-mac:" FIT_NO_UFO, "-mac:" FIT_NO_UFO,
       "features= turns off mac, but the device offers it regardless" },
 };
 
@@ -1110,7 +1078,7 @@ static void test_guard_corrupt(void)
     g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func(
         guard_case_free);
     const char *env = g_getenv("FEATMASK_GUARD_SEED");
-    guint32 seed = env ? strtoul(env, NULL, 0) : 0x6d61736b;
+    guint32 seed = env ? g_ascii_strtoull(env, NULL, 0) : 0x6d61736b;
     int failed = 0, worked = 0;
     guint i;
 
@@ -1334,14 +1302,17 @@ static void test_query(void)
     g_autoptr(QDict) dev = NULL;
     g_autofree char *available = NULL;
     g_autofree char *enabled = NULL;
+    QDict *backend;
 
     host_init(&h, "q");
     host_start(&h, BACKEND_NO_UFO, "", false);
     dev = device_features(h.qts);
     g_assert_cmpstr(qdict_get_str(dev, "type"), ==, "virtio-net-pci");
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-net");
-    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==,
-                    "netdev 'n0' (vhost-user)");
+    backend = qdict_get_qdict(dev, "backend");
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "netdev");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "n0");
+    g_assert_cmpstr(qdict_get_str(backend, "driver"), ==, "vhost-user");
     g_assert_false(qdict_haskey(dev, "mask"));
     g_assert_false(qdict_haskey(dev, "requested"));
     available = names_join(qdict_get_qlist(dev, "available"));
@@ -1370,8 +1341,8 @@ static void remove_tmpdir(void)
 }
 
 /*
- * Any virtio device: virtio-blk's map comes from its own bit properties,
- * and a feature without a switch (ro) can still be required.
+ * Any virtio device: virtio-blk's switches are its bit properties of the
+ * map's names, and a feature without a switch (ro) can still be required.
  */
 static void test_virtio_blk(void)
 {
@@ -1380,17 +1351,20 @@ static void test_virtio_blk(void)
     g_autoptr(QDict) rsp = NULL;
     g_autofree char *requested = NULL;
     g_autofree char *enabled = NULL;
-    QDict *error;
+    QDict *error, *backend;
 
     qts = qtest_init("-M pc -blockdev null-co,node-name=d0 "
                      "-blockdev null-co,node-name=d1 "
                      "-device virtio-blk-pci,id=disk0,drive=d0,"
-                     "features=-discard,-write-zeroes");
+                     "features=-discard:-write-zeroes");
     dev = device_features_of(qts, "disk0");
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-blk");
     g_assert_cmpstr(qdict_get_str(dev, "mask"), ==,
-                    "-discard,-write-zeroes");
-    g_assert_cmpstr(qdict_get_str(dev, "backend"), ==, "drive 'd0'");
+                    "-discard:-write-zeroes");
+    backend = qdict_get_qdict(dev, "backend");
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "drive");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "d0");
+    g_assert_false(qdict_haskey(backend, "driver"));
     requested = names_join(qdict_get_qlist(dev, "requested"));
     enabled = names_join(qdict_get_qlist(dev, "enabled"));
     g_test_message("requested: %s; enabled: %s", requested, enabled);
@@ -1419,12 +1393,6 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
 
-    backend_bin = g_getenv("FEATMASK_VHOST_USER_BACKEND");
-    if (!backend_bin || !g_file_test(backend_bin, G_FILE_TEST_IS_EXECUTABLE)) {
-        g_test_skip("FEATMASK_VHOST_USER_BACKEND does not name the"
-                    " vhost-user-featmask program");
-        return g_test_run();
-    }
     tmpdir = g_dir_make_tmp("featmask-test-XXXXXX", &err);
     g_assert_no_error(err);
 

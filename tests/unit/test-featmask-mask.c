@@ -34,6 +34,12 @@ static const MaskCase good[] = {
     /* aliases and '-' spellings give the canonical name */
     { "+sse4_1,+host-tso6", "+host_tso6,+sse4.1",
       "csum,guest_csum,host_tso6,sse4.1" },
+    /* ':' separates items as ',' does (QEMU's command line) */
+    { "all:-invtsc:-sse4.1", "all,-sse4.1,-invtsc",
+      "csum,guest_csum,host_tso4,host_tso6,host_ecn" },
+    { "none:+csum,+host_tso4", "none,+csum,+host_tso4", "csum,host_tso4" },
+    { "host_tso4=on:guest_csum=off", "-guest_csum,+host_tso4",
+      "csum,host_tso4" },
     /* the same item twice is harmless */
     { "csum,csum", "none,+csum", "csum" },
 };

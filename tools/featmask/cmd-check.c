@@ -17,16 +17,43 @@ static const GOptionEntry check_options[] = {
     { NULL }
 };
 
-/*
- * Check one item; print and record what is missing.  Sets that cannot be
- * compared are an input error: *@bad_input is set and @errp too.
- */
-static bool check_item(JsonBuilder *b, const char *what,
-                       const FeatmaskSet *required,
-                       const FeatmaskSet *available, bool *bad_input,
-                       Error **errp)
+/* One thing the host lacks: what, why (for the text), which features. */
+typedef struct CheckProblem {
+    char *what;
+    char *text;
+    FeatmaskSet *missing;
+} CheckProblem;
+
+static void check_problem_free(gpointer p)
 {
-    g_autoptr(FeatmaskSet) missing = NULL;
+    CheckProblem *c = p;
+
+    g_free(c->what);
+    g_free(c->text);
+    featmask_set_free(c->missing);
+    g_free(c);
+}
+
+static void check_problem_add(GPtrArray *problems, const char *what,
+                              char *text, FeatmaskSet *missing)
+{
+    CheckProblem *c = g_new0(CheckProblem, 1);
+
+    c->what = g_strdup(what);
+    c->text = text;
+    c->missing = missing;
+    g_ptr_array_add(problems, c);
+}
+
+/*
+ * Check one item and record what is missing.  Sets that cannot be
+ * compared are an input error: false with @errp set.
+ */
+static bool check_item(GPtrArray *problems, const char *what,
+                       const FeatmaskSet *required,
+                       const FeatmaskSet *available, Error **errp)
+{
+    FeatmaskSet *missing = NULL;
     Error *err = NULL;
 
     if (featmask_check(required, available, &missing, &err)) {
@@ -35,29 +62,103 @@ static bool check_item(JsonBuilder *b, const char *what,
     if (!missing) {
         error_prepend(&err, "%s: ", what);
         error_propagate(errp, err);
-        *bad_input = true;
         return false;
     }
-    if (!opt_json) {
-        printf("  %s: %s\n", what, error_get_pretty(err));
-    }
+    check_problem_add(problems, what, g_strdup(error_get_pretty(err)),
+                      missing);
     error_free(err);
-    json_builder_begin_object(b);
-    cli_json_add_string(b, "what", what);
-    cli_json_add_names(b, "missing", missing);
-    json_builder_end_object(b);
-    return false;
+    return true;
+}
+
+/* The result: every problem, or false with @errp set for bad input. */
+static bool check_profiles(const FeatmaskProfile *vm,
+                           const FeatmaskProfile *host, GPtrArray *problems,
+                           Error **errp)
+{
+    guint d;
+
+    if (vm->cpu && !host->cpu) {
+        check_problem_add(problems, "cpu",
+                          g_strdup_printf("the host has no %s CPU",
+                                          vm->cpu->arch),
+                          featmask_set_copy(vm->cpu->features));
+    } else if (vm->cpu &&
+               !check_item(problems, "cpu", vm->cpu->features,
+                           host->cpu->features, errp)) {
+        return false;
+    }
+    for (d = 0; d < vm->devices->len; d++) {
+        FeatmaskProfileDevice *dev = vm->devices->pdata[d];
+        FeatmaskProfileDevice *hd = featmask_profile_find_device(host,
+                                                                 dev->id);
+        g_autofree char *what = g_strdup_printf("device %s (%s)", dev->id,
+                                                dev->type);
+
+        if (!hd || strcmp(hd->type, dev->type)) {
+            check_problem_add(problems, what,
+                              g_strdup("the host has no such device"),
+                              featmask_set_copy(dev->features));
+        } else if (!check_item(problems, what, dev->features, hd->features,
+                               errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void check_print_json(const FeatmaskProfile *vm,
+                             const FeatmaskProfile *host,
+                             const GPtrArray *problems)
+{
+    g_autoptr(JsonBuilder) r = json_builder_new();
+    g_autoptr(JsonNode) root = NULL;
+    guint i;
+
+    json_builder_begin_object(r);
+    cli_json_add_string(r, "vm", vm->host);
+    cli_json_add_string(r, "host", host->host);
+    json_builder_set_member_name(r, "compatible");
+    json_builder_add_boolean_value(r, !problems->len);
+    json_builder_set_member_name(r, "problems");
+    json_builder_begin_array(r);
+    for (i = 0; i < problems->len; i++) {
+        const CheckProblem *c = problems->pdata[i];
+
+        json_builder_begin_object(r);
+        cli_json_add_string(r, "what", c->what);
+        cli_json_add_names(r, "missing", c->missing);
+        json_builder_end_object(r);
+    }
+    json_builder_end_array(r);
+    json_builder_end_object(r);
+    root = json_builder_get_root(r);
+    cli_print_json(root);
+}
+
+static void check_print_text(const FeatmaskProfile *vm,
+                             const FeatmaskProfile *host,
+                             const GPtrArray *problems)
+{
+    guint i;
+
+    printf("%s -> %s:\n", vm->host, host->host);
+    for (i = 0; i < problems->len; i++) {
+        const CheckProblem *c = problems->pdata[i];
+
+        printf("  %s: %s\n", c->what, c->text);
+    }
+    printf("  %s\n", problems->len ? "incompatible"
+                                   : "ok: every feature the VM uses is there");
 }
 
 int cmd_check(int argc, char **argv)
 {
     g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
     g_autoptr(GPtrArray) profiles = NULL;
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(
+        check_problem_free);
     FeatmaskProfile *vm, *host;
     Error *err = NULL;
-    bool ok = true, bad_input = false;
-    guint d;
 
     if (!cli_parse("check", "VM-PROFILE HOST-PROFILE", "Says whether a VM "
                    "that uses the features of VM-PROFILE (a baseline, or\n"
@@ -87,72 +188,14 @@ int cmd_check(int argc, char **argv)
         return FEATMASK_EXIT_USAGE;
     }
 
-    if (!opt_json) {
-        printf("%s -> %s:\n", vm->host, host->host);
-    }
-    json_builder_begin_array(b);
-    if (vm->cpu) {
-        if (!host->cpu) {
-            if (!opt_json) {
-                printf("  cpu: the host has no %s CPU\n", vm->cpu->arch);
-            }
-            json_builder_begin_object(b);
-            cli_json_add_string(b, "what", "cpu");
-            cli_json_add_names(b, "missing", vm->cpu->features);
-            json_builder_end_object(b);
-            ok = false;
-        } else {
-            ok &= check_item(b, "cpu", vm->cpu->features,
-                             host->cpu->features, &bad_input, &err);
-        }
-    }
-    for (d = 0; d < vm->devices->len; d++) {
-        FeatmaskProfileDevice *dev = vm->devices->pdata[d];
-        FeatmaskProfileDevice *hd = featmask_profile_find_device(host,
-                                                                 dev->id);
-        g_autofree char *what = g_strdup_printf("device %s (%s)", dev->id,
-                                                dev->type);
-
-        if (!hd || strcmp(hd->type, dev->type)) {
-            if (!opt_json) {
-                printf("  %s: the host has no such device\n", what);
-            }
-            json_builder_begin_object(b);
-            cli_json_add_string(b, "what", what);
-            cli_json_add_names(b, "missing", dev->features);
-            json_builder_end_object(b);
-            ok = false;
-            continue;
-        }
-        ok &= check_item(b, what, dev->features, hd->features, &bad_input,
-                         &err);
-        if (bad_input) {
-            break;
-        }
-    }
-    json_builder_end_array(b);
-    if (bad_input) {
+    if (!check_profiles(vm, host, problems, &err)) {
         cli_error(err);
         return FEATMASK_EXIT_USAGE;
     }
-
     if (opt_json) {
-        g_autoptr(JsonBuilder) r = json_builder_new();
-        g_autoptr(JsonNode) root = NULL;
-
-        json_builder_begin_object(r);
-        cli_json_add_string(r, "vm", vm->host);
-        cli_json_add_string(r, "host", host->host);
-        json_builder_set_member_name(r, "compatible");
-        json_builder_add_boolean_value(r, ok);
-        json_builder_set_member_name(r, "problems");
-        json_builder_add_value(r, json_builder_get_root(b));
-        json_builder_end_object(r);
-        root = json_builder_get_root(r);
-        cli_print_json(root);
+        check_print_json(vm, host, problems);
     } else {
-        printf("  %s\n", ok ? "ok: every feature the VM uses is there"
-                            : "incompatible");
+        check_print_text(vm, host, problems);
     }
-    return ok ? FEATMASK_EXIT_OK : FEATMASK_EXIT_INCOMPATIBLE;
+    return problems->len ? FEATMASK_EXIT_INCOMPATIBLE : FEATMASK_EXIT_OK;
 }

@@ -199,7 +199,8 @@ static char *switches(const FeatmaskProfile *p, const char *type,
 }
 
 /*
- * The features= value: "none,+a,+b", the common set listed one by one.
+ * The features= value: "none:+a:+b", the common set listed one by one,
+ * separated by ':' so that it needs no escaping on QEMU's command line.
  * It names every feature the guest may have, so a QEMU whose map knows a
  * feature featmask's does not still leaves it off: the mask cannot widen
  * from one QEMU version to the next, as "all,-x" would.
@@ -211,7 +212,7 @@ static char *features_value(const FeatmaskPoolItem *item)
     g_autoptr(FeatmaskMask) mask = featmask_mask_new(FEATMASK_BASE_NONE,
                                                      common, none);
 
-    return featmask_mask_format(mask);
+    return g_strdelimit(featmask_mask_format(mask), ",", ':');
 }
 
 /* The forms of host @p: --qemu-kind, else what its profile says. */

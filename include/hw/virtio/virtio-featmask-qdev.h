@@ -12,23 +12,21 @@
 #include "hw/qdev-featmask.h"
 
 /**
- * virtio_featmask_class_init: give every virtio device a feature map
- * (the transport features on VirtIODevice.host_features); a device adds
- * its own feature word with qdev_featmask_class_add_word()
+ * virtio_featmask_class_init: implement the featmask-device interface for
+ * every virtio device; a device class with a backend then sets the
+ * backend hooks of FEATMASK_DEVICE_CLASS() in its own class_init
  */
-void virtio_featmask_class_init(DeviceClass *dc);
+void virtio_featmask_class_init(ObjectClass *klass);
+
+/**
+ * virtio_featmask_bits: the feature bits of @set (over a virtio map)
+ */
+uint64_t virtio_featmask_bits(const FeatmaskSet *set);
 
 /**
  * virtio_featmask_realize: apply features= before the device realizes
  */
 bool virtio_featmask_realize(VirtIODevice *vdev, Error **errp);
-
-/**
- * virtio_featmask_get_features: the device's get_features, after a probe
- * of what it could offer with every switch on (recorded for
- * query-device-features)
- */
-uint64_t virtio_featmask_get_features(VirtIODevice *vdev, Error **errp);
 
 /**
  * virtio_featmask_plugged: enforce features= once the transport added its
