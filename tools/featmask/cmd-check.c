@@ -57,6 +57,7 @@ static bool check_item(GPtrArray *problems, const char *what,
     Error *err = NULL;
 
     if (featmask_check(required, available, &missing, &err)) {
+        featmask_set_free(missing);     /* empty */
         return true;
     }
     if (!missing) {
