@@ -96,19 +96,28 @@ static bool map_add_name(FeatmaskMap *map, const char *name, size_t idx,
 }
 
 /*
- * Can @name be written in a mask string?  No ',' or '=', no leading
- * sign, not a keyword: else a mask featmask prints would not parse back.
+ * Can @name be written in a mask string?  No separator, '=' or control
+ * character, no leading sign, not a keyword: else a mask featmask prints
+ * would not parse back.
  */
 static bool name_fits_mask(const FeatmaskMap *map, const char *name,
                            Error **errp)
 {
-    if (strpbrk(name, ",=") || name[0] == '+' || name[0] == '-' ||
+    const char *c;
+
+    for (c = name; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            break;
+        }
+    }
+    if (*c || strpbrk(name, FEATMASK_MASK_SEPARATORS "=") ||
+        name[0] == '+' || name[0] == '-' ||
         !strcmp(name, "all") || !strcmp(name, "none")) {
         error_setg(errp, "%s: feature name '%s' cannot be written in a"
                    " mask", map->kind, name);
-        error_append_hint(errp, "Feature names have no ',' or '=', do not"
-                          " start with '+' or '-', and are not 'all' or"
-                          " 'none'.\n");
+        error_append_hint(errp, "Feature names have no ',', ':', '=' or"
+                          " control character, do not start with '+' or"
+                          " '-', and are not 'all' or 'none'.\n");
         return false;
     }
     return true;

@@ -129,7 +129,8 @@ static void test_dynamic(void)
     error_free(err);
     err = NULL;
     /* names a mask could not spell: found by tests/fuzz/fuzz-mask */
-    for (bad = FEATMASK_NAMES("a,b", "a=on", "-a", "+a", "all", "none");
+    for (bad = FEATMASK_NAMES("a,b", "a:b", "a=on", "-a", "+a", "all",
+                                "none", "a\x1f", "\tb");
          *bad; bad++) {
         g_assert_false(featmask_map_add_dynamic(map, *bad, FEATMASK_NO_BIT,
                                                 &err));

@@ -190,6 +190,13 @@ static void test_errors(void)
           " \"x86_64\", \"features\": [], \"unknown-words\": [1]}}",
           "p.json:1:98: item 1 of 'unknown-words' of 'cpu' must be a string,"
           " not a number" },
+        /* json-glib 1.6 writes U+001F unescaped: found by fuzz-profile */
+        { "{\"featmask-profile\": 1, \"host\": \"a\", \"devices\": [{\"id\":"
+          " \"n\\u001f0\", \"type\": \"e1000e\", \"features\": []}]}",
+          "p.json:1:57: 'id' of device 1 has a control character"
+          " (U+001F)" },
+        { "{\"featmask-profile\": 1, \"host\": \"a\\tb\"}", "p.json:1:33:"
+          " 'host' of the profile has a control character (U+0009)" },
         { "{\"featmask-profile\": 1, \"host\": \"a\"} x", "p.json:1:38:"
           " unexpected 'x', expected the end of the file" },
     };

@@ -261,10 +261,31 @@ static bool expect(ProfileReader *r, JsonPullToken want, const char *what,
     return true;
 }
 
+/*
+ * No string of a profile holds a control character: JSON can escape
+ * them, but a host name, an id or a feature name never has one, and
+ * json-glib 1.6 writes U+001F unescaped, so a profile holding one could
+ * not be written and read again.
+ */
+static int control_char(const GString *str)
+{
+    size_t i;
+
+    for (i = 0; i < str->len; i++) {
+        unsigned char c = str->str[i];
+
+        if (c < 0x20 || c == 0x7f) {
+            return c;
+        }
+    }
+    return -1;
+}
+
 static bool read_string(ProfileReader *r, const char *where, const char *name,
                         bool nonempty, char **out, Error **errp)
 {
     JsonPullToken tok;
+    int c;
 
     if (!json_pull_next(&r->j, &tok, errp)) {
         return false;
@@ -279,6 +300,12 @@ static bool read_string(ProfileReader *r, const char *where, const char *name,
                         where);
         return false;
     }
+    c = control_char(r->j.str);
+    if (c >= 0) {
+        json_pull_error(&r->j, errp, "'%s' of %s has a control character"
+                        " (U+%04X)", name, where, c);
+        return false;
+    }
     g_free(*out);
     *out = g_strdup(r->j.str->str);
     return true;
@@ -291,6 +318,7 @@ static bool read_string_list(ProfileReader *r, const char *where,
     g_autofree char *what = g_strdup_printf("'%s' of %s", name, where);
     JsonPullToken tok;
     unsigned i;
+    int c;
 
     if (!expect(r, JSON_PULL_ARRAY_START, what, errp)) {
         return false;
@@ -310,6 +338,12 @@ static bool read_string_list(ProfileReader *r, const char *where,
         if (i > FEATMASK_PROFILE_MAX_FEATURES) {
             json_pull_error(&r->j, errp, "%s has more than %d items", what,
                             FEATMASK_PROFILE_MAX_FEATURES);
+            return false;
+        }
+        c = control_char(r->j.str);
+        if (c >= 0) {
+            json_pull_error(&r->j, errp, "item %u of %s has a control"
+                            " character (U+%04X)", i, what, c);
             return false;
         }
         g_ptr_array_add(list, g_strdup(r->j.str->str));
@@ -1288,13 +1322,16 @@ GPtrArray *featmask_profiles_load(const char *const *files, size_t nfiles,
  */
 static void add_text(JsonBuilder *b, const char *value)
 {
-    if (g_utf8_validate(value, -1, NULL)) {
-        json_builder_add_string_value(b, value);
-    } else {
-        g_autofree char *valid = g_utf8_make_valid(value, -1);
+    g_autofree char *valid = g_utf8_make_valid(value, -1);
+    char *c;
 
-        json_builder_add_string_value(b, valid);
+    /* ... and without control characters, which a reader refuses. */
+    for (c = valid; *c; c++) {
+        if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+            *c = '?';
+        }
     }
+    json_builder_add_string_value(b, valid);
 }
 
 static void add_features(JsonBuilder *b, const FeatmaskSet *set)
