@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness: the profile loader and the pool negotiation over
- * what it loaded (tools/featmask/profile.c, pool.c)
+ * what it loaded (tools/featmask/profile*.c, pool.c)
  *
  * Input: one to four profiles, separated by lines "%%", loaded together
  * as `featmask baseline A B ...` loads its files.

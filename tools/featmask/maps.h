@@ -1,5 +1,5 @@
 /*
- * featmask: internals of the map registry shared by profile.c
+ * featmask: internals of the map registry shared by profile-read.c
  *
  * Copyright (c) 2026 The featmask authors
  *
