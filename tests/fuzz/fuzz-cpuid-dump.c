@@ -1,7 +1,7 @@
 /*
  * libFuzzer harness: CPUID dumps in libcpuid's, AIDA64's and cpuid -r's
  * formats (tools/featmask/cpuid-dump.c), and their decoding into the
- * x86-cpu map (target/i386/featmask-cpu.c)
+ * x86-cpu map (target/i386/featmask-cpu-cpuid.c)
  *
  * Invariants: a dump that parses was detected as the format it was
  * parsed in; written again as an AIDA64 dump with subleaf tags, it parses
