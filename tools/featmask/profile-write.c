@@ -60,7 +60,7 @@ static void add_string_list(JsonBuilder *b, const char *name,
         json_builder_set_member_name(b, name);
         json_builder_begin_array(b);
         for (; *list; list++) {
-            json_builder_add_string_value(b, *list);
+            add_text(b, *list);
         }
         json_builder_end_array(b);
     }
