@@ -351,26 +351,15 @@ FeatmaskMap *virtio_featmask_device_map(const char *kind)
 
 const char *virtio_featmask_device_kind(const char *type)
 {
-    static const char *const transports[] = {
-        "", "-pci", "-pci-transitional", "-pci-non-transitional", "-device",
-        "-ccw",
-    };
     const char *kind = virtio_featmask_kind_of_type(type);
-    size_t i, j;
+    size_t i;
 
     if (kind) {
         return kind;
     }
     for (i = 0; i < G_N_ELEMENTS(device_types); i++) {
-        size_t len = strlen(device_types[i].base);
-
-        if (strncmp(type, device_types[i].base, len)) {
-            continue;
-        }
-        for (j = 0; j < G_N_ELEMENTS(transports); j++) {
-            if (!strcmp(type + len, transports[j])) {
-                return device_types[i].kind;
-            }
+        if (virtio_featmask_type_is(type, device_types[i].base)) {
+            return device_types[i].kind;
         }
     }
     return NULL;

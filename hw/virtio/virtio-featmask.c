@@ -260,28 +260,33 @@ FeatmaskMap *virtio_featmask_map(const char *kind)
     return NULL;
 }
 
-const char *virtio_featmask_kind_of_type(const char *type)
+bool virtio_featmask_type_is(const char *type, const char *base)
 {
     static const char *const transports[] = {
-        "-pci", "-pci-transitional", "-pci-non-transitional", "-device",
+        "", "-pci", "-pci-transitional", "-pci-non-transitional", "-device",
         "-ccw",
     };
-    size_t i, j;
+    size_t len = strlen(base);
+    size_t i;
+
+    if (strncmp(type, base, len)) {
+        return false;
+    }
+    for (i = 0; i < G_N_ELEMENTS(transports); i++) {
+        if (!strcmp(type + len, transports[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *virtio_featmask_kind_of_type(const char *type)
+{
+    size_t i;
 
     for (i = 1; virtio_featmask_kinds[i]; i++) {
-        const char *kind = virtio_featmask_kinds[i];
-        size_t len = strlen(kind);
-
-        if (strncmp(type, kind, len)) {
-            continue;
-        }
-        if (!type[len]) {
-            return kind;
-        }
-        for (j = 0; j < G_N_ELEMENTS(transports); j++) {
-            if (!strcmp(type + len, transports[j])) {
-                return kind;
-            }
+        if (virtio_featmask_type_is(type, virtio_featmask_kinds[i])) {
+            return virtio_featmask_kinds[i];
         }
     }
     return NULL;

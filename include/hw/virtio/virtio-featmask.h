@@ -25,6 +25,13 @@
 FeatmaskMap *virtio_featmask_map(const char *kind);
 
 /**
+ * virtio_featmask_type_is: is @type the device type @base, or @base on
+ * one of its transports ("-pci", "-pci-transitional",
+ * "-pci-non-transitional", "-device", "-ccw")?
+ */
+bool virtio_featmask_type_is(const char *type, const char *base);
+
+/**
  * virtio_featmask_kind_of_type: the kind of a QEMU device type
  * ("virtio-net-pci" -> "virtio-net"); NULL if it is not a virtio device
  * featmask knows.  Returns a static string.
