@@ -41,12 +41,15 @@ typedef struct Error Error;
  *     auto offers it if the backend has it, off never
  * FEATMASK_SWITCH_FLAG: a bit property on another field than the feature
  *     word (virtio-gpu's conf.flags)
+ * FEATMASK_SWITCH_INT_BIT: bit @bit of an unsigned integer property
+ *     (pvpanic's uint8 "events"): set offers it
  */
 typedef enum FeatmaskSwitchKind {
     FEATMASK_SWITCH_BIT,
     FEATMASK_SWITCH_BOOL,
     FEATMASK_SWITCH_ON_OFF_AUTO,
     FEATMASK_SWITCH_FLAG,
+    FEATMASK_SWITCH_INT_BIT,
 } FeatmaskSwitchKind;
 
 /**

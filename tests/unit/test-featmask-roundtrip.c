@@ -110,6 +110,7 @@ static const char *pick_type(GRand *rnd)
     static const char *const types[] = {
         "virtio-net-pci", "virtio-net-device", "virtio-blk-pci",
         "virtio-scsi-pci", "virtio-rng-pci", "virtio-net", "e1000e",
+        "pvpanic", "pvpanic-pci",
     };
 
     return types[g_rand_int_range(rnd, 0, G_N_ELEMENTS(types))];

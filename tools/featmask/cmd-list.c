@@ -78,6 +78,7 @@ static const char *const switch_kinds[] = {
     [FEATMASK_SWITCH_BOOL] = "bool",
     [FEATMASK_SWITCH_ON_OFF_AUTO] = "OnOffAuto",
     [FEATMASK_SWITCH_FLAG] = "flag",
+    [FEATMASK_SWITCH_INT_BIT] = "int bit",
 };
 
 /* " [switch: seqpacket (OnOffAuto)]", " [no QEMU property]" or "". */

@@ -11,6 +11,7 @@
 #include "qapi/error.h"
 #include "hw/virtio/virtio-featmask.h"
 #include "hw/virtio/virtio-featmask-devices.h"
+#include "hw/misc/pvpanic-featmask.h"
 #include "target/i386/featmask-cpu.h"
 #include "profile.h"
 #include "maps.h"
@@ -47,6 +48,9 @@ static FeatmaskMap *shipped_map(const char *type)
 
     if (!strcmp(type, X86_FEATMASK_KIND)) {
         return x86_featmask_map();
+    }
+    if (pvpanic_featmask_kind_of_type(type)) {
+        return pvpanic_featmask_map();
     }
     kind = virtio_featmask_device_kind(type);
     return virtio_featmask_device_map(kind ? kind : type);
@@ -102,6 +106,7 @@ const char **featmask_maps_kinds(void)
     for (i = 0; virtio_featmask_device_kinds[i]; i++) {
         g_ptr_array_add(kinds, (char *)virtio_featmask_device_kinds[i]);
     }
+    g_ptr_array_add(kinds, (char *)PVPANIC_FEATMASK_KIND);
     g_ptr_array_add(kinds, (char *)X86_FEATMASK_KIND);
     g_ptr_array_add(kinds, NULL);
     return (const char **)g_ptr_array_free(kinds, FALSE);
