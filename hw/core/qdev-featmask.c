@@ -52,6 +52,30 @@ static ObjectProperty *featmask_switch_prop(ObjectClass *oc, const char *name)
 }
 
 /*
+ * An unsigned integer property of @oc with a bit @bit: the switch of a
+ * FEATMASK_SWITCH_INT_BIT feature (pvpanic's uint8 "events").
+ */
+static ObjectProperty *featmask_int_bit_prop(ObjectClass *oc,
+                                             const char *name, int bit)
+{
+    static const struct {
+        const char *type;
+        int width;
+    } uints[] = {
+        { "uint8", 8 }, { "uint16", 16 }, { "uint32", 32 }, { "uint64", 64 },
+    };
+    ObjectProperty *op = object_class_property_find(oc, name);
+    size_t i;
+
+    for (i = 0; op && i < G_N_ELEMENTS(uints); i++) {
+        if (!strcmp(op->type, uints[i].type)) {
+            return bit >= 0 && bit < uints[i].width ? op : NULL;
+        }
+    }
+    return NULL;
+}
+
+/*
  * The switch of feature @f on class @oc: the property the map names for
  * it (switch_prop), else a property named as the feature or one of its
  * aliases; NULL if the class has none.
@@ -59,9 +83,13 @@ static ObjectProperty *featmask_switch_prop(ObjectClass *oc, const char *name)
 static ObjectProperty *featmask_switch(ObjectClass *oc,
                                        const FeatmaskFeature *f)
 {
-    ObjectProperty *op = featmask_switch_prop(oc, f->switch_prop);
+    ObjectProperty *op;
     size_t i;
 
+    if (f->switch_prop && f->switch_kind == FEATMASK_SWITCH_INT_BIT) {
+        return featmask_int_bit_prop(oc, f->switch_prop, f->bit);
+    }
+    op = featmask_switch_prop(oc, f->switch_prop);
     if (f->switch_prop) {
         return op;
     }
@@ -72,11 +100,19 @@ static ObjectProperty *featmask_switch(ObjectClass *oc,
     return op;
 }
 
-/* Whether a switch is on; an OnOffAuto is on unless it is "off". */
-static bool featmask_switch_get(DeviceState *dev, ObjectProperty *op)
+/*
+ * Whether the switch @op of @f is on; an OnOffAuto is on unless it is
+ * "off", an integer's bit when it is set.
+ */
+static bool featmask_switch_get(DeviceState *dev, ObjectProperty *op,
+                                const FeatmaskFeature *f)
 {
     g_autofree char *value = NULL;
 
+    if (f->switch_kind == FEATMASK_SWITCH_INT_BIT) {
+        return object_property_get_uint(OBJECT(dev), op->name,
+                                        &error_abort) >> f->bit & 1;
+    }
     if (!strcmp(op->type, "bool")) {
         return object_property_get_bool(OBJECT(dev), op->name, &error_abort);
     }
@@ -85,8 +121,17 @@ static bool featmask_switch_get(DeviceState *dev, ObjectProperty *op)
 }
 
 static bool featmask_switch_set(DeviceState *dev, ObjectProperty *op,
-                                bool on, Error **errp)
+                                const FeatmaskFeature *f, bool on,
+                                Error **errp)
 {
+    if (f->switch_kind == FEATMASK_SWITCH_INT_BIT) {
+        uint64_t v = object_property_get_uint(OBJECT(dev), op->name,
+                                              &error_abort);
+        uint64_t bit = 1ULL << f->bit;
+
+        return object_property_set_uint(OBJECT(dev), op->name,
+                                        on ? v | bit : v & ~bit, errp);
+    }
     if (!strcmp(op->type, "bool")) {
         return object_property_set_bool(OBJECT(dev), op->name, on, errp);
     }
@@ -214,7 +259,7 @@ FeatmaskSet *qdev_featmask_switches(DeviceState *dev)
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
         if (!f->no_property &&
-            featmask_switch_get(dev, featmask_switch(oc, f))) {
+            featmask_switch_get(dev, featmask_switch(oc, f), f)) {
             featmask_set_add(set, i);
         }
     }
@@ -233,7 +278,7 @@ static bool featmask_set_switches(DeviceState *dev, const FeatmaskSet *set,
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
         if (!f->no_property &&
-            !featmask_switch_set(dev, featmask_switch(oc, f),
+            !featmask_switch_set(dev, featmask_switch(oc, f), f,
                                  featmask_set_has(set, i), errp)) {
             return false;
         }
