@@ -217,6 +217,7 @@ static void test_query(gconstpointer opaque)
     const Family *fam = opaque;
     QTestState *qts = start("pc", fam, "features=none:+panicked", "");
     g_autoptr(QDict) dev = device_features(qts);
+    g_autoptr(QDict) dflt = NULL;
     g_autofree char *available = NULL;
     g_autofree char *requested = NULL;
     g_autofree char *enabled = NULL;
@@ -239,12 +240,11 @@ static void test_query(gconstpointer opaque)
 
     /* Without features=, the device is listed with QEMU's default. */
     qts = start("pc", fam, "", "");
-    g_clear_pointer(&dev, qobject_unref);
-    dev = device_features(qts);
-    g_assert_false(qdict_haskey(dev, "mask"));
-    g_assert_false(qdict_haskey(dev, "requested"));
+    dflt = device_features(qts);
+    g_assert_false(qdict_haskey(dflt, "mask"));
+    g_assert_false(qdict_haskey(dflt, "requested"));
     g_free(enabled);
-    enabled = names_join(qdict_get_qlist(dev, "enabled"));
+    enabled = names_join(qdict_get_qlist(dflt, "enabled"));
     g_assert_cmpstr(enabled, ==, "panicked, crash-loaded, shutdown");
     qtest_quit(qts);
 }

@@ -348,7 +348,8 @@ static JsonNode *object_args(const char *member, const char *value)
  * name, and only where QEMU spells the property so: a plan writes that
  * name, and this QEMU must take it.  A feature switched by another
  * property (FeatmaskFeature.switch_prop) is a switch where QEMU has that
- * property as a bool or OnOffAuto.
+ * property as a bool or OnOffAuto, or as an unsigned integer for
+ * FEATMASK_SWITCH_INT_BIT.
  */
 static char **qemu_switches(FeatmaskQmp *q, const char *cmd,
                             const char *typename, const FeatmaskMap *map,
@@ -378,12 +379,18 @@ static char **qemu_switches(FeatmaskQmp *q, const char *cmd,
             !strcmp(featmask_map_get(map, idx)->name, name)) {
             featmask_set_add(set, idx);
         }
-        /* Features switched by another property: a bool or OnOffAuto. */
+        /*
+         * Features switched by another property: a bool or OnOffAuto, or
+         * an unsigned integer one bit of which is the switch (pvpanic).
+         */
         for (f = 0; f < featmask_map_size(map); f++) {
             const FeatmaskFeature *feat = featmask_map_get(map, f);
+            bool int_bit = feat->switch_kind == FEATMASK_SWITCH_INT_BIT;
 
             if (feat->switch_prop && !g_strcmp0(feat->switch_prop, name) &&
-                (!g_strcmp0(type, "bool") || !g_strcmp0(type, "OnOffAuto"))) {
+                (int_bit ? type && g_str_has_prefix(type, "uint")
+                         : !g_strcmp0(type, "bool") ||
+                           !g_strcmp0(type, "OnOffAuto"))) {
                 featmask_set_add(set, f);
             }
         }
