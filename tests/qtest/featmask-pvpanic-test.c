@@ -18,10 +18,11 @@
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "hw/misc/pvpanic.h"
+#include "migration/migration-qmp.h"
+#include "migration/migration-util.h"
 
 #define ISA_PORT 0x505
 #define PCI_SLOT 4
-#define WAIT_US (60 * G_USEC_PER_SEC)
 /* A machine type whose compat properties give pvpanic "events=1". */
 #define OLD_MACHINE "pc-i440fx-5.1"
 
@@ -290,63 +291,10 @@ static void test_machine_types(void)
     }
 }
 
-static QDict *migrate_status(QTestState *qts)
-{
-    return qtest_qmp_assert_success_ref(qts,
-                                        "{ 'execute': 'query-migrate' }");
-}
-
-static char *migrate_wait(QTestState *qts)
-{
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    for (;;) {
-        g_autoptr(QDict) st = migrate_status(qts);
-        const char *status = qdict_get_try_str(st, "status");
-
-        if (status && (!strcmp(status, "completed") ||
-                       !strcmp(status, "failed") ||
-                       !strcmp(status, "cancelled"))) {
-            return g_strdup(status);
-        }
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(10000);
-    }
-}
-
-static void set_return_path(QTestState *qts)
-{
-    qtest_qmp_assert_success(qts, "{ 'execute': 'migrate-set-capabilities',"
-                             "  'arguments': { 'capabilities': ["
-                             "    { 'capability': 'return-path',"
-                             "      'state': true } ] } }");
-}
-
-static const char *run_state(QTestState *qts)
-{
-    static char state[64];
-    g_autoptr(QDict) st = qtest_qmp_assert_success_ref(
-        qts, "{ 'execute': 'query-status' }");
-
-    g_strlcpy(state, qdict_get_str(st, "status"), sizeof(state));
-    return state;
-}
-
-static void wait_running(QTestState *qts)
-{
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    while (strcmp(run_state(qts), "running")) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-        g_usleep(10000);
-    }
-}
-
 typedef struct Migration {
     QTestState *src;
     QTestState *dst;
     char *dst_err;
-    char *status;
 } Migration;
 
 /*
@@ -363,15 +311,10 @@ static void migrate(Migration *m, const Family *fam, const char *src_opts,
     redirect = g_strdup_printf("-incoming defer 2>%s", m->dst_err);
     m->src = start("pc", fam, src_opts, "");
     m->dst = start("pc", fam, dst_opts, redirect);
-    set_return_path(m->src);
-    set_return_path(m->dst);
-    qtest_qmp_assert_success(m->dst, "{ 'execute': 'migrate-incoming',"
-                             "  'arguments': { 'uri': %s,"
-                             "                 'exit-on-error': false } }",
-                             uri);
-    qtest_qmp_assert_success(m->src, "{ 'execute': 'migrate',"
-                             "  'arguments': { 'uri': %s } }", uri);
-    m->status = migrate_wait(m->src);
+    migrate_set_capability(m->src, "return-path", true);
+    migrate_set_capability(m->dst, "return-path", true);
+    migrate_incoming_qmp(m->dst, uri, NULL, "{ 'exit-on-error': false }");
+    migrate_qmp(m->src, m->dst, uri, NULL, "{}");
 }
 
 static void migration_end(Migration *m)
@@ -380,7 +323,6 @@ static void migration_end(Migration *m)
     qtest_quit(m->dst);
     g_unlink(m->dst_err);
     g_free(m->dst_err);
-    g_free(m->status);
 }
 
 /* Same features= on both sides: the guest reads the same events after. */
@@ -391,8 +333,8 @@ static void test_migrate_same(gconstpointer opaque)
     g_autofree char *enabled = NULL;
 
     migrate(&m, fam, "features=all:-shutdown", "features=all:-shutdown");
-    g_assert_cmpstr(m.status, ==, "completed");
-    wait_running(m.dst);
+    wait_for_migration_complete(m.src);
+    qtest_qmp_eventwait(m.dst, "RESUME");
     g_assert_cmphex(read_events(m.dst, fam), ==,
                     PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
     enabled = device_list(m.dst, "enabled");
@@ -412,17 +354,21 @@ static void test_migrate_lacking(gconstpointer opaque)
     g_autofree char *want = g_strdup_printf(
         "device 'pp' (%s): features enabled on the source are not available"
         " here: shutdown\n", fam->type);
-    g_autoptr(QDict) dst = NULL;
+    static const char *not_failed[] = { "completed", "cancelled", NULL };
+    g_autofree char *dst_status = NULL;
+    g_autoptr(QDict) rsp = NULL;
 
     migrate(&m, fam, "features=all", "features=all:-shutdown");
-    g_assert_cmpstr(m.status, ==, "failed");
-    dst = migrate_status(m.dst);
-    g_assert_cmpstr(qdict_get_str(dst, "status"), ==, "failed");
+    wait_for_migration_status(m.src, "failed", not_failed);
+    /* The source runs on. */
+    qtest_qmp_eventwait(m.src, "RESUME");
+    rsp = qtest_qmp_assert_success_ref(m.src, "{ 'execute': 'query-status' }");
+    g_assert_cmpstr(qdict_get_str(rsp, "status"), ==, "running");
+    dst_status = migrate_query_status(m.dst);
+    g_assert_cmpstr(dst_status, ==, "failed");
     g_assert_true(g_file_get_contents(m.dst_err, &err, NULL, NULL));
     g_test_message("destination: %s", err);
     g_assert_nonnull(strstr(err, want));
-
-    wait_running(m.src);
     g_assert_cmphex(read_events(m.src, fam), ==, PVPANIC_EVENTS);
     migration_end(&m);
 }
