@@ -14,7 +14,7 @@
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
-#include "qobject/qstring.h"
+#include "qobject/qjson.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "hw/misc/pvpanic.h"
@@ -23,6 +23,8 @@
 
 #define ISA_PORT 0x505
 #define PCI_SLOT 4
+/* query-device-features' list of every event */
+#define ALL_EVENTS "[\"panicked\", \"crash-loaded\", \"shutdown\"]"
 /* A machine type whose compat properties give pvpanic "events=1". */
 #define OLD_MACHINE "pc-i440fx-5.1"
 
@@ -77,19 +79,13 @@ static uint8_t read_events(QTestState *qts, const Family *fam)
     return val;
 }
 
-/* A list of names as "a, b, c". */
-static char *names_join(QList *list)
+/* A list member of a DeviceFeatures, as JSON: ["a", "b"]. */
+static char *names_of(QDict *dev, const char *member)
 {
-    g_autoptr(GString) s = g_string_new(NULL);
-    QListEntry *e;
+    QObject *list = qdict_get(dev, member);
 
-    g_assert_nonnull(list);
-    QLIST_FOREACH_ENTRY(list, e) {
-        g_string_append_printf(s, "%s%s", s->len ? ", " : "",
-                               qstring_get_str(qobject_to(QString,
-                                                          qlist_entry_obj(e))));
-    }
-    return g_strdup(s->str);
+    g_assert_nonnull(qobject_to(QList, list));
+    return g_string_free(qobject_to_json(list), false);
 }
 
 /* query-device-features' answer for "pp" (a new reference). */
@@ -112,7 +108,7 @@ static char *device_list(QTestState *qts, const char *member)
 {
     g_autoptr(QDict) dev = device_features(qts);
 
-    return names_join(qdict_get_qlist(dev, member));
+    return names_of(dev, member);
 }
 
 typedef struct EventsCase {
@@ -228,15 +224,15 @@ static void test_query(gconstpointer opaque)
     g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "pvpanic");
     g_assert_cmpstr(qdict_get_str(dev, "mask"), ==, "none:+panicked");
     g_assert_false(qdict_haskey(dev, "backend"));
-    available = names_join(qdict_get_qlist(dev, "available"));
-    requested = names_join(qdict_get_qlist(dev, "requested"));
-    enabled = names_join(qdict_get_qlist(dev, "enabled"));
-    acked = names_join(qdict_get_qlist(dev, "acked"));
-    g_assert_cmpstr(available, ==, "panicked, crash-loaded, shutdown");
-    g_assert_cmpstr(requested, ==, "panicked");
-    g_assert_cmpstr(enabled, ==, "panicked");
+    available = names_of(dev, "available");
+    requested = names_of(dev, "requested");
+    enabled = names_of(dev, "enabled");
+    acked = names_of(dev, "acked");
+    g_assert_cmpstr(available, ==, ALL_EVENTS);
+    g_assert_cmpstr(requested, ==, "[\"panicked\"]");
+    g_assert_cmpstr(enabled, ==, "[\"panicked\"]");
     /* No handshake: what the guest can read is what it gets. */
-    g_assert_cmpstr(acked, ==, "panicked");
+    g_assert_cmpstr(acked, ==, "[\"panicked\"]");
     qtest_quit(qts);
 
     /* Without features=, the device is listed with QEMU's default. */
@@ -245,8 +241,8 @@ static void test_query(gconstpointer opaque)
     g_assert_false(qdict_haskey(dflt, "mask"));
     g_assert_false(qdict_haskey(dflt, "requested"));
     g_free(enabled);
-    enabled = names_join(qdict_get_qlist(dflt, "enabled"));
-    g_assert_cmpstr(enabled, ==, "panicked, crash-loaded, shutdown");
+    enabled = names_of(dflt, "enabled");
+    g_assert_cmpstr(enabled, ==, ALL_EVENTS);
     qtest_quit(qts);
 }
 
@@ -279,8 +275,8 @@ static void test_machine_types(void)
         if (!*cases[i].features) {
             g_assert_cmphex(ev_old, ==, PVPANIC_PANICKED);
             g_assert_cmphex(ev_new, ==, PVPANIC_EVENTS);
-            g_assert_cmpstr(en_old, ==, "panicked");
-            g_assert_cmpstr(en_new, ==, "panicked, crash-loaded, shutdown");
+            g_assert_cmpstr(en_old, ==, "[\"panicked\"]");
+            g_assert_cmpstr(en_new, ==, ALL_EVENTS);
         } else {
             g_assert_cmphex(ev_old, ==, cases[i].events);
             g_assert_cmphex(ev_new, ==, cases[i].events);
@@ -338,7 +334,7 @@ static void test_migrate_same(gconstpointer opaque)
     g_assert_cmphex(read_events(m.dst, fam), ==,
                     PVPANIC_PANICKED | PVPANIC_CRASH_LOADED);
     enabled = device_list(m.dst, "enabled");
-    g_assert_cmpstr(enabled, ==, "panicked, crash-loaded");
+    g_assert_cmpstr(enabled, ==, "[\"panicked\", \"crash-loaded\"]");
     migration_end(&m);
 }
 
