@@ -175,7 +175,10 @@ static char *qemu_fails(const char *args)
     return err;
 }
 
-/* An unknown name is refused, naming the map and the nearest name. */
+/*
+ * An unknown name is refused, naming the map and the nearest name; a
+ * valid one is taken by device_add, also after an unplug.
+ */
 static void test_unknown_name(void)
 {
     g_autofree char *err = qemu_fails("-M pc -device pvpanic,id=pp,"
@@ -205,6 +208,13 @@ static void test_unknown_name(void)
                              "    'features': 'all,-crash-loaded' } }");
     g_assert_cmphex(read_events(qts, &pci), ==,
                     PVPANIC_PANICKED | PVPANIC_SHUTDOWN);
+    /* Unplugged (its guard goes) and plugged again with other events. */
+    qpci_unplug_acpi_device_test(qts, "pp", PCI_SLOT);
+    qtest_qmp_assert_success(qts, "{ 'execute': 'device_add',"
+                             "  'arguments': { 'driver': 'pvpanic-pci',"
+                             "    'id': 'pp', 'addr': '0x4',"
+                             "    'features': 'none,+crash-loaded' } }");
+    g_assert_cmphex(read_events(qts, &pci), ==, PVPANIC_CRASH_LOADED);
     qtest_quit(qts);
 }
 
