@@ -264,6 +264,15 @@ static char *featmask_needs(const FeatmaskFeature *f)
     return g_string_free(g_steal_pointer(&s), false);
 }
 
+/* One line of features=help. */
+typedef struct FeatmaskHelpRow {
+    const char *name;
+    char *sw;
+    char *value;
+    char *needs;
+    char *lacks;
+} FeatmaskHelpRow;
+
 char *qdev_featmask_help(DeviceState *dev)
 {
     ObjectClass *oc = object_get_class(OBJECT(dev));
@@ -271,38 +280,52 @@ char *qdev_featmask_help(DeviceState *dev)
     const char *type =
         object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
     g_autoptr(FeatmaskMap) map = qdev_featmask_map(dev, &error_abort);
+    size_t n = featmask_map_size(map);
+    g_autofree FeatmaskHelpRow *rows = g_new0(FeatmaskHelpRow, n);
     g_autoptr(GString) out = g_string_new(NULL);
+    int wname = strlen("FEATURE"), wsw = strlen("SWITCH");
     size_t i;
 
-    g_string_append_printf(out, "%s features= (%s, %s):\n", type,
-                           featmask_map_kind(map), featmask_map_desc(map));
-    g_string_append_printf(out, "  %-22s %-28s %-5s %s\n", "FEATURE",
-                           "SWITCH", "NOW", "DEPENDS");
-    for (i = 0; i < featmask_map_size(map); i++) {
+    for (i = 0; i < n; i++) {
         const FeatmaskFeature *f = featmask_map_get(map, i);
         ObjectProperty *op = featmask_switch(oc, f);
-        g_autofree char *sw = NULL;
-        g_autofree char *value = NULL;
-        g_autofree char *needs = featmask_needs(f);
-        g_autofree char *lacks = NULL;
-        g_autofree char *line = NULL;
+        FeatmaskHelpRow *r = &rows[i];
 
+        r->name = f->name;
         if (op) {
-            sw = g_strdup_printf("%s (%s)", op->name, op->type);
-            value = !strcmp(op->type, "bool") ?
+            r->sw = g_strdup_printf("%s (%s)", op->name, op->type);
+            r->value = !strcmp(op->type, "bool") ?
                 g_strdup(featmask_switch_get(dev, op) ? "on" : "off") :
                 object_property_get_str(OBJECT(dev), op->name, &error_abort);
         } else {
-            sw = g_strdup(fdc->backend_features ? "backend" : "fixed");
-            value = g_strdup("-");
+            r->sw = g_strdup(fdc->backend_features ? "backend" : "fixed");
+            r->value = g_strdup("-");
         }
-        line = g_strdup_printf("  %-22s %-28s %-5s %s", f->name, sw, value,
-                               needs);
+        r->needs = featmask_needs(f);
+        r->lacks = fdc->host_lacks ? fdc->host_lacks(dev, f) : NULL;
+        wname = MAX(wname, (int)strlen(r->name));
+        wsw = MAX(wsw, (int)strlen(r->sw));
+    }
+
+    g_string_append_printf(out, "%s features= (%s, %s):\n", type,
+                           featmask_map_kind(map), featmask_map_desc(map));
+    g_string_append_printf(out, "  %-*s  %-*s  %-4s  %s\n", wname, "FEATURE",
+                           wsw, "SWITCH", "NOW", "DEPENDS");
+    for (i = 0; i < n; i++) {
+        FeatmaskHelpRow *r = &rows[i];
+        g_autofree char *line = g_strdup_printf("  %-*s  %-*s  %-4s  %s",
+                                                wname, r->name, wsw, r->sw,
+                                                r->value, r->needs);
+
         g_string_append_printf(out, "%s\n", g_strchomp(line));
-        lacks = fdc->host_lacks ? fdc->host_lacks(dev, f) : NULL;
-        if (lacks) {
-            g_string_append_printf(out, "  %-22s not here: %s\n", "", lacks);
+        if (r->lacks) {
+            g_string_append_printf(out, "  %-*s  not here: %s\n", wname, "",
+                                   r->lacks);
         }
+        g_free(r->sw);
+        g_free(r->value);
+        g_free(r->needs);
+        g_free(r->lacks);
     }
     g_string_append(out, "features=all|none, then +NAME, -NAME or NAME=on|off,"
                     " items separated by ':'.\n"

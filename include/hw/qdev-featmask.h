@@ -118,8 +118,8 @@ struct QdevFeatmask {
  * The features= property: a mask whose items are separated by ':' (or
  * ',' where no option parser splits the value, as in JSON).  "help" (or
  * "?") lists the device's features on the command line and exits, like
- * -device foo,help; after the command line (device_add, qom-set) it is an
- * error that says so.
+ * -device foo,help; after the command line (device_add) it is an error
+ * that says where the list is.
  */
 extern const PropertyInfo qdev_prop_featmask;
 
