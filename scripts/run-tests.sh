@@ -75,7 +75,7 @@ if want main; then
     # test) and the Linux guest of the QEMU tests; both are cached after
     # the first run.  QEMU goes first: its build may install a newer meson.
     "$HERE/scripts/build-qemu.sh" --qtest featmask-device-test \
-        --qtest featmask-pvpanic-test >&2 || {
+        --qtest featmask-types-test --qtest featmask-pvpanic-test >&2 || {
         echo "run-tests: cannot build QEMU with featmask's patch-set" >&2
         exit 1
     }
