@@ -156,23 +156,46 @@ static void test_event_delivered(void)
     qtest_quit(qts);
 }
 
-/* Run QEMU with @args; it must exit with status 1.  Returns its stderr. */
-static char *qemu_fails(const char *args)
+/*
+ * Run QEMU with @args; it must exit with status @code.  Returns its
+ * stderr, or its stdout if @out.
+ */
+static char *qemu_exits(const char *args, int code, bool out)
 {
     g_autofree char *cmd = g_strdup_printf("timeout 30 %s -display none"
                                            " -nodefaults -S -accel qtest %s",
                                            g_getenv("QTEST_QEMU_BINARY"),
                                            args);
     g_autoptr(GError) gerr = NULL;
-    g_autofree char *out = NULL;
-    char *err = NULL;
+    char *text[2] = { NULL, NULL };
     int status;
 
-    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status,
-                                            &gerr));
+    g_assert_true(g_spawn_command_line_sync(cmd, &text[1], &text[0],
+                                            &status, &gerr));
     g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
-    return err;
+    g_assert_cmpint(WEXITSTATUS(status), ==, code);
+    g_free(text[!out]);
+    return text[out];
+}
+
+/*
+ * features=help shows each event's switch, a bit of "events", and its
+ * state after the machine type's compat properties.
+ */
+static void test_help(void)
+{
+    g_autofree char *old = qemu_exits("-M " OLD_MACHINE " -device pvpanic,"
+                                      "features=help", 0, true);
+    g_autofree char *new = qemu_exits("-M pc -device pvpanic,features=help",
+                                      0, true);
+
+    g_test_message("%s", old);
+    g_assert_nonnull(strstr(old, "  panicked      events bit 0 (uint8)  on\n"
+                            "  crash-loaded  events bit 1 (uint8)  off\n"
+                            "  shutdown      events bit 2 (uint8)  off\n"));
+    g_assert_nonnull(strstr(new, "  panicked      events bit 0 (uint8)  on\n"
+                            "  crash-loaded  events bit 1 (uint8)  on\n"
+                            "  shutdown      events bit 2 (uint8)  on\n"));
 }
 
 /*
@@ -181,8 +204,8 @@ static char *qemu_fails(const char *args)
  */
 static void test_unknown_name(void)
 {
-    g_autofree char *err = qemu_fails("-M pc -device pvpanic,id=pp,"
-                                      "features=all:-shutdwn");
+    g_autofree char *err = qemu_exits("-M pc -device pvpanic,id=pp,"
+                                      "features=all:-shutdwn", 1, false);
     QTestState *qts;
     g_autoptr(QDict) rsp = NULL;
     QDict *error;
@@ -410,6 +433,7 @@ int main(int argc, char **argv)
     qtest_add_func("/featmask-pvpanic/isa/event-delivered",
                    test_event_delivered);
     qtest_add_func("/featmask-pvpanic/unknown-name", test_unknown_name);
+    qtest_add_func("/featmask-pvpanic/isa/help", test_help);
     qtest_add_func("/featmask-pvpanic/isa/machine-types", test_machine_types);
 
     ret = g_test_run();
