@@ -13,10 +13,12 @@
 #      its driver takes discard and write-zeroes, and the migration to
 #      host-b fails at the destination (virtio's own check) while the
 #      source runs on, the guest answering with its features unchanged;
-#   2. planned: featmask probe --qemu of both hosts and featmask plan give
-#      the features= both hosts launch with; the guest boots on host-a,
-#      the migration to host-b completes, and the guest reads its disk
-#      there: the md5 of the pattern, read through host-b's backend (the
+#   2. planned: featmask probe --qemu of both hosts (each with as many
+#      queues as its backend serves) and featmask plan give the features=
+#      both hosts launch with, without discard, write-zeroes and mq (the
+#      plan's mq is num-queues=1: it has no switch); the guest boots on
+#      host-a, the migration to host-b completes, and the guest reads its
+#      disk there: the md5 of the pattern, read through host-b's backend (the
 #      guest's page cache dropped), is the one written before boot.
 #
 # Usage: test-e2e-blk.py --featmask BIN --backend BIN [DEMO-OPTIONS...]
@@ -126,8 +128,20 @@ class BlkHost(demo.Host):
         argv[i] += ',chardev=c0,disable-legacy=on'
         return argv
 
-    def plain_device(self):
-        return self.device(['-device', 'vhost-user-blk-pci,id=blk0'])
+    def plain_device(self, queues=1):
+        opts = f',num-queues={queues}' if queues > 1 else ''
+        return self.device(['-device', f'vhost-user-blk-pci,id=blk0{opts}'])
+
+    def probe(self, extra=()):
+        """featmask probe with as many queues as the backend serves: the
+        profile says what this host can provide, mq included (featmask
+        reads what the device's configuration offers)."""
+        plain = self.plain_device
+        self.plain_device = lambda: plain(self.queues)
+        try:
+            return super().probe(extra)
+        finally:
+            del self.plain_device
 
 
 def blk_device(devs):
@@ -239,14 +253,19 @@ class BlkPool(demo.Demo):
                                      [fm, 'plan', '--json', '--qemu-kind',
                                       'patched', a.profile, b.profile],
                                      check=True).stdout)
-        args = {}
+        args, turn_off = {}, {}
         for entry in plan:
             d = next(d for d in entry['devices'] if d['id'] == 'blk0')
             args[entry['host']] = d['args-patched']
+            turn_off[entry['host']] = d['turn-off']
             r.say(f'     {entry["host"]}: {d["args-patched"]}')
             r.say(f'       turn off: {", ".join(d["turn-off"]) or "-"}')
         r.check(args['host-a'] == args['host-b'],
                 'features= is the same on both hosts')
+        r.check(set(LACKS_ALL) <= set(turn_off['host-a']) and
+                not turn_off['host-b'], 'host-a turns off '
+                f'{", ".join(LACKS_ALL)} (mq by num-queues=1, it has no '
+                'switch), host-b nothing', turn_off)
         devs = {h.name: h.device(shlex.split(args[h.name])) for h in (a, b)}
         r.say(f'   host-a: {shlex.join(devs["host-a"])}')
         src, disk = self.boot(a, devs['host-a'], 'plan')
