@@ -548,7 +548,7 @@ static bool gpa_to_iov(const VufConn *c, uint64_t gpa, uint64_t len,
 /* Mark @len bytes at @gpa dirty, while the front-end logs (migration). */
 static void log_dirty(VufConn *c, uint64_t gpa, uint64_t len)
 {
-    uint8_t *bitmap = c->log_mmap + c->log_offset;
+    uint8_t *bitmap;
     uint64_t page, last;
 
     if (!len || !c->log_mmap ||
@@ -556,6 +556,7 @@ static void log_dirty(VufConn *c, uint64_t gpa, uint64_t len)
         gpa > UINT64_MAX - (len - 1)) {
         return;
     }
+    bitmap = c->log_mmap + c->log_offset;
     last = (gpa + len - 1) / VU_LOG_PAGE;
     for (page = gpa / VU_LOG_PAGE; page <= last; page++) {
         if (page / 8 >= c->log_size) {
