@@ -1728,13 +1728,17 @@ int main(int argc, char **argv)
     qtest_add_func("/featmask/migrate/guard-corrupt", test_guard_corrupt);
     qtest_add_func("/featmask/migrate/guard-corrupt-live",
                    test_guard_corrupt_live);
-    qtest_add_func("/featmask/blk/query", test_blk_query);
-    qtest_add_func("/featmask/blk/realize/backend-lacks",
-                   test_blk_realize_lacking);
-    qtest_add_func("/featmask/blk/migrate/naive", test_blk_migrate_naive);
-    qtest_add_func("/featmask/blk/migrate/planned", test_blk_migrate_planned);
-    qtest_add_func("/featmask/blk/migrate/backend-lost",
-                   test_blk_backend_lost);
+    if (qtest_has_device("vhost-user-blk-pci")) {
+        qtest_add_func("/featmask/blk/query", test_blk_query);
+        qtest_add_func("/featmask/blk/realize/backend-lacks",
+                       test_blk_realize_lacking);
+        qtest_add_func("/featmask/blk/migrate/naive",
+                       test_blk_migrate_naive);
+        qtest_add_func("/featmask/blk/migrate/planned",
+                       test_blk_migrate_planned);
+        qtest_add_func("/featmask/blk/migrate/backend-lost",
+                       test_blk_backend_lost);
+    }
 
     ret = g_test_run();
     remove_tmpdir();
