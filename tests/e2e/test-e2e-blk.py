@@ -18,8 +18,9 @@
 #      both hosts launch with, without discard, write-zeroes and mq (the
 #      plan's mq is num-queues=1: it has no switch); the guest boots on
 #      host-a, the migration to host-b completes, and the guest reads its
-#      disk there: the md5 of the pattern, read through host-b's backend (the
-#      guest's page cache dropped), is the one written before boot.
+#      disk there: the md5 of the pattern, read through host-b's backend
+#      (the guest's page cache dropped), is the one written before boot;
+#      and a copy the guest makes on its disk there is in the image.
 #
 # Usage: test-e2e-blk.py --featmask BIN --backend BIN [DEMO-OPTIONS...]
 # (the options of scripts/demo.py).  TAP on stdout; exit status 0 when
@@ -59,8 +60,10 @@ OFFER = {
 # num-queues above 1, so no driver sees it here).
 LACKS = ('discard', 'write-zeroes')
 LACKS_ALL = LACKS + ('mq',)
-# The disk: 8 MiB, all of it read back after the migration.
+# The disk: 8 MiB, all of it read back after the migration; then the
+# guest copies its first MiB to the second half.
 DISK_SECTORS = 16384
+COPY_SECTORS = 2048
 
 
 def pattern(sectors):
@@ -174,6 +177,25 @@ class BlkPool(demo.Demo):
         self.r.check(False, f'the guest reads its disk on {where}', lines)
         return None
 
+    def write_disk(self, vm, where):
+        """The guest copies the first COPY_SECTORS sectors of its disk to
+        the second half, synced: the image holds them there."""
+        half = DISK_SECTORS // 2
+        try:
+            lines = vm.console.command(f'copy vda 0 {half} {COPY_SECTORS}',
+                                       timeout=self.args.timeout)
+        except (TimeoutError, EOFError, console.GuestError) as e:
+            lines = [str(e)]
+        self.r.check(any(line.startswith('FEATMASK-COPY vda')
+                         for line in lines),
+                     f'the guest writes to its disk on {where}', lines)
+        with open(self.image, 'rb') as f:
+            f.seek(half * 512)
+            copied = f.read(COPY_SECTORS * 512)
+        self.r.check(copied == self.data[:COPY_SECTORS * 512],
+                     f'the image holds what the guest wrote on {where} '
+                     f'({COPY_SECTORS} sectors at sector {half})')
+
     def guest_device(self, devs):
         return blk_device(devs)
 
@@ -185,6 +207,7 @@ class BlkPool(demo.Demo):
         data = pattern(DISK_SECTORS)
         with open(self.image, 'wb') as f:
             f.write(data)
+        self.data = data
         self.md5 = hashlib.md5(data).hexdigest()
         r.say(f'   {self.image}: {DISK_SECTORS} sectors, md5 {self.md5}')
         for name, (offer, queues) in OFFER.items():
@@ -283,6 +306,7 @@ class BlkPool(demo.Demo):
         r.check(md5 == self.md5, 'after the migration the guest reads on '
                 f'host-b the pattern written before boot (md5 {md5})',
                 f'want {self.md5}')
+        self.write_disk(dst, 'host-b')
         with open(b.vu_log) as f:
             served = re.findall(r'conn \d+: SET_VRING_KICK vring 0',
                                 f.read())
