@@ -579,11 +579,20 @@ static void log_used(VufConn *c, const VufVring *vr, uint64_t off,
     }
 }
 
+/*
+ * Signal the eventfd @fd.  The front-end chose the descriptor: one that
+ * is not writable now (a full pipe) is skipped rather than waited for,
+ * since every front-end shares this process.
+ */
 static void eventfd_kick(int fd)
 {
+    struct pollfd p = { .fd = fd, .events = POLLOUT };
     uint64_t one = 1;
 
-    if (fd >= 0 && write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+    if (fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)) {
+        return;
+    }
+    if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
         vuf_log("eventfd write: %s", g_strerror(errno));
     }
 }

@@ -736,6 +736,31 @@ class BlkDataPath(unittest.TestCase):
         self.assertTrue({0x40000 // 4096, din_page} & dirty, dirty)
         self.assertNotIn(DESC // 4096, dirty)
 
+    # A call descriptor that would block (a full pipe) is skipped: the
+    # request completes and the backend answers another front-end.
+    def test_call_fd_full_pipe(self):
+        r, w = os.pipe()
+        try:
+            os.set_blocking(w, False)
+            try:
+                while True:
+                    os.write(w, bytes(65536))
+            except BlockingIOError:
+                pass
+            os.set_blocking(w, True)
+            os.close(self.call)
+            self.call = w
+            w = -1
+            self.start(0)
+            self.assertEqual(self.request(0, 0, data_in=512)[2],
+                             self.pattern[:512])
+            c = self.be.connect()
+            self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
+        finally:
+            os.close(r)
+            if w >= 0:
+                os.close(w)
+
     # A descriptor loop stops the ring with a log line; the backend
     # serves a new connection.
     def test_loop_stops_ring(self):
