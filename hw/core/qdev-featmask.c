@@ -20,16 +20,35 @@
 /* A mask longer than this is refused before it is parsed. */
 #define QDEV_FEATMASK_MAX_LEN 4096
 
-static FeatmaskMap *(*featmask_kind_lookup)(const char *kind);
+/* Each family's lookup of its maps by kind, in the order they came. */
+static FeatmaskMap *(*featmask_kind_lookups[8])(const char *kind);
 
 void qdev_featmask_register_kinds(FeatmaskMap *(*lookup)(const char *kind))
 {
-    featmask_kind_lookup = lookup;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(featmask_kind_lookups); i++) {
+        if (featmask_kind_lookups[i] == lookup) {
+            return;
+        }
+        if (!featmask_kind_lookups[i]) {
+            featmask_kind_lookups[i] = lookup;
+            return;
+        }
+    }
+    g_assert_not_reached();
 }
 
 FeatmaskMap *qdev_featmask_kind_map(const char *kind)
 {
-    return featmask_kind_lookup ? featmask_kind_lookup(kind) : NULL;
+    FeatmaskMap *map = NULL;
+    size_t i;
+
+    for (i = 0; !map && i < ARRAY_SIZE(featmask_kind_lookups) &&
+                featmask_kind_lookups[i]; i++) {
+        map = featmask_kind_lookups[i](kind);
+    }
+    return map;
 }
 
 void qdev_featmask_backend_free(QdevFeatmaskBackend *be)

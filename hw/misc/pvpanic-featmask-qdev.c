@@ -50,6 +50,13 @@ static FeatmaskSet *pvpanic_featmask_available(DeviceState *dev,
     return featmask_set_from_bits(map, &events, 1, NULL);
 }
 
+/* A kind ("pvpanic") or a device type ("pvpanic-pci"). */
+static FeatmaskMap *pvpanic_featmask_kind(const char *name)
+{
+    return pvpanic_featmask_kind_of_type(name) ? pvpanic_featmask_map()
+                                               : NULL;
+}
+
 void pvpanic_featmask_class_init(ObjectClass *klass,
                                  QdevFeatmask *(*state)(DeviceState *dev))
 {
@@ -61,6 +68,7 @@ void pvpanic_featmask_class_init(ObjectClass *klass,
     /* No handshake: what the guest can read is what it gets. */
     fdc->acked = pvpanic_featmask_offered;
     fdc->available = pvpanic_featmask_available;
+    qdev_featmask_register_kinds(pvpanic_featmask_kind);
 }
 
 bool pvpanic_featmask_realize(DeviceState *dev, Error **errp)

@@ -130,6 +130,9 @@ extern const PropertyInfo qdev_prop_featmask;
  * qdev_featmask_register_kinds: let query-features-baseline find the
  * static maps of a family of devices by kind name
  * @lookup: returns a new reference to the map of a kind, or NULL
+ *
+ * Every family registers its own lookup (a lookup registered again is
+ * kept once); a kind is looked up in each in turn.
  */
 void qdev_featmask_register_kinds(FeatmaskMap *(*lookup)(const char *kind));
 

@@ -280,6 +280,38 @@ static void test_query(gconstpointer opaque)
 }
 
 /*
+ * query-features-baseline finds pvpanic's map by kind and by device type,
+ * beside the virtio family's: the common set of two hosts' events.
+ */
+static void test_baseline(void)
+{
+    static const char *const kinds[] = { "pvpanic", "pvpanic-pci" };
+    QTestState *qts = start("pc", &isa, "", "");
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        g_autoptr(QDict) base = qtest_qmp_assert_success_ref(
+            qts, "{ 'execute': 'query-features-baseline',"
+            "  'arguments': { 'kind': %s, 'hosts': ["
+            "    { 'host': 'new', 'features': ['panicked', 'crash-loaded',"
+            "                                  'shutdown'] },"
+            "    { 'host': 'old', 'features': ['panicked'] } ] } }",
+            kinds[i]);
+        g_autofree char *common = names_of(base, "common");
+
+        g_assert_false(qdict_get_bool(base, "dynamic"));
+        g_assert_cmpstr(common, ==, "[\"panicked\"]");
+        g_assert_cmpstr(qdict_get_str(base, "mask"), ==, "none:+panicked");
+    }
+    /* The virtio family's kinds are still found. */
+    qobject_unref(qtest_qmp_assert_success_ref(
+        qts, "{ 'execute': 'query-features-baseline',"
+        "  'arguments': { 'kind': 'virtio-rng', 'hosts': ["
+        "    { 'host': 'a', 'features': ['version_1'] } ] } }"));
+    qtest_quit(qts);
+}
+
+/*
  * The ISA device's default depends on the machine type (hw_compat_5_1:
  * events=1); features= starting from all or none means the same set on
  * every machine type.
@@ -434,6 +466,7 @@ int main(int argc, char **argv)
                    test_event_delivered);
     qtest_add_func("/featmask-pvpanic/unknown-name", test_unknown_name);
     qtest_add_func("/featmask-pvpanic/isa/help", test_help);
+    qtest_add_func("/featmask-pvpanic/baseline", test_baseline);
     qtest_add_func("/featmask-pvpanic/isa/machine-types", test_machine_types);
 
     ret = g_test_run();
