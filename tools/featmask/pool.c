@@ -172,7 +172,9 @@ typedef struct Fold {
     const char *type;
     char *own_type;
     const FeatmaskMap *map;     /* NULL for a type without a map */
-    GHashTable *local;          /* no map: name -> index + 1 */
+    uint32_t *local;            /* no map: a table of index + 1, by name
+                                 * ('-' and '_' the same), 0: free */
+    size_t local_size;          /* of @local, a power of two */
     GPtrArray *names;           /* no map: the names, by index */
     size_t nwords;              /* of the bitmaps */
     uint64_t *common, *any, *bits;
@@ -193,8 +195,8 @@ static void fold_free(void *opaque)
             g_byte_array_unref(f->miss[i]);
         }
     }
-    if (f->local) {
-        g_hash_table_destroy(f->local);
+    if (f->names) {
+        g_free(f->local);
         g_ptr_array_unref(f->names);
     }
     g_free(f->own_type);
@@ -243,8 +245,6 @@ static Fold *fold_new(const char *id, const char *type,
     if (map) {
         fold_reserve(f, featmask_map_size(map));
     } else {
-        f->local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                         NULL);
         f->names = g_ptr_array_new_with_free_func(g_free);
         fold_reserve(f, 64);
     }
@@ -263,24 +263,67 @@ static void fold_load_set(Fold *f, const FeatmaskSet *set)
     }
 }
 
+/* A feature name's hash and equality, '-' and '_' the same. */
+static inline char name_char(char c)
+{
+    return c == '-' ? '_' : c;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 5381;
+
+    for (; *s; s++) {
+        h = h * 33 + name_char(*s);
+    }
+    return h;
+}
+
+static bool name_equal(const char *a, const char *b)
+{
+    for (; *a && name_char(*a) == name_char(*b); a++, b++) {
+        /* compare on */
+    }
+    return !*a && !*b;
+}
+
+/* The slot of @name in f->local: where it is, or where it would go. */
+static uint32_t *fold_local_slot(Fold *f, const char *name, uint32_t hash)
+{
+    size_t i = hash & (f->local_size - 1);
+
+    for (;; i = (i + 1) & (f->local_size - 1)) {
+        uint32_t *slot = &f->local[i];
+
+        if (!*slot || name_equal(f->names->pdata[*slot - 1], name)) {
+            return slot;
+        }
+    }
+}
+
+/* f->bits |= the names of one host, new names getting the next index. */
 static void fold_load_names(Fold *f, char **names)
 {
     for (; *names; names++) {
-        /* '-' and '_' are the same: most names have neither to change */
-        g_autofree char *norm = strchr(*names, '-') ?
-            g_strdelimit(g_strdup(*names), "-", '_') : NULL;
-        const char *key = norm ? norm : *names;
-        size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(f->local, key));
+        uint32_t hash = name_hash(*names), *slot;
+        size_t i;
 
-        if (!i) {
-            g_ptr_array_add(f->names, g_strdup(*names));
-            i = f->names->len;
-            g_hash_table_insert(f->local, norm ? g_steal_pointer(&norm)
-                                               : g_strdup(key),
-                                GSIZE_TO_POINTER(i));
-            fold_reserve(f, i);
+        if (4 * (f->names->len + 1) > 3 * f->local_size) {
+            g_free(f->local);
+            f->local_size = f->local_size ? 2 * f->local_size : 64;
+            f->local = g_new0(uint32_t, f->local_size);
+            for (i = 0; i < f->names->len; i++) {
+                *fold_local_slot(f, f->names->pdata[i],
+                                 name_hash(f->names->pdata[i])) = i + 1;
+            }
         }
-        i--;
+        slot = fold_local_slot(f, *names, hash);
+        if (!*slot) {
+            g_ptr_array_add(f->names, g_strdup(*names));
+            *slot = f->names->len;
+            fold_reserve(f, *slot);
+        }
+        i = *slot - 1;
         f->bits[i / 64] |= 1ULL << (i % 64);
     }
 }

@@ -41,65 +41,50 @@ typedef struct NameCache {
     size_t used;
 } NameCache;
 
-/* A name to look up: its hash and first 16 bytes, compared at once. */
-typedef struct NameKey {
-    const FeatmaskMap *map;
-    const char *s;
-    size_t len;
-    uint64_t head[2];
-    uint32_t hash;
-} NameKey;
+#define NAME_HASH_K 0x9e3779b97f4a7c15ULL
 
-/* @avail: the bytes that may be read at @s, at least @len */
-static inline void name_key(NameKey *k, const FeatmaskMap *map,
-                            const char *s, size_t len, size_t avail)
+/*
+ * The hash of a name of @map: its first 16 bytes at once (most names
+ * have no more), then eight at a time.
+ */
+static inline uint32_t name_hash(const FeatmaskMap *map,
+                                 const JsonPullItem *it)
 {
-    uint64_t h = (uintptr_t)map ^ len, w;
-    size_t n = 0, i;
+    uint64_t h = (it->head[0] ^ (uintptr_t)map) * NAME_HASH_K;
 
-    *k = (NameKey){ .map = map, .s = s, .len = len };
-    /* Eight bytes at a time: names are short, but there are millions. */
-    for (; len >= 8; s += 8, len -= 8, n++) {
-        memcpy(&w, s, 8);
-        if (n < 2) {
-            k->head[n] = w;
+    h = (h ^ (h >> 29) ^ it->head[1] ^ it->len) * NAME_HASH_K;
+    if (it->len > 16) {
+        const char *s = it->text + 16;
+        size_t n = it->len - 16, i;
+        uint64_t w;
+
+        for (; n >= 8; s += 8, n -= 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ (h >> 29) ^ w) * NAME_HASH_K;
         }
-        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-    }
-    if (len && avail - (s - k->s) >= 8) {
-        /* the bytes after the name are there: read 8, keep @len */
-        memcpy(&w, s, 8);
-        w &= ~0ULL >> (8 * (8 - len));
-    } else if (len) {
-        /* little-endian, as the memcpy() above */
-        for (w = 0, i = 0; i < len; i++) {
+        for (w = 0, i = 0; i < n; i++) {
             w |= (uint64_t)(unsigned char)s[i] << (8 * i);
         }
+        h = (h ^ (h >> 29) ^ w) * NAME_HASH_K;
     }
-    if (len) {
-        if (n < 2) {
-            k->head[n] = w;
-        }
-        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-    }
-    k->hash = h ^ (h >> 32);
+    return h >> 32;
 }
 
 static inline G_ALWAYS_INLINE NameCacheEntry *
-name_cache_slot(NameCache *c, const NameKey *k)
+name_cache_slot(NameCache *c, const FeatmaskMap *map, const JsonPullItem *it,
+                uint32_t hash)
 {
-    size_t i = k->hash & (c->size - 1);
+    size_t i = hash & (c->size - 1);
 
     for (;; i = (i + 1) & (c->size - 1)) {
         NameCacheEntry *e = &c->slots[i];
 
-        if (!e->name || (e->hash == k->hash && e->map == k->map &&
-                         e->len == k->len && e->head[0] == k->head[0] &&
-                         e->head[1] == k->head[1] &&
-                         (k->len <= 16 ||
-                          !memcmp(e->name + 16, k->s + 16, k->len - 16)))) {
+        if (!e->name || (e->hash == hash && e->map == map &&
+                         e->len == it->len && e->head[0] == it->head[0] &&
+                         e->head[1] == it->head[1] &&
+                         (it->len <= 16 ||
+                          !memcmp(e->name + 16, it->text + 16,
+                                  it->len - 16)))) {
             return e;
         }
     }
@@ -114,37 +99,48 @@ static void name_cache_grow(NameCache *c)
     c->slots = g_new0(NameCacheEntry, c->size);
     for (i = 0; i < oldsize; i++) {
         if (old[i].name) {
-            NameKey k = { old[i].map, old[i].name, old[i].len,
-                          { old[i].head[0], old[i].head[1] }, old[i].hash };
+            JsonPullItem it = { old[i].name, old[i].len,
+                                { old[i].head[0], old[i].head[1] } };
 
-            *name_cache_slot(c, &k) = old[i];
+            *name_cache_slot(c, old[i].map, &it, old[i].hash) = old[i];
         }
     }
     g_free(old);
 }
 
+/* The index in @map of the name @it if the cache has it, else -1. */
+static inline int name_cache_find(NameCache *c, const FeatmaskMap *map,
+                                  const JsonPullItem *it)
+{
+    NameCacheEntry *e;
+
+    if (!c->size) {
+        return -1;
+    }
+    e = name_cache_slot(c, map, it, name_hash(map, it));
+    return e->name ? e->idx : -1;
+}
+
 /*
- * The index in @map of the name of @len bytes at @text, or -1.  A name
- * that is not in the cache yet is copied to @str first.
+ * The index in @map of the name @it, or -1; a name not in the cache yet
+ * is copied to @str and looked up in @map.
  */
 static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
-                             const char *text, size_t len, size_t avail,
-                             GString *str)
+                             const JsonPullItem *it, GString *str)
 {
-    NameKey k;
+    uint32_t hash = name_hash(map, it);
     NameCacheEntry *e;
     int idx;
 
-    name_key(&k, map, text, len, avail);
     if (c->size) {
-        e = name_cache_slot(c, &k);
+        e = name_cache_slot(c, map, it, hash);
         if (e->name) {
             return e->idx;
         }
     }
-    if (text != str->str) {
+    if (it->text != str->str) {
         g_string_truncate(str, 0);
-        g_string_append_len(str, text, len);
+        g_string_append_len(str, it->text, it->len);
     }
     idx = featmask_map_lookup(map, str->str);
     if (idx < 0) {
@@ -153,10 +149,9 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
     if (2 * (c->used + 1) > c->size) {
         name_cache_grow(c);
     }
-    e = name_cache_slot(c, &k);
-    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len,
-                           { k.head[0], k.head[1] }, k.hash, idx };
-    k.s = e->name;
+    e = name_cache_slot(c, map, it, hash);
+    *e = (NameCacheEntry){ map, g_strndup(str->str, it->len), it->len,
+                           { it->head[0], it->head[1] }, hash, idx };
     c->used++;
     return idx;
 }
@@ -172,11 +167,19 @@ static void name_cache_clear(NameCache *c)
     *c = (NameCache){ 0 };
 }
 
+/* The maps of the types met so far, by type (see reader_map()). */
+typedef struct ReaderTypes {
+    unsigned n;
+    char *type[16];
+    FeatmaskMap *map[16];
+} ReaderTypes;
+
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
     GPtrArray *pending;
     NameCache *names;
+    ReaderTypes *types;
 } ProfileReader;
 
 /*
@@ -190,7 +193,7 @@ static void pending_set_free(void *opaque)
     PendingSet *p = opaque;
 
     g_free(p->type);
-    g_strfreev(p->names);
+    g_free(p->names);           /* one block: see pack_names() */
     g_free(p);
 }
 
@@ -357,28 +360,28 @@ static bool skip_value(ProfileReader *r, Error **errp)
            json_pull_skip(&r->j, tok, errp);
 }
 
-/* Feature @i of @where, the name of @len bytes at @text. */
-static inline bool add_feature(ProfileReader *r, const char *where,
-                               FeatmaskMap *map, FeatmaskSet *set,
-                               GPtrArray *names, unsigned i,
-                               const char *text, size_t len, Error **errp)
+/* Feature @i of @where, which has not been found in the cache. */
+static bool G_GNUC_NO_INLINE
+add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
+                 FeatmaskSet *set, GString *names, unsigned i,
+                 const JsonPullItem *it, Error **errp)
 {
     int idx;
 
+    r->j.tok_line = it->line;
+    r->j.tok_col = it->col;
     if (i > FEATMASK_PROFILE_MAX_FEATURES) {
         json_pull_error(&r->j, errp, "%s has more than %d features",
                         where, FEATMASK_PROFILE_MAX_FEATURES);
         return false;
     }
     if (!map) {
-        g_ptr_array_add(names, g_strndup(text, len));
+        /* NUL-separated; the JSON reader refuses a NUL in a string */
+        g_string_append_len(names, it->text, it->len);
+        g_string_append_c(names, '\0');
         return true;
     }
-    /* a name in the document may be read past: the document goes on */
-    idx = name_cache_lookup(r->names, map, text, len,
-                            text == r->j.str->str ? len
-                            : (size_t)(r->j.end - text),
-                            r->j.str);
+    idx = name_cache_lookup(r->names, map, it, r->j.str);
     if (idx < 0) {
         Error *err = NULL;
 
@@ -395,6 +398,75 @@ static inline bool add_feature(ProfileReader *r, const char *where,
     return true;
 }
 
+/* Feature @i of @where, the name @it. */
+static inline bool add_feature(ProfileReader *r, const char *where,
+                               FeatmaskMap *map, FeatmaskSet *set,
+                               GString *names, unsigned i,
+                               const JsonPullItem *it, Error **errp)
+{
+    int idx;
+
+    if (map && i <= FEATMASK_PROFILE_MAX_FEATURES &&
+        (idx = name_cache_find(r->names, map, it)) >= 0) {
+        featmask_set_add(set, idx);
+        return true;
+    }
+    return add_feature_slow(r, where, map, set, names, i, it, errp);
+}
+
+/*
+ * The @n NUL-separated names of @text as a NULL-terminated vector, in one
+ * block (freed with g_free()): a pool's profiles have many.
+ */
+static char **pack_names(const GString *text, size_t n)
+{
+    char **v = g_malloc((n + 1) * sizeof(char *) + text->len);
+    char *t = (char *)(v + n + 1);
+    size_t i;
+
+    memcpy(t, text->str, text->len);
+    for (i = 0; i < n; i++) {
+        v[i] = t;
+        t += strlen(t) + 1;
+    }
+    v[n] = NULL;
+    return v;
+}
+
+/*
+ * The map of @type: the few types of a pool are remembered here, so
+ * that the maps' table is not asked (under its lock) for every device.
+ * A type without a shipped map is remembered as NULL: its dynamic map
+ * is made once every profile is read.
+ */
+static FeatmaskMap *reader_map(ProfileReader *r, const char *type)
+{
+    ReaderTypes *t = r->types;
+    unsigned i;
+
+    for (i = 0; i < t->n; i++) {
+        if (!strcmp(t->type[i], type)) {
+            return t->map[i];
+        }
+    }
+    if (t->n == G_N_ELEMENTS(t->type)) {
+        return featmask_maps_get(r->maps, type);
+    }
+    t->type[t->n] = g_strdup(type);
+    t->map[t->n] = featmask_maps_get(r->maps, type);
+    return t->map[t->n++];
+}
+
+static void reader_types_clear(ReaderTypes *t)
+{
+    unsigned i;
+
+    for (i = 0; i < t->n; i++) {
+        g_free(t->type[i]);
+    }
+    t->n = 0;
+}
+
 /*
  * Read a "features" array into *dst over the map of @type; for a type
  * without a map, keep the names for later.
@@ -403,9 +475,9 @@ static bool read_features(ProfileReader *r, const char *where,
                           const char *type, FeatmaskSet **dst,
                           Error **errp)
 {
-    FeatmaskMap *map = featmask_maps_get(r->maps, type);
+    FeatmaskMap *map = reader_map(r, type);
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GString) names = map ? NULL : g_string_new(NULL);
     JsonPullToken tok;
     unsigned i;
 
@@ -423,18 +495,16 @@ static bool read_features(ProfileReader *r, const char *where,
         JsonPullItem items[64];
         size_t n = json_pull_plain_items(&r->j, items, G_N_ELEMENTS(items));
         size_t k;
-        const char *text;
-        size_t len;
+        JsonPullItem it;
 
         /* Most items are plain strings: many are found at once. */
         for (k = 0; k < n; k++, i++) {
-            r->j.tok_col = items[k].text - r->j.line_start;
-            if (!add_feature(r, where, map, set, names, i, items[k].text,
-                             items[k].len, errp)) {
+            if (!add_feature(r, where, map, set, names, i, &items[k],
+                             errp)) {
                 return false;
             }
         }
-        if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
+        if (!json_pull_next_item(&r->j, &tok, &it.text, &it.len, errp)) {
             return false;
         }
         if (tok == JSON_PULL_ARRAY_END) {
@@ -445,7 +515,10 @@ static bool read_features(ProfileReader *r, const char *where,
                             " not %s", i, where, json_pull_token_name(tok));
             return false;
         }
-        if (!add_feature(r, where, map, set, names, i, text, len, errp)) {
+        it.line = r->j.tok_line;
+        it.col = r->j.tok_col;
+        json_pull_item_head(&it, false);
+        if (!add_feature(r, where, map, set, names, i, &it, errp)) {
             return false;
         }
     }
@@ -456,8 +529,7 @@ static bool read_features(ProfileReader *r, const char *where,
 
         p->dst = dst;
         p->type = g_strdup(type);
-        g_ptr_array_add(names, NULL);
-        p->names = (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+        p->names = pack_names(names, i - 1);
         g_ptr_array_add(r->pending, p);
     }
     return true;
@@ -919,6 +991,7 @@ struct FeatmaskProfileLoader {
     GPtrArray *profiles;
     GPtrArray *pending;
     NameCache names;
+    ReaderTypes types;
     FeatmaskProfileSink *sink;
     void *sink_opaque;
 };
@@ -930,7 +1003,7 @@ static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
 {
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
     ProfileReader r = { .maps = l->maps, .pending = l->pending,
-                        .names = &l->names };
+                        .names = &l->names, .types = &l->types };
     Error *err = NULL;
     bool ok;
 
@@ -1041,6 +1114,7 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
         g_ptr_array_unref(l->pending);
         g_ptr_array_unref(l->profiles);
         name_cache_clear(&l->names);
+        reader_types_clear(&l->types);
         g_free(l);
     }
 }
@@ -1149,6 +1223,8 @@ bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
                                           Error **errp)
 {
+    /* The types without a map have one now. */
+    reader_types_clear(&l->types);
     if (!resolve_pending(l->maps, l->pending, errp)) {
         return NULL;
     }
