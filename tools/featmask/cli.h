@@ -76,6 +76,18 @@ FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
                                    FeatmaskMaps *maps, unsigned flags,
                                    int *status);
 
+/*
+ * cli_negotiate_stream_tap: cli_negotiate_stream() that shows each
+ * profile to @tap before the pool folds and frees it ('plan' keeps what
+ * it needs of a host's QEMU).  @tap may take fields of @p the pool does
+ * not use (the qemu_* ones).
+ */
+typedef bool CliProfileTap(void *opaque, FeatmaskProfile *p, Error **errp);
+FeatmaskPool *cli_negotiate_stream_tap(char **args, int nargs,
+                                       FeatmaskMaps *maps, unsigned flags,
+                                       CliProfileTap *tap, void *opaque,
+                                       int *status);
+
 /**
  * cli_hosts_summary: the names of hosts @idx[0..@n) of @pool (all
  * when @idx is NULL) joined by @sep, or the first and last few and the

@@ -685,6 +685,53 @@ static inline const char *skip_blanks(JsonPull *j, const char *p)
     return p;
 }
 
+/*
+ * The usual item: '"' or ', "' before it, at most 15 plain bytes; @p is
+ * moved past it.  Returns false, @p untouched, for anything else.
+ */
+static inline bool short_item(const char **pp, const char *end, bool comma,
+                              JsonPullItem *it)
+{
+#ifdef __SSE2__
+    const char *p = *pp;
+    __m128i x, stop, keep;
+    unsigned m, k;
+
+    if (comma) {
+        if (end - p < 3 || p[0] != ',' || p[1] != ' ') {
+            return false;
+        }
+        p += 2;
+    }
+    if (end - p <= 16 || *p != '"') {
+        return false;
+    }
+    x = _mm_loadu_si128((const __m128i *)(p + 1));
+    /* signed: the bytes >= 0x80 are below 0x20 too */
+    stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                        _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    m = _mm_movemask_epi8(stop);
+    if (!m) {
+        return false;
+    }
+    k = __builtin_ctz(m);
+    if (p[1 + k] != '"') {
+        return false;
+    }
+    keep = _mm_cmpgt_epi8(_mm_set1_epi8(k),
+                          _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                        12, 13, 14, 15));
+    _mm_storeu_si128((__m128i *)it->head, _mm_and_si128(x, keep));
+    it->text = p + 1;
+    it->len = k;
+    *pp = p + k + 2;
+    return true;
+#else
+    return false;
+#endif
+}
+
 size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
 {
     const char *p = j->p, *end = j->end;
@@ -702,27 +749,36 @@ size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
      * json_pull_next() goes on from where this stops.
      */
     while (n < max) {
-        const char *q;
+        unsigned line = j->line;
+        const char *line_start = j->line_start;
+        const char *q, *start;
         unsigned k;
 
+        /* most items, without leaving registers */
+        while (n < max && short_item(&p, end, state == NEED_COMMA_OR_END,
+                                     &items[n])) {
+            items[n].line = line;
+            items[n].col = items[n].text - line_start;
+            n++;
+            state = NEED_COMMA_OR_END;
+        }
+        if (n == max) {
+            break;
+        }
         if (state == NEED_COMMA_OR_END) {
-            /* ", " is what most writers put between items */
-            if (end - p >= 3 && p[0] == ',' && p[1] == ' ' && p[2] == '"') {
-                p += 2;
-            } else {
-                p = skip_blanks(j, p);
-                if (p == end || *p != ',') {
-                    break;
-                }
-                p = skip_blanks(j, p + 1);
+            p = skip_blanks(j, p);
+            if (p == end || *p != ',') {
+                break;
             }
+            p = skip_blanks(j, p + 1);
             state = NEED_VALUE;
-        } else if (p < end && *p != '"') {
+        } else {
             p = skip_blanks(j, p);
         }
         if (p == end || *p != '"') {
             break;
         }
+        start = p;
         q = p + 1;
         if (end - q >= 16) {
             k = plain16_run(q);
@@ -736,10 +792,10 @@ size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
         if (q == end || *q != '"') {
             break;
         }
-        items[n].text = p + 1;
-        items[n].len = q - p - 1;
+        items[n].text = start + 1;
+        items[n].len = q - start - 1;
         items[n].line = j->line;
-        items[n].col = p - j->line_start + 1;
+        items[n].col = start - j->line_start + 1;
         item_head(&items[n], end - items[n].text >= 16);
         n++;
         p = q + 1;

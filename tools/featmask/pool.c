@@ -90,12 +90,15 @@ static bool host_names_add(PoolHostNames *n, const char *name)
     return true;
 }
 
+static void fold_free(void *opaque);
+
 static void pool_item_free(void *opaque)
 {
     FeatmaskPoolItem *item = opaque;
 
     if (item) {
         featmask_baseline_free(item->baseline);
+        fold_free(item->fold);
         g_free(item);
     }
 }
@@ -190,6 +193,9 @@ static void fold_free(void *opaque)
     Fold *f = opaque;
     size_t i;
 
+    if (!f) {
+        return;
+    }
     for (i = 0; i < f->nwords * 64; i++) {
         if (f->miss[i]) {
             g_byte_array_unref(f->miss[i]);
@@ -731,6 +737,8 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPoolBuilder *b,
         }
         return NULL;
     }
+    /* What each host turns off is worked out from the fold. */
+    item->fold = fold;
     item->id = id;
     /* The CPU's type is its map's kind: the map outlives the pool. */
     item->type = id ? type : featmask_map_kind(map);
@@ -773,6 +781,7 @@ FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
         if (!pool->cpu) {
             return NULL;
         }
+        b->cpu = NULL;          /* the pool's now */
     }
     for (d = 0; d < first->devices->len; d++) {
         FeatmaskProfileDevice *dev = first->devices->pdata[d];
@@ -789,6 +798,9 @@ FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
                               incompatible, errp);
         if (!item) {
             return NULL;
+        }
+        if (!sets) {
+            b->devices->pdata[d] = NULL;        /* the pool's now */
         }
         g_ptr_array_add(pool->devices, item);
     }
@@ -813,6 +825,105 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
         }
     }
     return featmask_pool_builder_finish(b, incompatible, errp);
+}
+
+struct FeatmaskTurnOff {
+    const FeatmaskPoolItem *item;
+    FeatmaskSet *set;           /* a streamed pool: the set of the host */
+    size_t nfeat;               /* its features some host turns off */
+    uint32_t *feature;          /* their indexes */
+    uint32_t *lacking;          /* per feature: the next host in its
+                                 * miss list, UINT32_MAX after the last */
+    uint32_t *at;               /* per feature: where in the list */
+    size_t host;                /* the last host asked for */
+};
+
+/* Feature @k of @t: the next host of its miss list. */
+static void turn_off_advance(FeatmaskTurnOff *t, size_t k)
+{
+    const GByteArray *miss = t->item->fold->miss[t->feature[k]];
+    uint32_t d = 0;
+    unsigned shift = 0;
+    uint8_t b;
+
+    if (!miss || t->at[k] == miss->len) {
+        t->lacking[k] = UINT32_MAX;
+        return;
+    }
+    do {
+        b = miss->data[t->at[k]++];
+        d |= (uint32_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    t->lacking[k] += d;
+}
+
+FeatmaskTurnOff *featmask_turn_off_new(const FeatmaskPool *pool,
+                                       const FeatmaskPoolItem *item)
+{
+    FeatmaskTurnOff *t = g_new0(FeatmaskTurnOff, 1);
+    const Fold *f = item->fold;
+    const FeatmaskSet *common = featmask_baseline_common(item->baseline);
+    size_t i, n = featmask_map_size(item->map);
+
+    t->item = item;
+    if (pool->profiles) {
+        return t;
+    }
+    g_assert(f);
+    t->set = featmask_set_new(item->map);
+    t->feature = g_new(uint32_t, n);
+    for (i = 0; i < n; i++) {
+        /* the features some host has and the guest does not get */
+        if ((f->any[i / 64] & (1ULL << (i % 64))) &&
+            !featmask_set_has(common, i)) {
+            t->feature[t->nfeat++] = i;
+        }
+    }
+    t->lacking = g_new(uint32_t, t->nfeat);
+    t->at = g_new0(uint32_t, t->nfeat);
+    for (i = 0; i < t->nfeat; i++) {
+        /* the list counts from the first host that has it */
+        t->lacking[i] = f->first[t->feature[i]];
+        turn_off_advance(t, i);
+    }
+    return t;
+}
+
+const FeatmaskSet *featmask_turn_off_get(FeatmaskTurnOff *t, size_t h)
+{
+    const Fold *f = t->item->fold;
+    size_t k;
+
+    if (!t->set) {
+        return featmask_baseline_turn_off(t->item->baseline, h);
+    }
+    g_assert(h >= t->host);
+    t->host = h;
+    featmask_set_subtract(t->set, t->set);
+    for (k = 0; k < t->nfeat; k++) {
+        if (h < f->first[t->feature[k]]) {
+            continue;           /* lacks it, as every host before the first */
+        }
+        while (t->lacking[k] < h) {
+            turn_off_advance(t, k);
+        }
+        if (t->lacking[k] != h) {
+            featmask_set_add(t->set, t->feature[k]);
+        }
+    }
+    return t->set;
+}
+
+void featmask_turn_off_free(FeatmaskTurnOff *t)
+{
+    if (t) {
+        featmask_set_free(t->set);
+        g_free(t->feature);
+        g_free(t->lacking);
+        g_free(t->at);
+        g_free(t);
+    }
 }
 
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)
