@@ -286,8 +286,10 @@ static void add_problem(Plan *plan, const char *host, const char *what,
 static char *switches(const FeatmaskProfile *p, const char *type,
                       const FeatmaskSet *set, GPtrArray *fixed, bool text)
 {
-    GString *parts = text ? g_string_new(NULL) : NULL;
+    GString *parts = text ? g_string_sized_new(256) : NULL;
     const FeatmaskMap *map = featmask_set_map(set);
+    const char *name;
+    size_t at = 0, len;
     int i;
 
     for (i = featmask_set_next(set, 0); i >= 0;
@@ -301,13 +303,21 @@ static char *switches(const FeatmaskProfile *p, const char *type,
         if (!parts) {
             continue;
         }
-        /* A line per host and device: no allocation per feature. */
-        if (parts->len) {
-            g_string_append_c(parts, ',');
-        }
         /* A feature with a property of another name: that property. */
-        g_string_append(parts, f->switch_prop ? f->switch_prop : f->name);
-        g_string_append(parts, "=off");
+        name = f->switch_prop ? f->switch_prop : f->name;
+        len = strlen(name);
+        /* A line per host and device: room for ",NAME=off" at once. */
+        if (parts->len + len + 6 > parts->allocated_len) {
+            g_string_set_size(parts, 2 * (parts->len + len + 6));
+            g_string_truncate(parts, at);
+        }
+        if (at) {
+            parts->str[at++] = ',';
+        }
+        memcpy(parts->str + at, name, len);
+        memcpy(parts->str + at + len, "=off", 5);
+        at += len + 4;
+        parts->len = at;
     }
     return parts ? g_string_free(parts, FALSE) : NULL;
 }
@@ -358,7 +368,8 @@ static char *cpu_host_arg(Plan *plan, const PlanHost *host, bool text)
 
         add_problem(plan, host->name, "cpu", fixed->pdata[i], why);
     }
-    return sw ? g_strdup_printf("-cpu %s%s%s", model, *sw ? "," : "", sw)
+    /* g_strconcat(), not a printf: lines are long, and one a host */
+    return sw ? g_strconcat("-cpu ", model, *sw ? "," : "", sw, NULL)
               : NULL;
 }
 
@@ -449,18 +460,18 @@ static PlanDevice *plan_device(Plan *plan, PlanHost *host, size_t h,
 
     dev->item = item;
     dev->off = featmask_turn_off_get(plan->device_off->pdata[d], h);
-    dev->fixed = g_ptr_array_new();
+    dev->fixed = g_ptr_array_sized_new(featmask_set_count(dev->off));
     sw = switches(host->p, item->type, dev->off, dev->fixed, text);
     if (!text) {
         /* only the problems below */
     } else if (host->forms & FORM_PATCHED) {
-        dev->patched = g_strdup_printf("-device %s,id=%s,features=%s",
-                                       item->type, item->id,
-                                       (char *)plan->features->pdata[d]);
+        dev->patched = g_strconcat("-device ", item->type, ",id=", item->id,
+                                   ",features=",
+                                   (char *)plan->features->pdata[d], NULL);
     }
     if (text && (host->forms & FORM_STOCK)) {
-        dev->stock = g_strdup_printf("-device %s,id=%s%s%s", item->type,
-                                     item->id, *sw ? "," : "", sw);
+        dev->stock = g_strconcat("-device ", item->type, ",id=", item->id,
+                                 *sw ? "," : "", sw, NULL);
     }
     /*
      * A host whose profile says it runs stock QEMU must switch everything
@@ -553,7 +564,11 @@ static PlanHost *plan_host(Plan *plan, size_t h, bool text)
                                 : cpu_host_arg(plan, host, text);
     }
     for (d = 0; d < pool->devices->len; d++) {
-        g_ptr_array_add(host->devices, plan_device(plan, host, h, d, text));
+        /* (what a device cannot turn off is a problem on stock QEMU only) */
+        if (text || (host->forms == FORM_STOCK && host->p->qemu_kind)) {
+            g_ptr_array_add(host->devices,
+                            plan_device(plan, host, h, d, text));
+        }
     }
     return host;
 }
@@ -620,25 +635,36 @@ static void render_json_host(const Plan *plan, const PlanHost *host,
     }
 }
 
+/* "HOST: LINE[TAIL]\n", without a printf's cost: lines are long. */
+static void put_line(const char *host, const char *line, const char *tail)
+{
+    fputs(host, stdout);
+    fputs(": ", stdout);
+    fputs(line, stdout);
+    if (tail) {
+        fputs(tail, stdout);
+    }
+    putchar('\n');
+}
+
 static void render_text_host(const PlanHost *host)
 {
     const char *name = host->name;
     guint d;
 
     if (host->cpu) {
-        printf("%s: %s\n", name, host->cpu);
+        put_line(name, host->cpu, NULL);
     }
     for (d = 0; d < host->devices->len; d++) {
         const PlanDevice *dev = host->devices->pdata[d];
 
         if (dev->patched) {
-            printf("%s: %s\n", name, dev->patched);
+            put_line(name, dev->patched, NULL);
         }
         if (!dev->stock) {
             continue;
         }
-        printf("%s: %s%s\n", name, dev->stock,
-               dev->patched ? "   (unpatched QEMU)" : "");
+        put_line(name, dev->stock, dev->patched ? "   (unpatched QEMU)" : NULL);
         if (dev->fixed->len) {
             g_autofree char *list = NULL;
 
@@ -848,7 +874,9 @@ int cmd_plan(int argc, char **argv)
     qemu->qemus = g_ptr_array_new_with_free_func(
         (GDestroyNotify)featmask_profile_free);
     qemu->of_host = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    pool = cli_negotiate_stream_tap(argv + 1, argc - 1, maps, 0,
+    /* No line says which hosts lack a feature: they are only counted. */
+    pool = cli_negotiate_stream_tap(argv + 1, argc - 1, maps,
+                                    FEATMASK_COUNT_MISSING_HOSTS,
                                     plan_qemu_tap, qemu, &status);
     if (!pool) {
         return status;
