@@ -18,7 +18,9 @@
 # (paired runs: a load that comes and goes hits both).  Printed: the median
 # and best wall time, the median CPU time (user+sys, less sensitive to
 # other load on the machine) and the peak memory (max RSS), and the ratio
-# libvirt / featmask baseline.  Target: ratio >= 5 at 10,000, best of 3.
+# libvirt / featmask baseline.  Target: ratio >= 5 at 10,000, best of 3;
+# peak memory at 100,000 at most twice that at 1,000, for baseline and
+# plan; plan at most twice as slow as baseline.
 #
 # Usage: bench/baseline.sh [BUILDDIR]
 #   BENCH_SIZES   the sizes (default "1000 10000 100000")
@@ -79,6 +81,7 @@ libvirt_input()
     echo $((reps * ${#lvcpus[@]}))
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=$WORK/results
 : >"$RESULTS"
 
@@ -94,6 +97,8 @@ timed()
         if [ "${label#libvirt}" != "$label" ]; then
             note "libvirt cannot run at $size: $(head -n1 "$WORK/err")"
             echo "$label-fail $size 0 0 0 0" >>"$RESULTS"
+            echo "why $size $(head -n1 "$WORK/err" | cut -c1-100)" \
+                >>"$RESULTS"
             return 0
         fi
         cat "$WORK/err" >&2
@@ -183,7 +188,8 @@ if [ "${BENCH_REAL:-1}" != 0 ]; then
     echo "real-count 10000 $nreal 0 0 0" >>"$RESULTS"
 fi
 
-note "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
+note "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)" \
+     "(at the start: $LOAD0)"
 note "featmask reads on ${FEATMASK_THREADS:-$(nproc)} threads" \
      "($(nproc) cores; FEATMASK_THREADS sets it)"
 python3 - "$RESULTS" <<'EOF'
@@ -193,7 +199,12 @@ import sys
 
 runs = collections.defaultdict(list)
 counts = {}
+fails = {}
 for line in open(sys.argv[1]):
+    if line.startswith('why '):
+        _, size, why = line.rstrip('\n').split(' ', 2)
+        fails[int(size)] = why
+        continue
     label, size, wall, user, sys_, kib = line.split()
     if label.endswith('-fail'):
         continue
@@ -252,7 +263,15 @@ if ('baseline', 10000) in runs:
                                        len(runs[('baseline', 10000)])))
 for s in sizes:
     if s != sizes[0]:
-        a, b = fig('baseline', sizes[0])[3], fig('baseline', s)[3]
-        print('peak memory of baseline, %d vs %d hosts: %.2fx (target <= 2)'
-              % (s, sizes[0], b / a))
+        for label in ('baseline', 'plan'):
+            a, b = fig(label, sizes[0])[3], fig(label, s)[3]
+            print('peak memory of %s, %d vs %d hosts: %.2fx (target <= 2)'
+                  % (label, s, sizes[0], b / a))
+for s in sizes:
+    b, p = fig('baseline', s), fig('plan', s)
+    print('plan / baseline at %d hosts: %.2fx median, %.2fx best'
+          ' (target <= 2)' % (s, p[0] / b[0], p[1] / b[1]))
+for s in sizes:
+    if not runs[('libvirt', s)]:
+        print('libvirt at %d: did not run (%s)' % (s, fails.get(s, '?')))
 EOF
