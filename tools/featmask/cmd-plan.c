@@ -116,6 +116,7 @@ typedef struct PlanQemu {
  * @features: per device of the pool, its features= value (char *)
  * @problems: what a host must turn off and its QEMU cannot (char *)
  * @cpu_off, @device_off: what each host turns off (FeatmaskTurnOff)
+ * @cannot: what each QEMU cannot switch (see cannot_switch())
  */
 typedef struct Plan {
     const FeatmaskPool *pool;
@@ -126,6 +127,7 @@ typedef struct Plan {
     GPtrArray *problems;
     FeatmaskTurnOff *cpu_off;
     GPtrArray *device_off;
+    GHashTable *cannot;
 } Plan;
 
 static void plan_device_free(void *opaque)
@@ -156,6 +158,7 @@ static void plan_free(Plan *plan)
     g_ptr_array_free(plan->problems, TRUE);
     featmask_turn_off_free(plan->cpu_off);
     g_ptr_array_free(plan->device_off, TRUE);
+    g_hash_table_destroy(plan->cannot);
     g_free(plan);
 }
 
@@ -280,14 +283,47 @@ static void add_problem(Plan *plan, const char *host, const char *what,
 }
 
 /*
+ * The features of the map of item @slot (0: the CPU, 1 + d: device d) of
+ * type @type that @p's QEMU cannot switch, as bits: worked out once for
+ * the hosts of one QEMU.
+ */
+static const uint64_t *cannot_switch(Plan *plan, const FeatmaskProfile *p,
+                                     guint slot, const char *type,
+                                     const FeatmaskMap *map)
+{
+    GPtrArray *per = g_hash_table_lookup(plan->cannot, p);
+    size_t i, n = featmask_map_size(map);
+    uint64_t *bits;
+
+    if (!per) {
+        per = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_set_size(per, 1 + plan->pool->devices->len);
+        g_hash_table_insert(plan->cannot, (gpointer)p, per);
+    }
+    if (per->pdata[slot]) {
+        return per->pdata[slot];
+    }
+    bits = g_new0(uint64_t, (n + 63) / 64);
+    for (i = 0; i < n; i++) {
+        if (!can_switch(p, type, map, i)) {
+            bits[i / 64] |= 1ULL << (i % 64);
+        }
+    }
+    per->pdata[slot] = bits;
+    return bits;
+}
+
+/*
  * "a=off,b=off" for the members of @set; those @p's QEMU cannot switch
  * go to @fixed.  Without @text, only @fixed is made (and NULL returned).
  */
-static char *switches(const FeatmaskProfile *p, const char *type,
-                      const FeatmaskSet *set, GPtrArray *fixed, bool text)
+static char *switches(Plan *plan, const FeatmaskProfile *p, guint slot,
+                      const char *type, const FeatmaskSet *set,
+                      GPtrArray *fixed, bool text)
 {
     GString *parts = text ? g_string_sized_new(256) : NULL;
     const FeatmaskMap *map = featmask_set_map(set);
+    const uint64_t *cannot = cannot_switch(plan, p, slot, type, map);
     const char *name;
     size_t at = 0, len;
     int i;
@@ -296,7 +332,7 @@ static char *switches(const FeatmaskProfile *p, const char *type,
          i = featmask_set_next(set, i + 1)) {
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
-        if (!can_switch(p, type, map, i)) {
+        if (cannot[i / 64] & (1ULL << (i % 64))) {
             g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
@@ -357,8 +393,8 @@ static char *cpu_host_arg(Plan *plan, const PlanHost *host, bool text)
     const FeatmaskProfile *p = host->p;
     const char *model = !g_strcmp0(p->qemu_accel, "tcg") ? "max" : "host";
     g_autoptr(GPtrArray) fixed = g_ptr_array_new();
-    g_autofree char *sw = switches(p, X86_FEATMASK_KIND, host->cpu_off,
-                                   fixed, text);
+    g_autofree char *sw = switches(plan, p, 0, X86_FEATMASK_KIND,
+                                   host->cpu_off, fixed, text);
     guint i;
 
     for (i = 0; i < fixed->len; i++) {
@@ -461,7 +497,8 @@ static PlanDevice *plan_device(Plan *plan, PlanHost *host, size_t h,
     dev->item = item;
     dev->off = featmask_turn_off_get(plan->device_off->pdata[d], h);
     dev->fixed = g_ptr_array_sized_new(featmask_set_count(dev->off));
-    sw = switches(host->p, item->type, dev->off, dev->fixed, text);
+    sw = switches(plan, host->p, 1 + d, item->type, dev->off, dev->fixed,
+                  text);
     if (!text) {
         /* only the problems below */
     } else if (host->forms & FORM_PATCHED) {
@@ -523,6 +560,8 @@ static Plan *plan_new(const FeatmaskPool *pool, const PlanQemu *qemu,
     plan->problems = g_ptr_array_new_with_free_func(g_free);
     plan->device_off = g_ptr_array_new_with_free_func(
         (GDestroyNotify)featmask_turn_off_free);
+    plan->cannot = g_hash_table_new_full(NULL, NULL, NULL,
+                                         (GDestroyNotify)g_ptr_array_unref);
     if (pool->cpu && !strcmp(pool->cpu->type, X86_FEATMASK_KIND)) {
         plan->cpu = featmask_baseline_common(pool->cpu->baseline);
     }
@@ -753,17 +792,74 @@ static int verify_host(const Plan *plan, const PlanHost *host)
 }
 
 /*
- * Every host's lines, made twice: once to find what no line can do (then
- * there is no plan), once to print them (or start each host's QEMU with
- * them).  Returns the exit status.
+ * Could host @h's QEMU fail to switch off a feature of @item that some
+ * host turns off?  Those are the item's dropped features.
+ */
+static bool item_may_fail(Plan *plan, const FeatmaskProfile *p, guint slot,
+                          const char *type, const FeatmaskPoolItem *item)
+{
+    const uint64_t *cannot = cannot_switch(plan, p, slot, type, item->map);
+    size_t i;
+
+    for (i = 0; i < featmask_baseline_ndrops(item->baseline); i++) {
+        size_t f = featmask_baseline_drop(item->baseline, i)->feature;
+
+        if (cannot[f / 64] & (1ULL << (f % 64))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Can any line of the plan be a problem?  Only if a host's QEMU cannot
+ * switch off a feature some host turns off: asked once per different
+ * QEMU, so that a pool without such a QEMU is gone through once.
+ */
+static bool plan_may_fail(Plan *plan)
+{
+    const FeatmaskPool *pool = plan->pool;
+    const FeatmaskProfile *last = NULL;
+    size_t h;
+    guint d;
+
+    for (h = 0; h < pool->nhosts; h++) {
+        const FeatmaskProfile *p = host_profile(plan, h);
+
+        if (p == last) {
+            continue;           /* hosts of one QEMU, in a row */
+        }
+        last = p;
+        if (pool->cpu && !plan->model &&
+            item_may_fail(plan, p, 0, X86_FEATMASK_KIND, pool->cpu)) {
+            return true;
+        }
+        /* as plan_device() says: a problem on stock QEMU only */
+        for (d = 0; qemu_forms(p) == FORM_STOCK && p->qemu_kind &&
+                    d < pool->devices->len; d++) {
+            const FeatmaskPoolItem *item = pool->devices->pdata[d];
+
+            if (item_may_fail(plan, p, 1 + d, item->type, item)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * Every host's lines, made twice if any can be a problem: once to find
+ * what no line can do (then there is no plan), once to print them (or
+ * start each host's QEMU with them).  Returns the exit status.
  */
 static int plan_run(Plan *plan)
 {
     size_t h, nhosts = plan->pool->nhosts;
+    bool may_fail = plan_may_fail(plan);
     int status = FEATMASK_EXIT_OK;
     guint i;
 
-    for (h = 0; h < nhosts; h++) {
+    for (h = 0; may_fail && h < nhosts; h++) {
         plan_host_free(plan_host(plan, h, false));
     }
     if (plan->problems->len) {
@@ -795,6 +891,8 @@ static int plan_run(Plan *plan)
     if (opt_json && !opt_verify) {
         printf("\n]\n");
     }
+    /* plan_may_fail() said no line could be a problem */
+    g_assert(may_fail || !plan->problems->len);
     return status;
 }
 
