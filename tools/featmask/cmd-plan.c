@@ -239,6 +239,15 @@ static bool plan_qemu_tap(void *opaque, FeatmaskProfile *p, Error **errp)
     return true;
 }
 
+/*
+ * The profiles of the pool's different QEMUs, in the order of the first
+ * host of each (without a PlanQemu, every host's).
+ */
+static const GPtrArray *plan_qemus(const Plan *plan)
+{
+    return plan->qemu ? plan->qemu->qemus : plan->pool->profiles;
+}
+
 /* The profile of host @h, for its QEMU. */
 static const FeatmaskProfile *host_profile(const Plan *plan, size_t h)
 {
@@ -421,18 +430,14 @@ static char *cpu_model_arg(Plan *plan, Error **errp)
     g_autoptr(GPtrArray) known = NULL;
     g_autoptr(X86ModelChoice) model = NULL;
     g_autofree char *line = NULL;
-    const FeatmaskProfile *last = NULL;
+    const GPtrArray *qemus = plan_qemus(plan);
     size_t h;
-    guint k;
+    guint k, n;
     size_t i;
 
-    for (h = 0; h < pool->nhosts; h++) {
-        const FeatmaskProfile *p = host_profile(plan, h);
+    for (n = 0; n < qemus->len; n++) {
+        const FeatmaskProfile *p = qemus->pdata[n];
 
-        if (p == last) {
-            continue;           /* hosts of one QEMU, in a row */
-        }
-        last = p;
         for (i = 0; i < featmask_map_size(pool->cpu->map); i++) {
             if (!can_switch(p, X86_FEATMASK_KIND, pool->cpu->map, i)) {
                 featmask_set_del(removable, i);
@@ -819,17 +824,12 @@ static bool item_may_fail(Plan *plan, const FeatmaskProfile *p, guint slot,
 static bool plan_may_fail(Plan *plan)
 {
     const FeatmaskPool *pool = plan->pool;
-    const FeatmaskProfile *last = NULL;
-    size_t h;
-    guint d;
+    const GPtrArray *qemus = plan_qemus(plan);
+    guint d, q;
 
-    for (h = 0; h < pool->nhosts; h++) {
-        const FeatmaskProfile *p = host_profile(plan, h);
+    for (q = 0; q < qemus->len; q++) {
+        const FeatmaskProfile *p = qemus->pdata[q];
 
-        if (p == last) {
-            continue;           /* hosts of one QEMU, in a row */
-        }
-        last = p;
         if (pool->cpu && !plan->model &&
             item_may_fail(plan, p, 0, X86_FEATMASK_KIND, pool->cpu)) {
             return true;

@@ -18,15 +18,77 @@
 #include "maps.h"
 
 /*
+ * A table of the indexes of names kept elsewhere (index + 1 in a slot, 0
+ * for a free one), to find a name without copying it: its owner says
+ * which name an index has, and how names hash and compare.
+ */
+typedef struct NameIndex {
+    uint32_t *slots;
+    size_t size;                /* a power of two */
+    const char *(*name)(const void *owner, uint32_t idx);
+    guint (*hash)(const char *name);
+    bool (*equal)(const char *a, const char *b);
+} NameIndex;
+
+/* The slot of @name: where its index is, or where it would go. */
+static uint32_t *name_index_slot(const NameIndex *t, const void *owner,
+                                 const char *name)
+{
+    size_t i = t->hash(name) & (t->size - 1);
+
+    for (;; i = (i + 1) & (t->size - 1)) {
+        if (!t->slots[i] ||
+            t->equal(t->name(owner, t->slots[i] - 1), name)) {
+            return &t->slots[i];
+        }
+    }
+}
+
+/* Room for a name more than the @n there are. */
+static void name_index_reserve(NameIndex *t, const void *owner, size_t n)
+{
+    uint32_t i;
+
+    if (4 * (n + 1) <= 3 * t->size) {
+        return;
+    }
+    g_free(t->slots);
+    t->size = t->size ? 2 * t->size : 64;
+    t->slots = g_new0(uint32_t, t->size);
+    for (i = 0; i < n; i++) {
+        *name_index_slot(t, owner, t->name(owner, i)) = i + 1;
+    }
+}
+
+static guint str_hash(const char *s)
+{
+    return g_str_hash(s);
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+    return !strcmp(a, b);
+}
+
+/*
  * The hosts' names, one after another in one buffer, and a table of
- * their offsets to find a name used twice: about 20 bytes a host.
+ * them to find a name used twice: about 20 bytes a host.
  */
 struct PoolHostNames {
     GString *text;
     GArray *offsets;            /* uint32_t, by host */
-    uint32_t *table;            /* offset + 1, 0 for a free slot */
-    size_t size;                /* of @table, a power of two */
+    NameIndex index;
 };
+
+static const char *host_names_get(const PoolHostNames *n, size_t i)
+{
+    return n->text->str + g_array_index(n->offsets, uint32_t, i);
+}
+
+static const char *host_names_name(const void *owner, uint32_t i)
+{
+    return host_names_get(owner, i);
+}
 
 static PoolHostNames *host_names_new(void)
 {
@@ -34,6 +96,8 @@ static PoolHostNames *host_names_new(void)
 
     n->text = g_string_new(NULL);
     n->offsets = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    n->index = (NameIndex){ .name = host_names_name, .hash = str_hash,
+                            .equal = str_equal };
     return n;
 }
 
@@ -42,25 +106,8 @@ static void host_names_free(PoolHostNames *n)
     if (n) {
         g_string_free(n->text, TRUE);
         g_array_free(n->offsets, TRUE);
-        g_free(n->table);
+        g_free(n->index.slots);
         g_free(n);
-    }
-}
-
-static const char *host_names_get(const PoolHostNames *n, size_t i)
-{
-    return n->text->str + g_array_index(n->offsets, uint32_t, i);
-}
-
-/* The slot of @name in n->table: where it is, or where it would go. */
-static uint32_t *host_names_slot(PoolHostNames *n, const char *name)
-{
-    size_t i = g_str_hash(name) & (n->size - 1);
-
-    for (;; i = (i + 1) & (n->size - 1)) {
-        if (!n->table[i] || !strcmp(n->text->str + n->table[i] - 1, name)) {
-            return &n->table[i];
-        }
     }
 }
 
@@ -68,25 +115,16 @@ static uint32_t *host_names_slot(PoolHostNames *n, const char *name)
 static bool host_names_add(PoolHostNames *n, const char *name)
 {
     uint32_t *slot, off;
-    size_t i;
 
-    if (4 * (n->offsets->len + 1) > 3 * n->size) {
-        g_free(n->table);
-        n->size = n->size ? 2 * n->size : 64;
-        n->table = g_new0(uint32_t, n->size);
-        for (i = 0; i < n->offsets->len; i++) {
-            off = g_array_index(n->offsets, uint32_t, i);
-            *host_names_slot(n, n->text->str + off) = off + 1;
-        }
-    }
-    slot = host_names_slot(n, name);
+    name_index_reserve(&n->index, n, n->offsets->len);
+    slot = name_index_slot(&n->index, n, name);
     if (*slot) {
         return false;
     }
     off = n->text->len;
     g_string_append_len(n->text, name, strlen(name) + 1);
     g_array_append_val(n->offsets, off);
-    *slot = off + 1;
+    *slot = n->offsets->len;
     return true;
 }
 
@@ -175,9 +213,8 @@ typedef struct Fold {
     const char *type;
     char *own_type;
     const FeatmaskMap *map;     /* NULL for a type without a map */
-    uint32_t *local;            /* no map: a table of index + 1, by name
-                                 * ('-' and '_' the same), 0: free */
-    size_t local_size;          /* of @local, a power of two */
+    NameIndex local;            /* no map: the names ('-' and '_' the
+                                 * same) */
     GPtrArray *names;           /* no map: the names, by index */
     size_t nwords;              /* of the bitmaps */
     uint64_t *common, *any, *bits;
@@ -202,7 +239,7 @@ static void fold_free(void *opaque)
         }
     }
     if (f->names) {
-        g_free(f->local);
+        g_free(f->local.slots);
         g_ptr_array_unref(f->names);
     }
     g_free(f->own_type);
@@ -240,6 +277,35 @@ static void fold_reserve(Fold *f, size_t nfeat)
     f->nwords = n;
 }
 
+/* A feature name's hash and equality, '-' and '_' the same. */
+static inline char name_char(char c)
+{
+    return c == '-' ? '_' : c;
+}
+
+static guint name_hash(const char *s)
+{
+    guint h = 5381;
+
+    for (; *s; s++) {
+        h = h * 33 + name_char(*s);
+    }
+    return h;
+}
+
+static bool name_equal(const char *a, const char *b)
+{
+    for (; *a && name_char(*a) == name_char(*b); a++, b++) {
+        /* compare on */
+    }
+    return !*a && !*b;
+}
+
+static const char *fold_name(const void *owner, uint32_t i)
+{
+    return ((const Fold *)owner)->names->pdata[i];
+}
+
 static Fold *fold_new(const char *id, const char *type,
                       const FeatmaskMap *map)
 {
@@ -252,6 +318,8 @@ static Fold *fold_new(const char *id, const char *type,
         fold_reserve(f, featmask_map_size(map));
     } else {
         f->names = g_ptr_array_new_with_free_func(g_free);
+        f->local = (NameIndex){ .name = fold_name, .hash = name_hash,
+                                .equal = name_equal };
         fold_reserve(f, 64);
     }
     return f;
@@ -269,61 +337,14 @@ static void fold_load_set(Fold *f, const FeatmaskSet *set)
     }
 }
 
-/* A feature name's hash and equality, '-' and '_' the same. */
-static inline char name_char(char c)
-{
-    return c == '-' ? '_' : c;
-}
-
-static uint32_t name_hash(const char *s)
-{
-    uint32_t h = 5381;
-
-    for (; *s; s++) {
-        h = h * 33 + name_char(*s);
-    }
-    return h;
-}
-
-static bool name_equal(const char *a, const char *b)
-{
-    for (; *a && name_char(*a) == name_char(*b); a++, b++) {
-        /* compare on */
-    }
-    return !*a && !*b;
-}
-
-/* The slot of @name in f->local: where it is, or where it would go. */
-static uint32_t *fold_local_slot(Fold *f, const char *name, uint32_t hash)
-{
-    size_t i = hash & (f->local_size - 1);
-
-    for (;; i = (i + 1) & (f->local_size - 1)) {
-        uint32_t *slot = &f->local[i];
-
-        if (!*slot || name_equal(f->names->pdata[*slot - 1], name)) {
-            return slot;
-        }
-    }
-}
-
 /* f->bits |= the names of one host, new names getting the next index. */
 static void fold_load_names(Fold *f, char **names)
 {
     for (; *names; names++) {
-        uint32_t hash = name_hash(*names), *slot;
-        size_t i;
+        uint32_t *slot, i;
 
-        if (4 * (f->names->len + 1) > 3 * f->local_size) {
-            g_free(f->local);
-            f->local_size = f->local_size ? 2 * f->local_size : 64;
-            f->local = g_new0(uint32_t, f->local_size);
-            for (i = 0; i < f->names->len; i++) {
-                *fold_local_slot(f, f->names->pdata[i],
-                                 name_hash(f->names->pdata[i])) = i + 1;
-            }
-        }
-        slot = fold_local_slot(f, *names, hash);
+        name_index_reserve(&f->local, f, f->names->len);
+        slot = name_index_slot(&f->local, f, *names);
         if (!*slot) {
             g_ptr_array_add(f->names, g_strdup(*names));
             *slot = f->names->len;
