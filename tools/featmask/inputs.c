@@ -546,12 +546,18 @@ static bool load_stdin(Readers *R, Error **errp)
 {
     DocSplitter s = { .buf = g_string_sized_new(1 << 16), .line = 1,
                       .line_clean = true };
-    char block[1 << 16];
-    size_t n;
+    size_t n, old;
     bool ok = true;
 
-    while (ok && (n = fread(block, 1, sizeof(block), stdin)) > 0) {
-        g_string_append_len(s.buf, block, n);
+    /* Read into the buffer, not through a block of our own. */
+    while (ok) {
+        old = s.buf->len;
+        g_string_set_size(s.buf, old + (1 << 16));
+        n = fread(s.buf->str + old, 1, 1 << 16, stdin);
+        g_string_truncate(s.buf, old + n);
+        if (!n) {
+            break;
+        }
         ok = splitter_feed(&s, R, errp);
     }
     if (ok && ferror(stdin)) {

@@ -39,6 +39,24 @@ void json_pull_init(JsonPull *j, const char *file, const char *text,
     j->state = NEED_VALUE;
 }
 
+void json_pull_reset(JsonPull *j, const char *file, const char *text,
+                     size_t len)
+{
+    GString *str = j->str;
+    GPtrArray *keys = j->keys;
+
+    memset(j, 0, sizeof(*j));
+    j->file = file;
+    j->p = text;
+    j->end = text + len;
+    j->line = 1;
+    j->line_start = text;
+    j->str = str;
+    g_string_truncate(str, 0);
+    j->keys = keys;             /* each object empties its depth's */
+    j->state = NEED_VALUE;
+}
+
 void json_pull_destroy(JsonPull *j)
 {
     g_string_free(j->str, TRUE);

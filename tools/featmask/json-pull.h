@@ -58,6 +58,12 @@ typedef struct JsonPull {
 
 void json_pull_init(JsonPull *j, const char *file, const char *text,
                     size_t len);
+/*
+ * json_pull_reset: read another document with @j (json_pull_init() was
+ * called), reusing what @j allocated
+ */
+void json_pull_reset(JsonPull *j, const char *file, const char *text,
+                     size_t len);
 void json_pull_destroy(JsonPull *j);
 
 /**

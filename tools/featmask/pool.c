@@ -24,7 +24,8 @@
  */
 typedef struct NameIndex {
     uint32_t *slots;
-    size_t size;                /* a power of two */
+    size_t size;                /* 1 << @bits */
+    unsigned bits;
     const char *(*name)(const void *owner, uint32_t idx);
     guint (*hash)(const char *name);
     bool (*equal)(const char *a, const char *b);
@@ -34,7 +35,11 @@ typedef struct NameIndex {
 static uint32_t *name_index_slot(const NameIndex *t, const void *owner,
                                  const char *name)
 {
-    size_t i = t->hash(name) & (t->size - 1);
+    /*
+     * The hash's top bits once multiplied (Fibonacci hashing): names
+     * like host-000123 hash to neighbours, which would fill runs.
+     */
+    size_t i = (uint32_t)(t->hash(name) * 2654435769u) >> (32 - t->bits);
 
     for (;; i = (i + 1) & (t->size - 1)) {
         if (!t->slots[i] ||
@@ -53,7 +58,8 @@ static void name_index_reserve(NameIndex *t, const void *owner, size_t n)
         return;
     }
     g_free(t->slots);
-    t->size = t->size ? 2 * t->size : 64;
+    t->bits = t->bits ? t->bits + 1 : 6;
+    t->size = (size_t)1 << t->bits;
     t->slots = g_new0(uint32_t, t->size);
     for (i = 0; i < n; i++) {
         *name_index_slot(t, owner, t->name(owner, i)) = i + 1;
@@ -559,6 +565,24 @@ static bool add_cpu(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     return true;
 }
 
+/*
+ * Device @id of @p, most often found where device @d of another host is
+ * (a device's id is its own in a profile: the reader refuses one listed
+ * twice), without the profile's index.
+ */
+static FeatmaskProfileDevice *device_of(const FeatmaskProfile *p,
+                                        const char *id, guint d)
+{
+    if (d < p->devices->len) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[d];
+
+        if (dev->id && !strcmp(dev->id, id)) {
+            return dev;
+        }
+    }
+    return featmask_profile_find_device(p, id);
+}
+
 /* Check the devices of @p against the first host's. */
 static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
                         Error **errp)
@@ -569,7 +593,7 @@ static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     for (d = 0; d < p->devices->len; d++) {
         FeatmaskProfileDevice *dev = p->devices->pdata[d];
 
-        if (!featmask_profile_find_device(first, dev->id)) {
+        if (!device_of(first, dev->id, d)) {
             error_setg(errp, "device '%s' of host '%s' is missing on host"
                        " '%s'", dev->id, p->host, first->host);
             return false;
@@ -577,8 +601,7 @@ static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     }
     for (d = 0; d < first->devices->len; d++) {
         FeatmaskProfileDevice *dev = first->devices->pdata[d];
-        FeatmaskProfileDevice *other = featmask_profile_find_device(p,
-                                                                    dev->id);
+        FeatmaskProfileDevice *other = device_of(p, dev->id, d);
 
         if (!other) {
             error_setg(errp, "device '%s' of host '%s' is missing on host"
@@ -697,7 +720,7 @@ bool featmask_pool_builder_add(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
     for (d = 0; d < b->devices->len; d++) {
         Fold *f = b->devices->pdata[d];
 
-        fold_add(f, &featmask_profile_find_device(p, f->id)->features,
+        fold_add(f, &device_of(p, f->id, d)->features,
                  pending, h);
     }
     if (!first) {

@@ -822,6 +822,25 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                        &p->cpu->features, errp);
 }
 
+/* Is the id of @dev, the last device of @p, an earlier device's? */
+static bool device_listed(const FeatmaskProfile *p,
+                          const FeatmaskProfileDevice *dev)
+{
+    guint d;
+
+    /* a handful: compared in turn, without building the profile's index */
+    if (p->devices->len > 16) {
+        return featmask_profile_find_device(p, dev->id) != dev;
+    }
+    for (d = 0; d + 1 < p->devices->len; d++) {
+        if (!strcmp(((FeatmaskProfileDevice *)p->devices->pdata[d])->id,
+                    dev->id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
@@ -858,7 +877,7 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                          &dev->features, errp)) {
             return false;
         }
-        if (featmask_profile_find_device(p, dev->id) != dev) {
+        if (device_listed(p, dev)) {
             return error_at(r, start, errp, "device '%s' is listed twice",
                             dev->id);
         }
@@ -870,15 +889,17 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
  * version is refused as such, whatever else it holds.  Returns false and
  * sets @errp if the version is missing or not ours.
  */
-static bool check_version(const char *file, const char *text, size_t len,
-                          unsigned line, Error **errp)
+static bool check_version(JsonPull *pull, const char *file,
+                          const char *text, size_t len, unsigned line,
+                          Error **errp)
 {
     JsonPull j;
     JsonPullToken tok;
     Pos start;
     bool ok = true;
 
-    json_pull_init(&j, file, text, len);
+    json_pull_reset(pull, file, text, len);
+    j = *pull;
     j.line = line;
     if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
         goto out;       /* not an object: the reader says so */
@@ -916,7 +937,6 @@ static bool check_version(const char *file, const char *text, size_t len,
         ok = false;
     }
 out:
-    json_pull_destroy(&j);
     return ok;
 }
 
@@ -992,6 +1012,7 @@ struct FeatmaskProfileLoader {
     GPtrArray *pending;
     NameCache names;
     ReaderTypes types;
+    JsonPull pull;              /* its str and keys, for every document */
     FeatmaskProfileSink *sink;
     void *sink_opaque;
 };
@@ -1007,12 +1028,17 @@ static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
     Error *err = NULL;
     bool ok;
 
-    json_pull_init(&r.j, file, text, len);
+    /* The reader's buffers serve every document of the loader. */
+    if (!l->pull.str) {
+        json_pull_init(&l->pull, file, text, len);
+    } else {
+        json_pull_reset(&l->pull, file, text, len);
+    }
+    r.j = l->pull;
     r.j.line = line;
     ok = read_profile(&r, p, &err);
-    json_pull_destroy(&r.j);
     /* A version we do not read explains any other error. */
-    if (!check_version(file, text, len, line, errp)) {
+    if (!check_version(&l->pull, file, text, len, line, errp)) {
         error_free(err);
         return NULL;
     }
@@ -1115,6 +1141,9 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
         g_ptr_array_unref(l->profiles);
         name_cache_clear(&l->names);
         reader_types_clear(&l->types);
+        if (l->pull.str) {
+            json_pull_destroy(&l->pull);
+        }
         g_free(l);
     }
 }
