@@ -33,6 +33,8 @@ typedef struct NameCacheEntry {
     uint64_t head[2];           /* its first 16 bytes, zero-padded */
     uint32_t hash;
     int idx;
+    int32_t next;               /* the slot of the name that came after
+                                 * it last time, or -1 */
 } NameCacheEntry;
 
 typedef struct NameCache {
@@ -102,23 +104,52 @@ static void name_cache_grow(NameCache *c)
             JsonPullItem it = { old[i].name, old[i].len,
                                 { old[i].head[0], old[i].head[1] } };
 
-            *name_cache_slot(c, old[i].map, &it, old[i].hash) = old[i];
+            NameCacheEntry *e = name_cache_slot(c, old[i].map, &it,
+                                                old[i].hash);
+
+            *e = old[i];
+            e->next = -1;       /* the slots moved */
         }
     }
     g_free(old);
 }
 
-/* The index in @map of the name @it if the cache has it, else -1. */
-static inline int name_cache_find(NameCache *c, const FeatmaskMap *map,
-                                  const JsonPullItem *it)
+/*
+ * The index in @map of the name @it if the cache has it, else -1.
+ * @prev: the slot of the name before it in its list, or -1; set to its.
+ * A pool's profiles list their names in the same order: the name that
+ * came after @prev last time is tried first, without hashing.
+ */
+static inline G_ALWAYS_INLINE int
+name_cache_find(NameCache *c, const FeatmaskMap *map,
+                const JsonPullItem *it, int32_t *prev)
 {
     NameCacheEntry *e;
+    int32_t at;
 
     if (!c->size) {
         return -1;
     }
+    if (*prev >= 0 && (at = c->slots[*prev].next) >= 0) {
+        e = &c->slots[at];
+        if (e->len == it->len && e->head[0] == it->head[0] &&
+            e->head[1] == it->head[1] && e->map == map &&
+            (it->len <= 16 ||
+             !memcmp(e->name + 16, it->text + 16, it->len - 16))) {
+            *prev = at;
+            return e->idx;
+        }
+    }
     e = name_cache_slot(c, map, it, name_hash(map, it));
-    return e->name ? e->idx : -1;
+    if (!e->name) {
+        return -1;
+    }
+    at = e - c->slots;
+    if (*prev >= 0) {
+        c->slots[*prev].next = at;
+    }
+    *prev = at;
+    return e->idx;
 }
 
 /*
@@ -151,7 +182,7 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
     }
     e = name_cache_slot(c, map, it, hash);
     *e = (NameCacheEntry){ map, g_strndup(str->str, it->len), it->len,
-                           { it->head[0], it->head[1] }, hash, idx };
+                           { it->head[0], it->head[1] }, hash, idx, -1 };
     c->used++;
     return idx;
 }
@@ -364,10 +395,11 @@ static bool skip_value(ProfileReader *r, Error **errp)
 static bool G_GNUC_NO_INLINE
 add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
                  FeatmaskSet *set, GString *names, unsigned i,
-                 const JsonPullItem *it, Error **errp)
+                 const JsonPullItem *it, int32_t *prev, Error **errp)
 {
     int idx;
 
+    *prev = -1;                 /* the cache may grow: slots move */
     r->j.tok_line = it->line;
     r->j.tok_col = it->col;
     if (i > FEATMASK_PROFILE_MAX_FEATURES) {
@@ -399,19 +431,19 @@ add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
 }
 
 /* Feature @i of @where, the name @it. */
-static inline bool add_feature(ProfileReader *r, const char *where,
-                               FeatmaskMap *map, FeatmaskSet *set,
-                               GString *names, unsigned i,
-                               const JsonPullItem *it, Error **errp)
+static inline G_ALWAYS_INLINE bool
+add_feature(ProfileReader *r, const char *where, FeatmaskMap *map,
+            FeatmaskSet *set, GString *names, unsigned i,
+            const JsonPullItem *it, int32_t *prev, Error **errp)
 {
     int idx;
 
     if (map && i <= FEATMASK_PROFILE_MAX_FEATURES &&
-        (idx = name_cache_find(r->names, map, it)) >= 0) {
+        (idx = name_cache_find(r->names, map, it, prev)) >= 0) {
         featmask_set_add(set, idx);
         return true;
     }
-    return add_feature_slow(r, where, map, set, names, i, it, errp);
+    return add_feature_slow(r, where, map, set, names, i, it, prev, errp);
 }
 
 /*
@@ -479,6 +511,7 @@ static bool read_features(ProfileReader *r, const char *where,
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
     g_autoptr(GString) names = map ? NULL : g_string_new(NULL);
     JsonPullToken tok;
+    int32_t prev = -1;
     unsigned i;
 
     if (!json_pull_next(&r->j, &tok, errp)) {
@@ -500,7 +533,7 @@ static bool read_features(ProfileReader *r, const char *where,
         /* Most items are plain strings: many are found at once. */
         for (k = 0; k < n; k++, i++) {
             if (!add_feature(r, where, map, set, names, i, &items[k],
-                             errp)) {
+                             &prev, errp)) {
                 return false;
             }
         }
@@ -518,7 +551,7 @@ static bool read_features(ProfileReader *r, const char *where,
         it.line = r->j.tok_line;
         it.col = r->j.tok_col;
         json_pull_item_head(&it, false);
-        if (!add_feature(r, where, map, set, names, i, &it, errp)) {
+        if (!add_feature(r, where, map, set, names, i, &it, &prev, errp)) {
             return false;
         }
     }
