@@ -27,20 +27,27 @@
  * Only names a shipped map knows get in, so it stays as small as the maps.
  */
 typedef struct NameCacheEntry {
-    const FeatmaskMap *map;
-    char *name;                 /* NULL: a free slot */
-    size_t len;
     uint64_t head[2];           /* its first 16 bytes, zero-padded */
-    uint32_t hash;
+    size_t len;
+    const FeatmaskMap *map;
     int idx;
-    int32_t next;               /* the slot of the name that came after
+    uint32_t hash;
+    int32_t next;               /* the entry of the name that came after
                                  * it last time, or -1 */
+    char *name;
 } NameCacheEntry;
 
+/*
+ * The entries one after another, in the order they were met (the order
+ * of a profile's lists, which the next profile's follow: the name that
+ * comes next is most often the next entry, in the same cache line), and
+ * a table of their indexes by hash.
+ */
 typedef struct NameCache {
-    NameCacheEntry *slots;
-    size_t size;                /* a power of two */
-    size_t used;
+    NameCacheEntry *entries;
+    size_t used, allocated;
+    uint32_t *table;            /* index + 1, 0 for a free slot */
+    size_t size;                /* of @table, a power of two */
 } NameCache;
 
 #define NAME_HASH_K 0x9e3779b97f4a7c15ULL
@@ -72,51 +79,51 @@ static inline uint32_t name_hash(const FeatmaskMap *map,
     return h >> 32;
 }
 
-static inline G_ALWAYS_INLINE NameCacheEntry *
+static inline G_ALWAYS_INLINE bool
+name_cache_is(const NameCacheEntry *e, const FeatmaskMap *map,
+              const JsonPullItem *it)
+{
+    return e->len == it->len && e->head[0] == it->head[0] &&
+           e->head[1] == it->head[1] && e->map == map &&
+           (it->len <= 16 || !memcmp(e->name + 16, it->text + 16,
+                                     it->len - 16));
+}
+
+/* The slot of @it in c->table: where it is, or where it would go. */
+static inline G_ALWAYS_INLINE uint32_t *
 name_cache_slot(NameCache *c, const FeatmaskMap *map, const JsonPullItem *it,
                 uint32_t hash)
 {
     size_t i = hash & (c->size - 1);
 
     for (;; i = (i + 1) & (c->size - 1)) {
-        NameCacheEntry *e = &c->slots[i];
+        uint32_t *slot = &c->table[i];
 
-        if (!e->name || (e->hash == hash && e->map == map &&
-                         e->len == it->len && e->head[0] == it->head[0] &&
-                         e->head[1] == it->head[1] &&
-                         (it->len <= 16 ||
-                          !memcmp(e->name + 16, it->text + 16,
-                                  it->len - 16)))) {
-            return e;
+        if (!*slot || (c->entries[*slot - 1].hash == hash &&
+                       name_cache_is(&c->entries[*slot - 1], map, it))) {
+            return slot;
         }
     }
 }
 
 static void name_cache_grow(NameCache *c)
 {
-    NameCacheEntry *old = c->slots;
-    size_t oldsize = c->size, i;
+    size_t i;
 
-    c->size = oldsize ? oldsize * 2 : 1024;
-    c->slots = g_new0(NameCacheEntry, c->size);
-    for (i = 0; i < oldsize; i++) {
-        if (old[i].name) {
-            JsonPullItem it = { old[i].name, old[i].len,
-                                { old[i].head[0], old[i].head[1] } };
+    g_free(c->table);
+    c->size = c->size ? c->size * 2 : 1024;
+    c->table = g_new0(uint32_t, c->size);
+    for (i = 0; i < c->used; i++) {
+        const NameCacheEntry *e = &c->entries[i];
+        JsonPullItem it = { e->name, e->len, { e->head[0], e->head[1] } };
 
-            NameCacheEntry *e = name_cache_slot(c, old[i].map, &it,
-                                                old[i].hash);
-
-            *e = old[i];
-            e->next = -1;       /* the slots moved */
-        }
+        *name_cache_slot(c, e->map, &it, e->hash) = i + 1;
     }
-    g_free(old);
 }
 
 /*
  * The index in @map of the name @it if the cache has it, else -1.
- * @prev: the slot of the name before it in its list, or -1; set to its.
+ * @prev: the entry of the name before it in its list, or -1; set to its.
  * A pool's profiles list their names in the same order: the name that
  * came after @prev last time is tried first, without hashing.
  */
@@ -124,32 +131,27 @@ static inline G_ALWAYS_INLINE int
 name_cache_find(NameCache *c, const FeatmaskMap *map,
                 const JsonPullItem *it, int32_t *prev)
 {
-    NameCacheEntry *e;
+    uint32_t *slot;
     int32_t at;
 
+    if (*prev >= 0 && (at = c->entries[*prev].next) >= 0 &&
+        name_cache_is(&c->entries[at], map, it)) {
+        *prev = at;
+        return c->entries[at].idx;
+    }
     if (!c->size) {
         return -1;
     }
-    if (*prev >= 0 && (at = c->slots[*prev].next) >= 0) {
-        e = &c->slots[at];
-        if (e->len == it->len && e->head[0] == it->head[0] &&
-            e->head[1] == it->head[1] && e->map == map &&
-            (it->len <= 16 ||
-             !memcmp(e->name + 16, it->text + 16, it->len - 16))) {
-            *prev = at;
-            return e->idx;
-        }
-    }
-    e = name_cache_slot(c, map, it, name_hash(map, it));
-    if (!e->name) {
+    slot = name_cache_slot(c, map, it, name_hash(map, it));
+    if (!*slot) {
         return -1;
     }
-    at = e - c->slots;
+    at = *slot - 1;
     if (*prev >= 0) {
-        c->slots[*prev].next = at;
+        c->entries[*prev].next = at;
     }
     *prev = at;
-    return e->idx;
+    return c->entries[at].idx;
 }
 
 /*
@@ -160,13 +162,13 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
                              const JsonPullItem *it, GString *str)
 {
     uint32_t hash = name_hash(map, it);
-    NameCacheEntry *e;
+    uint32_t *slot;
     int idx;
 
     if (c->size) {
-        e = name_cache_slot(c, map, it, hash);
-        if (e->name) {
-            return e->idx;
+        slot = name_cache_slot(c, map, it, hash);
+        if (*slot) {
+            return c->entries[*slot - 1].idx;
         }
     }
     if (it->text != str->str) {
@@ -180,10 +182,15 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
     if (2 * (c->used + 1) > c->size) {
         name_cache_grow(c);
     }
-    e = name_cache_slot(c, map, it, hash);
-    *e = (NameCacheEntry){ map, g_strndup(str->str, it->len), it->len,
-                           { it->head[0], it->head[1] }, hash, idx, -1 };
-    c->used++;
+    if (c->used == c->allocated) {
+        c->allocated = c->allocated ? 2 * c->allocated : 256;
+        c->entries = g_renew(NameCacheEntry, c->entries, c->allocated);
+    }
+    c->entries[c->used] = (NameCacheEntry){
+        { it->head[0], it->head[1] }, it->len, map, idx, hash, -1,
+        g_strndup(str->str, it->len)
+    };
+    *name_cache_slot(c, map, it, hash) = ++c->used;
     return idx;
 }
 
@@ -191,10 +198,11 @@ static void name_cache_clear(NameCache *c)
 {
     size_t i;
 
-    for (i = 0; i < c->size; i++) {
-        g_free(c->slots[i].name);
+    for (i = 0; i < c->used; i++) {
+        g_free(c->entries[i].name);
     }
-    g_free(c->slots);
+    g_free(c->entries);
+    g_free(c->table);
     *c = (NameCache){ 0 };
 }
 
@@ -399,7 +407,7 @@ add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
 {
     int idx;
 
-    *prev = -1;                 /* the cache may grow: slots move */
+    *prev = -1;
     r->j.tok_line = it->line;
     r->j.tok_col = it->col;
     if (i > FEATMASK_PROFILE_MAX_FEATURES) {
@@ -408,9 +416,18 @@ add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
         return false;
     }
     if (!map) {
-        /* NUL-separated; the JSON reader refuses a NUL in a string */
-        g_string_append_len(names, it->text, it->len);
-        g_string_append_c(names, '\0');
+        /*
+         * NUL-separated (the JSON reader refuses a NUL in a string), and
+         * without GString's general path: there are many.
+         */
+        size_t at = names->len;
+
+        if (at + it->len + 1 >= names->allocated_len) {
+            g_string_set_size(names, 2 * (at + it->len + 1));
+        }
+        memcpy(names->str + at, it->text, it->len);
+        names->str[at + it->len] = '\0';
+        names->len = at + it->len + 1;
         return true;
     }
     idx = name_cache_lookup(r->names, map, it, r->j.str);
