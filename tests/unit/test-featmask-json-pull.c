@@ -249,6 +249,80 @@ static void test_items(void)
     }
 }
 
+/* The items of the array @text read by json_pull_next() only. */
+static char *items_one_by_one(const char *text)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    JsonPullToken tok;
+    JsonPull j;
+
+    json_pull_init(&j, "t.json", text, strlen(text));
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    for (;;) {
+        g_assert_true(json_pull_next(&j, &tok, &error_abort));
+        if (tok == JSON_PULL_ARRAY_END) {
+            break;
+        }
+        g_string_append_printf(out, "%s@%u:%u ", j.str->str, j.tok_line,
+                               j.tok_col);
+    }
+    json_pull_destroy(&j);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/*
+ * Long arrays, as profiles have them, with now and then what the fast
+ * paths leave to the others: other blanks, a line break, an escape, a
+ * name of 15, 16 or more bytes, a byte above 0x7f.  Every item is where
+ * json_pull_next() finds it.
+ */
+static void test_items_long(void)
+{
+    static const char *const names[] = {
+        "fpu", "x", "sse4.2", "fifteen-bytes-x", "sixteen-bytes-xx",
+        "a-name-of-more-than-thirty-two-bytes", "esc\\u0041pe",
+        "\xc3\xbc", "", NULL
+    };
+    static const char *const seps[] = {
+        ", ", ", ", ", ", ", ", ",", " , ", ",\n  ", ",\t", NULL
+    };
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(7);
+    unsigned round;
+
+    for (round = 0; round < 200; round++) {
+        g_autoptr(GString) text = g_string_new("[");
+        unsigned k, n = g_rand_int_range(rnd, 1, 120);
+        g_autofree char *want = NULL;
+        size_t max;
+
+        for (k = 0; k < n; k++) {
+            /* mostly short plain names and ", " */
+            unsigned a = g_rand_int_range(rnd, 0, 40);
+            unsigned b = g_rand_int_range(rnd, 0, 30);
+
+            if (k) {
+                g_string_append(text, seps[b < 8 ? b : 0]);
+            }
+            g_string_append_printf(text, "\"%s%s\"",
+                                   names[a < 9 ? a : a % 3],
+                                   a >= 9 ? "" : "");
+        }
+        g_string_append(text, "]");
+        want = items_one_by_one(text->str);
+        for (max = 1; max <= 64; max *= 8) {
+            g_autofree char *got = items(text->str, max);
+            g_autofree char *plain = g_strdup(got);
+            char *eq;
+
+            /* which path read an item is not the point here */
+            while ((eq = strstr(plain, "=@"))) {
+                memmove(eq, eq + 1, strlen(eq));
+            }
+            g_assert_cmpstr(plain, ==, want);
+        }
+    }
+}
+
 /* Errors inside a run of items keep their line and column. */
 static void test_items_bad(void)
 {
@@ -295,5 +369,6 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/json-pull/many-members", test_many_members);
     g_test_add_func("/featmask/json-pull/items", test_items);
     g_test_add_func("/featmask/json-pull/items-bad", test_items_bad);
+    g_test_add_func("/featmask/json-pull/items-long", test_items_long);
     return g_test_run();
 }
