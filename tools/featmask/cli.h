@@ -69,8 +69,10 @@ bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
 /**
  * cli_negotiate_stream: cli_negotiate() without keeping the profiles
  *
- * For commands that need no host's own sets ('baseline'): memory does not
- * grow with the pool.  The pool has no profiles (see FeatmaskPool).
+ * For commands that need no host's own sets ('baseline'; 'plan' works
+ * what each host turns off out from the pool, FeatmaskTurnOff): memory
+ * does not grow with the pool.  The pool has no profiles (see
+ * FeatmaskPool).
  */
 FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
                                    FeatmaskMaps *maps, unsigned flags,
