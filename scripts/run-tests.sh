@@ -74,7 +74,8 @@ if want main; then
     # QEMU 10.0 with featmask's patch-set (its qtests, the end-to-end
     # test) and the Linux guest of the QEMU tests; both are cached after
     # the first run.  QEMU goes first: its build may install a newer meson.
-    "$HERE/scripts/build-qemu.sh" --qtest featmask-device-test >&2 || {
+    "$HERE/scripts/build-qemu.sh" --qtest featmask-device-test \
+        --qtest featmask-types-test >&2 || {
         echo "run-tests: cannot build QEMU with featmask's patch-set" >&2
         exit 1
     }

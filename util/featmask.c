@@ -310,6 +310,17 @@ int featmask_map_lookup_bit(const FeatmaskMap *map, int bit)
     return p ? (int)GPOINTER_TO_SIZE(p) - 1 : -1;
 }
 
+/*
+ * Where the valid names are is the program's business ('featmask list',
+ * '-device foo,features=help'), not the core's.
+ */
+static FeatmaskNamesHintFunc names_hint;
+
+void featmask_set_names_hint(FeatmaskNamesHintFunc fn)
+{
+    names_hint = fn;
+}
+
 int featmask_map_resolve(const FeatmaskMap *map, const char *name,
                          Error **errp)
 {
@@ -324,9 +335,12 @@ int featmask_map_resolve(const FeatmaskMap *map, const char *name,
     if (near[0]) {
         g_autofree char *list = g_strjoinv("', '", near);
         error_append_hint(errp, "Did you mean '%s'?\n", list);
-    } else {
-        error_append_hint(errp, "Use 'featmask list %s' for the valid"
-                          " names.\n", map->kind);
+    } else if (names_hint) {
+        g_autofree char *hint = names_hint(map);
+
+        if (hint) {
+            error_append_hint(errp, "%s", hint);
+        }
     }
     return -1;
 }

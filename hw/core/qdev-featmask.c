@@ -10,6 +10,8 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
+#include "qemu/help_option.h"
+#include "qemu/qemu-print.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "hw/qdev-featmask.h"
@@ -87,6 +89,8 @@ static bool featmask_switch_get(DeviceState *dev, ObjectProperty *op)
 static bool featmask_switch_set(DeviceState *dev, ObjectProperty *op,
                                 bool on, Error **errp)
 {
+    trace_qdev_featmask_switch(object_get_typename(OBJECT(dev)), op->name,
+                               on ? "on" : "off");
     if (!strcmp(op->type, "bool")) {
         return object_property_set_bool(OBJECT(dev), op->name, on, errp);
     }
@@ -241,6 +245,119 @@ static bool featmask_set_switches(DeviceState *dev, const FeatmaskSet *set,
     return true;
 }
 
+/* "needs a, b; needs one of c, d", or "" */
+static char *featmask_needs(const FeatmaskFeature *f)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    if (f->requires && f->requires[0]) {
+        g_autofree char *all = g_strjoinv(", ", (char **)f->requires);
+
+        g_string_append_printf(s, "needs %s", all);
+    }
+    if (f->requires_any && f->requires_any[0]) {
+        g_autofree char *any = g_strjoinv(", ", (char **)f->requires_any);
+
+        g_string_append_printf(s, "%sneeds one of %s", s->len ? "; " : "",
+                               any);
+    }
+    return g_string_free(g_steal_pointer(&s), false);
+}
+
+/* One line of features=help. */
+typedef struct FeatmaskHelpRow {
+    const char *name;
+    char *sw;
+    char *value;
+    char *needs;
+    char *lacks;
+} FeatmaskHelpRow;
+
+char *qdev_featmask_help(DeviceState *dev)
+{
+    ObjectClass *oc = object_get_class(OBJECT(dev));
+    FeatmaskDeviceClass *fdc = FEATMASK_DEVICE_GET_CLASS(dev);
+    const char *type =
+        object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
+    g_autoptr(FeatmaskMap) map = qdev_featmask_map(dev, &error_abort);
+    size_t n = featmask_map_size(map);
+    g_autofree FeatmaskHelpRow *rows = g_new0(FeatmaskHelpRow, n);
+    g_autoptr(GString) out = g_string_new(NULL);
+    int wname = strlen("FEATURE"), wsw = strlen("SWITCH");
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const FeatmaskFeature *f = featmask_map_get(map, i);
+        ObjectProperty *op = featmask_switch(oc, f);
+        FeatmaskHelpRow *r = &rows[i];
+
+        r->name = f->name;
+        if (op) {
+            r->sw = g_strdup_printf("%s (%s)", op->name, op->type);
+            r->value = !strcmp(op->type, "bool") ?
+                g_strdup(featmask_switch_get(dev, op) ? "on" : "off") :
+                object_property_get_str(OBJECT(dev), op->name, &error_abort);
+        } else {
+            r->sw = g_strdup(fdc->backend_features ? "backend" : "fixed");
+            r->value = g_strdup("-");
+        }
+        r->needs = featmask_needs(f);
+        r->lacks = fdc->host_lacks ? fdc->host_lacks(dev, f) : NULL;
+        wname = MAX(wname, (int)strlen(r->name));
+        wsw = MAX(wsw, (int)strlen(r->sw));
+    }
+
+    g_string_append_printf(out, "%s features= (%s, %s):\n", type,
+                           featmask_map_kind(map), featmask_map_desc(map));
+    g_string_append_printf(out, "  %-*s  %-*s  %-4s  %s\n", wname, "FEATURE",
+                           wsw, "SWITCH", "NOW", "DEPENDS");
+    for (i = 0; i < n; i++) {
+        FeatmaskHelpRow *r = &rows[i];
+        g_autofree char *line = g_strdup_printf("  %-*s  %-*s  %-4s  %s",
+                                                wname, r->name, wsw, r->sw,
+                                                r->value, r->needs);
+
+        g_string_append_printf(out, "%s\n", g_strchomp(line));
+        if (r->lacks) {
+            g_string_append_printf(out, "  %-*s  not here: %s\n", wname, "",
+                                   r->lacks);
+        }
+        g_free(r->sw);
+        g_free(r->value);
+        g_free(r->needs);
+        g_free(r->lacks);
+    }
+    g_string_append(out, "features=all|none, then +NAME, -NAME or NAME=on|off,"
+                    " items separated by ':'.\n"
+                    "'all' and 'none' set the switches; a 'fixed' feature is"
+                    " QEMU's choice, a\n'backend' one the backend's: naming"
+                    " one requires (or refuses) it.\n");
+    return g_string_free(g_steal_pointer(&out), false);
+}
+
+/*
+ * features=help: on the command line, print and exit like -device
+ * foo,help; QMP cannot print, so there it is an error saying where the
+ * list is.
+ */
+static void featmask_prop_help(DeviceState *dev, const char *name,
+                               Error **errp)
+{
+    const char *type =
+        object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
+    g_autofree char *who = NULL;
+
+    if (!phase_check(PHASE_MACHINE_READY)) {
+        g_autofree char *text = qdev_featmask_help(dev);
+
+        qemu_printf("%s", text);
+        exit(0);
+    }
+    who = qdev_featmask_describe(dev);
+    error_setg(errp, "%s: %s=help lists the features on the command line"
+               " only: '-device %s,%s=help'", who, name, type, name);
+}
+
 /*
  * The features= property.  The setter parses the mask over the device's
  * map, so that a bad mask fails where it is set: -device, device_add,
@@ -271,6 +388,10 @@ static void featmask_prop_set(Object *obj, Visitor *v, const char *name,
     if (!visit_type_str(v, name, &text, errp)) {
         return;
     }
+    if (is_help_option(text)) {
+        featmask_prop_help(DEVICE(obj), name, errp);
+        return;
+    }
     who = qdev_featmask_describe(DEVICE(obj));
     if (strlen(text) > QDEV_FEATMASK_MAX_LEN) {
         error_setg(errp, "%s: %s= is %zu characters long, more than %d",
@@ -284,6 +405,11 @@ static void featmask_prop_set(Object *obj, Visitor *v, const char *name,
     mask = featmask_mask_parse(map, text, errp);
     if (!mask) {
         error_prepend(errp, "%s: %s=: ", who, name);
+        error_append_hint(errp, "Use '-device %s,%s=help' for the valid"
+                          " names.\n",
+                          object_get_typename(OBJECT(
+                              qdev_featmask_user_device(DEVICE(obj)))),
+                          name);
         return;
     }
     featmask_mask_free(fm->mask);
@@ -304,8 +430,9 @@ static void featmask_prop_release(Object *obj, const char *name,
 
 const PropertyInfo qdev_prop_featmask = {
     .type = "str",
-    .description = "feature mask: all, none, +name, -name, name=on|off,"
-                   " items separated by ':'",
+    .description = "feature mask: all|none, +name, -name, name=on|off,"
+                   " items separated by ':'; features=help lists the"
+                   " names",
     .get = featmask_prop_get,
     .set = featmask_prop_set,
     .release = featmask_prop_release,
@@ -417,6 +544,58 @@ static bool featmask_check_deps(DeviceState *dev, QdevFeatmask *fm,
     return false;
 }
 
+/*
+ * What this host lacks for the requested features, asked before the
+ * device realizes so that the error names the feature and what is
+ * missing, not just the device's own complaint.
+ */
+static bool featmask_check_host(DeviceState *dev, QdevFeatmask *fm,
+                                Error **errp)
+{
+    FeatmaskDeviceClass *fdc = FEATMASK_DEVICE_GET_CLASS(dev);
+    g_autoptr(GString) bad = g_string_new(NULL);
+    g_autofree char *who = NULL;
+    int i;
+
+    if (!fdc->host_lacks) {
+        return true;
+    }
+    for (i = featmask_set_next(fm->requested, 0); i >= 0;
+         i = featmask_set_next(fm->requested, i + 1)) {
+        const FeatmaskFeature *f = featmask_map_get(fm->map, i);
+        g_autofree char *lacks = fdc->host_lacks(dev, f);
+
+        if (lacks) {
+            g_string_append_printf(bad, "%s%s (%s)", bad->len ? ", " : "",
+                                   f->name, lacks);
+        }
+    }
+    if (!bad->len) {
+        return true;
+    }
+    who = qdev_featmask_describe(dev);
+    error_setg(errp, "%s: features='%s' asks for what this host cannot"
+               " provide: %s", who, fm->text, bad->str);
+    return false;
+}
+
+/* The features this host lacks, per the family's host_lacks hook. */
+static void featmask_drop_lacking(DeviceState *dev, FeatmaskSet *set)
+{
+    FeatmaskDeviceClass *fdc = FEATMASK_DEVICE_GET_CLASS(dev);
+    const FeatmaskMap *map = featmask_set_map(set);
+    size_t i;
+
+    for (i = 0; fdc->host_lacks && i < featmask_map_size(map); i++) {
+        g_autofree char *lacks = fdc->host_lacks(dev,
+                                                 featmask_map_get(map, i));
+
+        if (lacks) {
+            featmask_set_del(set, i);
+        }
+    }
+}
+
 bool qdev_featmask_apply(DeviceState *dev, Error **errp)
 {
     QdevFeatmask *fm = featmask_state(OBJECT(dev));
@@ -455,6 +634,7 @@ bool qdev_featmask_apply(DeviceState *dev, Error **errp)
     featmask_set_intersect(fm->forbidden, noswitch);
 
     if (!featmask_check_deps(dev, fm, noswitch, errp) ||
+        !featmask_check_host(dev, fm, errp) ||
         !featmask_set_switches(dev, req, errp)) {
         featmask_release(fm);
         return false;
@@ -491,6 +671,7 @@ bool qdev_featmask_enforce(DeviceState *dev, Error **errp)
     g_clear_pointer(&fm->available, featmask_set_free);
     fm->available = fdc->available ? fdc->available(dev, fm->map)
                                    : featmask_set_new(fm->map);
+    featmask_drop_lacking(dev, fm->available);
     featmask_set_union(fm->available, offered);
     names = featmask_set_format(offered);
     trace_qdev_featmask_enforce(object_get_typename(OBJECT(dev)),
@@ -512,15 +693,22 @@ bool qdev_featmask_enforce(DeviceState *dev, Error **errp)
             error_append_hint(errp, "Available here: %s\n", have);
             goto fail;
         }
+        /*
+         * A switch features= turned off whose feature is offered all the
+         * same: the device takes its features from elsewhere (the
+         * vhost-user-base family offers what its backend reported).
+         */
         featmask_set_free(bad);
-        bad = featmask_set_copy(fm->forbidden);
+        bad = qdev_featmask_switchable(dev);
+        featmask_set_subtract(bad, fm->requested);
+        featmask_set_union(bad, fm->forbidden);
         featmask_set_intersect(bad, offered);
         if (!featmask_set_is_empty(bad)) {
             who = qdev_featmask_describe(dev);
             names = featmask_names(bad);
             error_setg(errp, "%s: features= turns off %s, but the device"
-                       " offers it regardless: it has no property to switch"
-                       " it off", who, names);
+                       " offers it regardless: nothing in QEMU switches it"
+                       " off", who, names);
             goto fail;
         }
     }

@@ -60,6 +60,15 @@ typedef struct QdevFeatmask QdevFeatmask;
  * @backend: fills @be with the device's backend; false if it has none
  * @backend_lost: true when the backend went away (a host that lost it
  *                provides none of its features); may be NULL
+ * @host_lacks: before the device realizes, what this host (or device
+ *              type) lacks to provide feature @f, as a phrase ("needs
+ *              /dev/udmabuf") to be freed, or NULL when nothing is
+ *              missing; may be NULL.  A requested feature the host lacks
+ *              fails features= before the device's own realize runs, and
+ *              such a feature is not available.
+ * @backend_features: the features without a switch are what the backend
+ *                    (vhost-user, a vhost kernel module) reports, not
+ *                    QEMU's choice; for features=help
  * @map: the device's map, built on first use (generic code only)
  * @map_class: the class @map was built for (generic code only)
  */
@@ -73,6 +82,8 @@ struct FeatmaskDeviceClass {
     FeatmaskSet *(*available)(DeviceState *dev, const FeatmaskMap *map);
     bool (*backend)(DeviceState *dev, QdevFeatmaskBackend *be);
     bool (*backend_lost)(DeviceState *dev);
+    char *(*host_lacks)(DeviceState *dev, const FeatmaskFeature *f);
+    bool backend_features;
 
     FeatmaskMap *map;
     ObjectClass *map_class;
@@ -105,7 +116,10 @@ struct QdevFeatmask {
 
 /*
  * The features= property: a mask whose items are separated by ':' (or
- * ',' where no option parser splits the value, as in JSON).
+ * ',' where no option parser splits the value, as in JSON).  "help" (or
+ * "?") lists the device's features on the command line and exits, like
+ * -device foo,help; after the command line (device_add) it is an error
+ * that says where the list is.
  */
 extern const PropertyInfo qdev_prop_featmask;
 
@@ -136,6 +150,13 @@ QdevFeatmask *qdev_featmask_get(Object *obj, DeviceState **holder);
  * once per class.
  */
 FeatmaskMap *qdev_featmask_map(DeviceState *dev, Error **errp);
+
+/**
+ * qdev_featmask_help: the text of features=help for @dev: its features in
+ * map order, each with its switch (property and type, "fixed" or
+ * "backend"), its value now and what it needs
+ */
+char *qdev_featmask_help(DeviceState *dev);
 
 /**
  * qdev_featmask_switches: the features whose switch is on now

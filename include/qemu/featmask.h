@@ -169,10 +169,25 @@ int featmask_map_lookup_bit(const FeatmaskMap *map, int bit);
 
 /**
  * featmask_map_resolve: like featmask_map_lookup(), but an unknown name is
- * an error that names it, the map's kind and the nearest valid names.
+ * an error that names it, the map's kind and the nearest valid names; with
+ * none near, the hint of featmask_set_names_hint() says where they are.
  */
 int featmask_map_resolve(const FeatmaskMap *map, const char *name,
                          Error **errp);
+
+/**
+ * FeatmaskNamesHintFunc: a hint line ("Use 'featmask list virtio-net' for
+ * the valid names.\n") for an unknown name of @map, or NULL; freed by the
+ * caller
+ */
+typedef char *(*FeatmaskNamesHintFunc)(const FeatmaskMap *map);
+
+/**
+ * featmask_set_names_hint: let the program say where the valid names of a
+ * map are (the core knows no command or option that lists them); NULL, the
+ * default, for no such hint
+ */
+void featmask_set_names_hint(FeatmaskNamesHintFunc fn);
 
 /**
  * featmask_map_suggest: the valid names nearest to @name (edit distance),

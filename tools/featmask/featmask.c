@@ -46,9 +46,18 @@ static void usage(FILE *out)
             " 2 bad usage or input.\n");
 }
 
+/* An unknown feature name with none near it: the names are in 'list'. */
+static char *names_hint(const FeatmaskMap *map)
+{
+    return g_strdup_printf("Use 'featmask list %s' for the valid names.\n",
+                           featmask_map_kind(map));
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
+
+    featmask_set_names_hint(names_hint);
 
     if (argc < 2) {
         usage(stderr);

@@ -11,12 +11,39 @@
 
 #include "hw/qdev-featmask.h"
 
+struct vhost_dev;
+
 /**
  * virtio_featmask_class_init: implement the featmask-device interface for
  * every virtio device; a device class with a backend then sets the
  * backend hooks of FEATMASK_DEVICE_CLASS() in its own class_init
  */
 void virtio_featmask_class_init(ObjectClass *klass);
+
+typedef FeatmaskSet *(*VirtioFeatmaskAvailableFunc)(DeviceState *dev,
+                                                    const FeatmaskMap *map);
+
+/**
+ * virtio_featmask_vhost_class_init: the device's features come from a
+ * vhost backend (vhost-user, a vhost kernel module, vhost-vdpa)
+ * @available: what the backend can provide, usually
+ *             virtio_featmask_vhost_available() of the device's vhost_dev;
+ *             NULL to find that vhost_dev with VirtioDeviceClass.get_vhost
+ *
+ * The backend is the device's "chardev" (vhost-user), "vhostdev" or
+ * "vhostfd" property, else the vhost kernel module's /dev/vhost-KIND.
+ * Features without a switch are the backend's.
+ */
+void virtio_featmask_vhost_class_init(ObjectClass *klass,
+                                      VirtioFeatmaskAvailableFunc available);
+
+/**
+ * virtio_featmask_vhost_available: the features of @map that the vhost
+ * backend of @hdev reported when it connected (none if it never did)
+ */
+FeatmaskSet *virtio_featmask_vhost_available(VirtIODevice *vdev,
+                                             struct vhost_dev *hdev,
+                                             const FeatmaskMap *map);
 
 /**
  * virtio_featmask_bits: the feature bits of @set (over a virtio map)
