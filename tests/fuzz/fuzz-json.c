@@ -41,43 +41,14 @@ static bool has_text(JsonPullToken t)
            t == JSON_PULL_NUMBER;
 }
 
-/* Every token of @text, or NULL (and the error) if it is not JSON. */
-static GArray *tokens(const char *text, size_t len, Error **errp)
-{
-    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(Token));
-    JsonPull j;
-    bool ok = true;
-
-    g_array_set_clear_func(out, token_clear);
-    json_pull_init(&j, "fuzz.json", text, len);
-    for (;;) {
-        Token t = { 0 };
-
-        ok = json_pull_next(&j, &t.tok, errp);
-        fuzz_check(j.tok_line >= 1 && j.tok_col >= 1, "position %u:%u",
-                   j.tok_line, j.tok_col);
-        if (!ok) {
-            break;
-        }
-        fuzz_check(j.depth <= JSON_PULL_MAX_DEPTH, "depth %u", j.depth);
-        if (has_text(t.tok)) {
-            t.str = g_strndup(j.str->str, j.str->len);
-        }
-        g_array_append_val(out, t);
-        if (t.tok == JSON_PULL_EOF) {
-            break;
-        }
-    }
-    json_pull_destroy(&j);
-    return ok ? g_steal_pointer(&out) : NULL;
-}
-
 /*
- * tokens(), but the items of arrays read as profile-read.c reads
+ * Every token of @text, or NULL (and the error) if it is not JSON.  With
+ * @as_items, the items of arrays are read as profile-read.c reads
  * features: many plain strings at a time (json_pull_plain_items()), the
  * others with json_pull_next_item().
  */
-static GArray *tokens_by_items(const char *text, size_t len, Error **errp)
+static GArray *tokens(const char *text, size_t len, bool as_items,
+                      Error **errp)
 {
     g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(Token));
     JsonPull j;
@@ -90,7 +61,7 @@ static GArray *tokens_by_items(const char *text, size_t len, Error **errp)
         const char *s = NULL;
         size_t slen = 0;
 
-        if (j.depth && j.stack[j.depth - 1] == '[') {
+        if (as_items && j.depth && j.stack[j.depth - 1] == '[') {
             JsonPullItem items[3];
             size_t n = json_pull_plain_items(&j, items, G_N_ELEMENTS(items));
             size_t k;
@@ -109,9 +80,12 @@ static GArray *tokens_by_items(const char *text, size_t len, Error **errp)
             s = j.str->str;
             slen = j.str->len;
         }
+        fuzz_check(j.tok_line >= 1 && j.tok_col >= 1, "position %u:%u",
+                   j.tok_line, j.tok_col);
         if (!ok) {
             break;
         }
+        fuzz_check(j.depth <= JSON_PULL_MAX_DEPTH, "depth %u", j.depth);
         if (has_text(t.tok)) {
             t.str = g_strndup(s, slen);
         }
@@ -222,14 +196,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Error *err = NULL;
     guint i;
 
-    toks = tokens((const char *)data, size, &err);
+    toks = tokens((const char *)data, size, false, &err);
     fuzz_check(skip_all((const char *)data, size) == !!toks,
                "json_pull_skip() and json_pull_next() disagree");
     /* the items of arrays many at a time: the same tokens or error */
     {
         Error *err2 = NULL;
-        g_autoptr(GArray) by_items = tokens_by_items((const char *)data,
-                                                     size, &err2);
+        g_autoptr(GArray) by_items = tokens((const char *)data, size, true,
+                                            &err2);
 
         fuzz_check(!by_items == !toks, "items read many at a time %s",
                    toks ? "fail" : "pass");
@@ -259,7 +233,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     again = write_tokens(toks);
-    toks2 = tokens(again, strlen(again), &err);
+    toks2 = tokens(again, strlen(again), false, &err);
     fuzz_check(toks2, "rewritten document refused: %s\n%s",
                err ? error_get_pretty(err) : "", again);
     fuzz_check(toks->len == toks2->len, "%u tokens, then %u", toks->len,

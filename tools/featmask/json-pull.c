@@ -28,15 +28,9 @@ static void key_set_free(void *opaque);
 void json_pull_init(JsonPull *j, const char *file, const char *text,
                     size_t len)
 {
-    memset(j, 0, sizeof(*j));
-    j->file = file;
-    j->p = text;
-    j->end = text + len;
-    j->line = 1;
-    j->line_start = text;
     j->str = g_string_sized_new(64);
     j->keys = g_ptr_array_new_with_free_func(key_set_free);
-    j->state = NEED_VALUE;
+    json_pull_reset(j, file, text, len);
 }
 
 void json_pull_reset(JsonPull *j, const char *file, const char *text,
