@@ -548,6 +548,10 @@ def net_device(devs):
 
 class Demo:
 
+    # The guest's device the scenario is about, and its driver.
+    device_name = 'virtio-net'
+    driver = 'virtio_net'
+
     def __init__(self, args, report):
         self.args = args
         self.r = report
@@ -597,13 +601,18 @@ class Demo:
                          f'{e}\n{vm.output()[-2000:]}', fatal=True)
         secs = time.monotonic() - start
         self.r.timing(f'boot on {host.name} ({what})', secs)
-        net = net_device(devs)
-        self.r.check(net and net.driver == 'virtio_net' and
+        net = self.guest_device(devs)
+        self.r.check(net and net.driver == self.driver and
                      net.status is not None and net.status & 4,
-                     f'guest up on {host.name} in {secs:.1f} s, virtio-net '
-                     'bound to virtio_net with DRIVER_OK', devs, fatal=True)
+                     f'guest up on {host.name} in {secs:.1f} s, '
+                     f'{self.device_name} bound to {self.driver} with '
+                     'DRIVER_OK', devs, fatal=True)
         self.r.say(f'   guest negotiated {self.map.show(net.features)}')
         return vm, net
+
+    def guest_device(self, devs):
+        """Of the guest's virtio devices @devs, the one of the scenario."""
+        return net_device(devs)
 
     def check_acked(self, host, guest):
         """What the guest acked reached @host's backend: the guest's bits
@@ -687,7 +696,7 @@ class Demo:
         try:
             vm.console.sync(timeout=60)
             up = vm.console.ping()
-            now = net_device(vm.console.features())
+            now = self.guest_device(vm.console.features())
         except (TimeoutError, EOFError, console.GuestError) as e:
             self.r.check(False, f'the guest answers on {where}', e,
                          fatal=True)

@@ -22,7 +22,7 @@ set -eu
 # Loaded in this order by the init; checked against the modules' own
 # dependency lists below.
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
-virtio_pci failover net_failover virtio_net"
+virtio_pci failover net_failover virtio_net virtio_blk"
 
 die() {
     echo "make-guest: $*" >&2

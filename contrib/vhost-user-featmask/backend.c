@@ -1,12 +1,15 @@
 /*
  * vhost-user-featmask: the control path of a vhost-user net (or blk)
- * backend
+ * backend, and the rings of blk's data path
  *
  * Everything a front-end needs to start the device, let a guest driver
  * negotiate, and migrate: features, protocol features, memory table,
- * rings, the shared dirty log.  There is no data path: rings are never
- * processed, so no guest memory is written and the dirty log stays clean.
- * Guest memory is mapped read-only, to report the ring indexes.
+ * rings, the shared dirty log.  Without a disk image there is no data
+ * path: rings are never processed, no guest memory is written, the dirty
+ * log stays clean, and guest memory is mapped read-only, to report the
+ * ring indexes.  With one (blk), split rings are served on their kicks:
+ * requests go to blk.c, the data read and the used ring are written to
+ * guest memory and marked in the dirty log while migration logs.
  *
  * Nothing here does I/O: bytes come in through vuf_conn_received() and
  * replies go out through vuf_conn_tx(), so that the socket loop (io.c)
@@ -32,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -47,7 +51,19 @@ typedef struct VufVring {
     int err_fd;
     bool started;
     bool enabled;
+    /* Data path: the used index we write; a ring the guest broke stops. */
+    uint16_t used_idx;
+    bool broken;
 } VufVring;
+
+/* The buffers of the request being served (data path). */
+typedef struct VufChain {
+    struct iovec out[VUF_BLK_MAX_SEGS];
+    struct iovec in[VUF_BLK_MAX_SEGS];
+    uint64_t in_gpa[VUF_BLK_MAX_SEGS];
+    unsigned nout;
+    unsigned nin;
+} VufChain;
 
 typedef struct VufMemMap {
     VuMemRegion region;
@@ -86,12 +102,14 @@ struct VufConn {
 
     uint8_t *log_mmap;
     size_t log_mmap_len;
+    uint64_t log_offset;        /* where the bitmap starts in the mapping */
     uint64_t log_size;          /* bytes of bitmap after the offset */
     int log_call_fd;            /* SET_LOG_FD */
     int backend_req_fd;         /* SET_BACKEND_REQ_FD */
 
     VufVring *vrings;
     unsigned nvrings;
+    VufChain *chain;            /* data path only */
 };
 
 /* What a request handler tells the dispatcher. */
@@ -324,13 +342,9 @@ static void guest_read_sigbus(int sig, siginfo_t *si, void *uc)
     }
 }
 
-static bool guest_read_u16(const uint16_t *src, uint16_t *out)
+static void guest_read_install(void)
 {
     static bool installed;
-    /* Byte by byte: the front-end's address need not be aligned. */
-    const volatile uint8_t *b = (const volatile uint8_t *)src;
-    sigjmp_buf jmp;
-    uint16_t v;
 
     if (!installed) {
         struct sigaction sa = {
@@ -342,6 +356,16 @@ static bool guest_read_u16(const uint16_t *src, uint16_t *out)
         sigaction(SIGBUS, &sa, &guest_read_old_bus);
         installed = true;
     }
+}
+
+static bool guest_read_u16(const uint16_t *src, uint16_t *out)
+{
+    /* Byte by byte: the front-end's address need not be aligned. */
+    const volatile uint8_t *b = (const volatile uint8_t *)src;
+    sigjmp_buf jmp;
+    uint16_t v;
+
+    guest_read_install();
     if (sigsetjmp(jmp, 1)) {
         guest_read_jmp = NULL;
         return false;
@@ -443,6 +467,7 @@ static void log_unmap(VufConn *c)
         munmap(c->log_mmap, c->log_mmap_len);
         c->log_mmap = NULL;
         c->log_mmap_len = 0;
+        c->log_offset = 0;
         c->log_size = 0;
     }
 }
@@ -457,6 +482,380 @@ static void vrings_reset(VufConn *c)
         close_fd(&vr->err_fd);
         memset(vr, 0, sizeof(*vr));
         vr->kick_fd = vr->call_fd = vr->err_fd = -1;
+    }
+}
+
+/*
+ * The data path (blk with a disk image): split rings, served when
+ * kicked.  Descriptors, indexes and buffers are the guest's: each is
+ * checked before use, and a ring that breaks the rules stops (the guest
+ * driver's requests on it then never complete; other rings and
+ * connections go on).
+ */
+
+#define VRING_DESC_F_NEXT       1
+#define VRING_DESC_F_WRITE      2
+#define VRING_DESC_F_INDIRECT   4
+#define VRING_AVAIL_F_NO_INTERRUPT 1
+#define VU_F_EVENT_IDX          29      /* VIRTIO_RING_F_EVENT_IDX */
+
+typedef struct VringDesc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    uint16_t next;
+} VringDesc;
+
+/*
+ * Append @len bytes at guest physical address @gpa to @iov (and their
+ * addresses to @gpas, if not NULL), split where regions meet.  False if
+ * a byte is outside guest memory or more than @max entries are needed.
+ */
+static bool gpa_to_iov(const VufConn *c, uint64_t gpa, uint64_t len,
+                       struct iovec *iov, uint64_t *gpas, unsigned *n,
+                       unsigned max)
+{
+    while (len) {
+        const VufMemMap *m = NULL;
+        uint64_t off = 0, take;
+
+        for (unsigned i = 0; i < c->nmem && !m; i++) {
+            const VuMemRegion *r = &c->mem[i].region;
+
+            if (gpa >= r->guest_phys_addr &&
+                gpa - r->guest_phys_addr < r->memory_size) {
+                m = &c->mem[i];
+                off = gpa - r->guest_phys_addr;
+            }
+        }
+        if (!m || *n == max) {
+            return false;
+        }
+        /* guest_phys_addr + memory_size cannot wrap (region_check). */
+        take = MIN(len, m->region.memory_size - off);
+        iov[*n].iov_base = m->mmap_addr + m->region.mmap_offset + off;
+        iov[*n].iov_len = take;
+        if (gpas) {
+            gpas[*n] = gpa;
+        }
+        (*n)++;
+        gpa += take;
+        len -= take;
+    }
+    return true;
+}
+
+/* Mark @len bytes at @gpa dirty, while the front-end logs (migration). */
+static void log_dirty(VufConn *c, uint64_t gpa, uint64_t len)
+{
+    uint8_t *bitmap;
+    uint64_t page, last;
+
+    if (!len || !c->log_mmap ||
+        !(c->acked_features & (1ull << VU_F_LOG_ALL)) ||
+        gpa > UINT64_MAX - (len - 1)) {
+        return;
+    }
+    bitmap = c->log_mmap + c->log_offset;
+    last = (gpa + len - 1) / VU_LOG_PAGE;
+    for (page = gpa / VU_LOG_PAGE; page <= last; page++) {
+        if (page / 8 >= c->log_size) {
+            vuf_log("conn %u: dirty page at 0x%" PRIx64 " beyond the log",
+                    c->id, page * VU_LOG_PAGE);
+            return;
+        }
+        __atomic_fetch_or(&bitmap[page / 8], 1u << (page % 8),
+                          __ATOMIC_RELAXED);
+    }
+}
+
+/* The used ring's bytes at @off were written. */
+static void log_used(VufConn *c, const VufVring *vr, uint64_t off,
+                     uint64_t len)
+{
+    if (vr->addr.flags & VU_VRING_F_LOG &&
+        vr->addr.log_guest_addr <= UINT64_MAX - off) {
+        log_dirty(c, vr->addr.log_guest_addr + off, len);
+    }
+}
+
+/*
+ * Signal the eventfd @fd.  The front-end chose the descriptor: one that
+ * is not writable now (a full pipe) is skipped rather than waited for,
+ * since every front-end shares this process.
+ */
+static void eventfd_kick(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLOUT };
+    uint64_t one = 1;
+
+    if (fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)) {
+        return;
+    }
+    if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+        vuf_log("eventfd write: %s", g_strerror(errno));
+    }
+}
+
+static bool vring_runs(const VufConn *c, const VufVring *vr)
+{
+    return c->be->disk && vr->started && vr->enabled && vr->addr_set &&
+           vr->num && !vr->broken && c->nmem &&
+           !(c->acked_features & ((1ull << VU_F_ACCESS_PLATFORM) |
+                                  (1ull << VU_F_RING_PACKED)));
+}
+
+static void vring_stop(VufConn *c, VufVring *vr, unsigned index,
+                       const char *why)
+{
+    vuf_log("conn %u: vring %u: %s: ring stopped", c->id, index, why);
+    vr->broken = true;
+}
+
+/*
+ * Gather the chain at @head into c->chain: device-readable buffers, then
+ * device-writable ones, through at most one indirect table.  NULL on
+ * success, else why the chain is bad.
+ */
+static const char *chain_gather(VufConn *c, const VufVring *vr,
+                                const VringDesc *table, uint16_t head)
+{
+    VufChain *ch = c->chain;
+    unsigned max = vr->num, i = head, count = 0;
+    bool indirect = false;
+
+    ch->nout = ch->nin = 0;
+    if (head >= max) {
+        return "head descriptor out of range";
+    }
+    for (;;) {
+        VringDesc d;
+        struct iovec t;
+        unsigned n = 0;
+
+        if (count++ == max) {
+            return "descriptor loop";
+        }
+        memcpy(&d, &table[i], sizeof(d));
+        d.addr = GUINT64_FROM_LE(d.addr);
+        d.len = GUINT32_FROM_LE(d.len);
+        d.flags = GUINT16_FROM_LE(d.flags);
+        d.next = GUINT16_FROM_LE(d.next);
+        if (d.flags & VRING_DESC_F_INDIRECT) {
+            if (indirect || d.flags & VRING_DESC_F_NEXT ||
+                !d.len || d.len % sizeof(VringDesc) ||
+                !gpa_to_iov(c, d.addr, d.len, &t, NULL, &n, 1)) {
+                return "bad indirect descriptor";
+            }
+            table = t.iov_base;
+            max = d.len / sizeof(VringDesc);
+            i = count = 0;
+            indirect = true;
+            continue;
+        }
+        if (d.flags & VRING_DESC_F_WRITE) {
+            if (!gpa_to_iov(c, d.addr, d.len, ch->in, ch->in_gpa, &ch->nin,
+                            VUF_BLK_MAX_SEGS)) {
+                return "writable buffer outside guest memory (or too many)";
+            }
+        } else if (ch->nin) {
+            return "readable buffer after a writable one";
+        } else if (!gpa_to_iov(c, d.addr, d.len, ch->out, NULL, &ch->nout,
+                               VUF_BLK_MAX_SEGS)) {
+            return "readable buffer outside guest memory (or too many)";
+        }
+        if (!(d.flags & VRING_DESC_F_NEXT)) {
+            return NULL;
+        }
+        i = d.next;
+        if (i >= max) {
+            return "next descriptor out of range";
+        }
+    }
+}
+
+/* Serve the request at @head; its used length in *@len. */
+static const char *chain_serve(VufConn *c, const VufVring *vr,
+                               const VringDesc *desc, uint16_t head,
+                               uint32_t *len)
+{
+    VufChain *ch = c->chain;
+    const char *why = chain_gather(c, vr, desc, head);
+    uint32_t type;
+    int r;
+    size_t left;
+
+    if (why) {
+        return why;
+    }
+    r = vuf_blk_request(c->be->disk, c->acked_features, ch->out, ch->nout,
+                        ch->in, ch->nin, &type);
+    if (r < 0) {
+        return "request without a header or a status byte";
+    }
+    /* What was written: the data from the start, the status at the end. */
+    left = r - 1;
+    for (unsigned i = 0; i < ch->nin && left; i++) {
+        size_t n = MIN(left, ch->in[i].iov_len);
+
+        log_dirty(c, ch->in_gpa[i], n);
+        left -= n;
+    }
+    for (unsigned i = ch->nin; i-- > 0;) {
+        if (ch->in[i].iov_len) {
+            log_dirty(c, ch->in_gpa[i] + ch->in[i].iov_len - 1, 1);
+            break;
+        }
+    }
+    *len = r;
+    return NULL;
+}
+
+static void vring_serve(VufConn *c, VufVring *vr, unsigned index)
+{
+    const bool event_idx = c->acked_features & (1ull << VU_F_EVENT_IDX);
+    const unsigned num = vr->num;
+    /* avail: flags, idx, ring[num], used_event */
+    volatile uint16_t *avail = (volatile uint16_t *)uva_to_ptr(
+        c, vr->addr.avail_user_addr, 2 * (3 + (uint64_t)num));
+    /* used: flags, idx, ring[num] of { id, len }, avail_event */
+    volatile uint8_t *used = (volatile uint8_t *)uva_to_ptr(
+        c, vr->addr.used_user_addr, 6 + 8 * (uint64_t)num);
+    const VringDesc *desc = uva_to_ptr(c, vr->addr.desc_user_addr,
+                                       sizeof(VringDesc) * (uint64_t)num);
+    const uint64_t avail_event_off = 4 + 8 * (uint64_t)num;
+    uint16_t old_used = vr->used_idx;
+    unsigned served = 0;
+    bool notify;
+
+    if (!avail || !used || !desc) {
+        vring_stop(c, vr, index, "ring outside guest memory");
+        return;
+    }
+    for (;;) {
+        uint16_t avail_idx = GUINT16_FROM_LE(avail[1]);
+        uint16_t head;
+        uint32_t len, elem[2];
+        uint16_t idx;
+        const char *why;
+
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (avail_idx == (uint16_t)vr->base) {
+            if (!event_idx) {
+                break;
+            }
+            /* Ask for a kick at the next request, then look again. */
+            idx = GUINT16_TO_LE((uint16_t)vr->base);
+            memcpy((uint8_t *)used + avail_event_off, &idx, 2);
+            log_used(c, vr, avail_event_off, 2);
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (GUINT16_FROM_LE(avail[1]) == (uint16_t)vr->base) {
+                break;
+            }
+            continue;
+        }
+        if ((uint16_t)(avail_idx - vr->base) > num) {
+            vring_stop(c, vr, index, "avail index runs ahead of the ring");
+            break;
+        }
+        if (served == num) {
+            /* Fair to other rings: come back through the poll loop. */
+            eventfd_kick(vr->kick_fd);
+            break;
+        }
+        head = GUINT16_FROM_LE(avail[2 + (uint16_t)vr->base % num]);
+        why = chain_serve(c, vr, desc, head, &len);
+        if (why) {
+            vring_stop(c, vr, index, why);
+            break;
+        }
+        elem[0] = GUINT32_TO_LE(head);
+        elem[1] = GUINT32_TO_LE(len);
+        memcpy((uint8_t *)used + 4 + 8 * (vr->used_idx % num), elem, 8);
+        log_used(c, vr, 4 + 8 * (vr->used_idx % num), 8);
+        vr->base = (uint16_t)(vr->base + 1);
+        vr->used_idx++;
+        __atomic_thread_fence(__ATOMIC_RELEASE);
+        idx = GUINT16_TO_LE(vr->used_idx);
+        memcpy((uint8_t *)used + 2, &idx, 2);
+        log_used(c, vr, 2, 2);
+        served++;
+    }
+    if (!served) {
+        return;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (event_idx) {
+        uint16_t used_event = GUINT16_FROM_LE(avail[2 + num]);
+
+        /* vring_need_event() of the virtio specification */
+        notify = (uint16_t)(vr->used_idx - used_event - 1) <
+                 (uint16_t)(vr->used_idx - old_used);
+    } else {
+        notify = !(GUINT16_FROM_LE(avail[0]) & VRING_AVAIL_F_NO_INTERRUPT);
+    }
+    if (notify) {
+        eventfd_kick(vr->call_fd);
+    }
+    if (c->acked_features & (1ull << VU_F_LOG_ALL)) {
+        eventfd_kick(c->log_call_fd);
+    }
+}
+
+/* Serve ring @index if it runs; guest memory that vanishes stops it. */
+static void vring_process(VufConn *c, unsigned index)
+{
+    VufVring *vr = &c->vrings[index];
+    sigjmp_buf jmp;
+
+    if (!vring_runs(c, vr)) {
+        return;
+    }
+    guest_read_install();
+    if (sigsetjmp(jmp, 1)) {
+        guest_read_jmp = NULL;
+        vring_stop(c, vr, index, "guest memory unreadable (its file "
+                   "shrank?)");
+        return;
+    }
+    guest_read_jmp = &jmp;
+    vring_serve(c, vr, index);
+    guest_read_jmp = NULL;
+}
+
+void vuf_conn_kick_pollfds(const VufConn *c, GArray *pfds)
+{
+    for (unsigned i = 0; i < c->nvrings; i++) {
+        const VufVring *vr = &c->vrings[i];
+
+        if (vr->kick_fd >= 0 && vring_runs(c, vr)) {
+            struct pollfd p = { .fd = vr->kick_fd, .events = POLLIN };
+
+            g_array_append_val(pfds, p);
+        }
+    }
+}
+
+void vuf_conn_kicked(VufConn *c, const struct pollfd *pfd)
+{
+    for (unsigned i = 0; i < c->nvrings; i++) {
+        VufVring *vr = &c->vrings[i];
+        uint64_t v;
+
+        if (vr->kick_fd != pfd->fd || !vring_runs(c, vr)) {
+            continue;
+        }
+        ssize_t r = -1;
+
+        if (!(pfd->revents & (POLLERR | POLLHUP | POLLNVAL))) {
+            r = read(vr->kick_fd, &v, sizeof(v));
+        }
+        if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+            /* Not an eventfd, or a broken one: do not spin on it. */
+            vring_stop(c, vr, i, "kick descriptor broken");
+            continue;
+        }
+        vring_process(c, i);
     }
 }
 
@@ -616,8 +1015,10 @@ static VufResult do_set_mem_table(VufConn *c, VufMsg *m, VufMsg *reply)
                                   VUF_MAX_GUEST_MEM);
         }
         if (!why) {
+            /* The data path writes what it reads from the disk. */
             p = map_checked(m->fds[i], r->mmap_offset, r->memory_size,
-                            PROT_READ, &maps[i].mmap_len, &why);
+                            c->be->disk ? PROT_READ | PROT_WRITE : PROT_READ,
+                            &maps[i].mmap_len, &why);
         }
         if (!p) {
             vuf_log("conn %u: SET_MEM_TABLE: region %u (uva 0x%" PRIx64
@@ -683,6 +1084,7 @@ static VufResult do_set_log_base(VufConn *c, VufMsg *m, VufMsg *reply)
     log_unmap(c);
     c->log_mmap = p;
     c->log_mmap_len = len;
+    c->log_offset = l->mmap_offset;
     c->log_size = l->mmap_size;
     vuf_log("conn %u: SET_LOG_BASE size 0x%" PRIx64 " offset 0x%" PRIx64
             " (covers %" PRIu64 " MiB of guest memory)", c->id, l->mmap_size,
@@ -753,7 +1155,7 @@ static VufResult do_set_vring_addr(VufConn *c, VufMsg *m, VufMsg *reply)
         return VUF_FAIL;
     }
     if (log && !c->log_mmap) {
-        /* We never write the used ring, but say that logging was off. */
+        /* Writes to the used ring before then are not logged. */
         vuf_log("conn %u: SET_VRING_ADDR vring %u: logging asked before "
                 "SET_LOG_BASE", c->id, a->index);
     }
@@ -775,6 +1177,9 @@ static VufResult do_set_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
         return res;
     }
     vr->base = m->payload.state.num;
+    /* Every request before base was completed: used caught up. */
+    vr->used_idx = vr->base;
+    vr->broken = false;
     vuf_log("conn %u: SET_VRING_BASE vring %u base 0x%x", c->id,
             m->payload.state.index, vr->base);
     return VUF_OK;
@@ -795,11 +1200,12 @@ static VufResult do_get_vring_base(VufConn *c, VufMsg *m, VufMsg *reply)
     index = m->payload.state.index;
 
     /*
-     * The ring stops here.  Nothing was consumed since SET_VRING_BASE, so
-     * that value is still the next descriptor to process: the front-end
-     * saves it and the destination's checks (avail idx - base <= num,
-     * base - used idx <= num) hold because the driver cannot run more
-     * than num ahead of the used index we never moved.
+     * The ring stops here.  base is the next descriptor to process: the
+     * data path completes every request it takes, so the used index
+     * equals it; without one nothing was consumed since SET_VRING_BASE.
+     * The destination's checks (avail idx - base <= num, base - used idx
+     * <= num) hold because the driver cannot run more than num ahead of
+     * the used index.
      */
     vr->started = false;
     close_fd(&vr->kick_fd);
@@ -864,6 +1270,8 @@ static VufResult do_set_vring_fd(VufConn *c, VufMsg *m, VufMsg *reply)
     *slot = fd;
     vuf_log("conn %u: %s vring %u%s", c->id, request_name(m->hdr.request),
             index, fd < 0 ? " (no fd)" : "");
+    /* Requests the driver queued before the ring started. */
+    vring_process(c, index);
     return VUF_OK;
 }
 
@@ -878,6 +1286,7 @@ static VufResult do_set_vring_enable(VufConn *c, VufMsg *m, VufMsg *reply)
     vr->enabled = m->payload.state.num != 0;
     vuf_log("conn %u: SET_VRING_ENABLE vring %u %s", c->id,
             m->payload.state.index, vr->enabled ? "on" : "off");
+    vring_process(c, m->payload.state.index);
     return VUF_OK;
 }
 
@@ -1259,6 +1668,9 @@ VufConn *vuf_conn_new(int fd, unsigned id, const VufBackend *be)
     c->backend_req_fd = -1;
     c->nvrings = be->blk ? be->queues : 2 * be->queues;
     c->vrings = g_new0(VufVring, c->nvrings);
+    if (be->disk) {
+        c->chain = g_new0(VufChain, 1);
+    }
     for (unsigned i = 0; i < c->nvrings; i++) {
         c->vrings[i].kick_fd = -1;
         c->vrings[i].call_fd = -1;
@@ -1291,6 +1703,7 @@ void vuf_conn_free(VufConn *c)
     rx_reset(c);
     vrings_reset(c);
     g_free(c->vrings);
+    g_free(c->chain);
     mem_unmap(c);
     log_unmap(c);
     close_fd(&c->log_call_fd);

@@ -9,8 +9,11 @@
 #ifndef VUF_BACKEND_H
 #define VUF_BACKEND_H
 
+#include <poll.h>
+
 #include "vhost-user-proto.h"
 #include "offer.h"
+#include "blk.h"
 
 /* Protocol features offered unless --protocol-features says otherwise. */
 #define VUF_PROTOCOL_FEATURES_NET \
@@ -31,6 +34,8 @@
  * @queues: answer to GET_QUEUE_NUM: queue pairs for net (2 * @queues
  *          vrings), queues for blk
  * @blk_capacity: the disk size in 512-byte sectors (blk)
+ * @disk: the disk image the blk data path serves, NULL for none (the
+ *        rings are then never processed)
  */
 typedef struct VufBackend {
     VufFeatures features;
@@ -38,6 +43,7 @@ typedef struct VufBackend {
     bool blk;
     unsigned queues;
     uint64_t blk_capacity;
+    const VufBlkDisk *disk;
 } VufBackend;
 
 typedef struct VufConn VufConn;
@@ -123,6 +129,18 @@ bool vuf_conn_io(VufConn *c);
 
 /* The poll() events the connection waits for. */
 short vuf_conn_events(const VufConn *c);
+
+/*
+ * The data path (blk with a disk image): the kick descriptors of the
+ * rings that run are polled with the connections; one that poll() found
+ * ready is served with vuf_conn_kicked().
+ */
+
+/* Append a pollfd for every running ring's kick descriptor to @pfds. */
+void vuf_conn_kick_pollfds(const VufConn *c, GArray *pfds);
+
+/* @pfd, from vuf_conn_kick_pollfds(), is ready: serve its ring. */
+void vuf_conn_kicked(VufConn *c, const struct pollfd *pfd);
 
 /* Unmap guest memory and the log, close every descriptor. */
 void vuf_conn_free(VufConn *c);

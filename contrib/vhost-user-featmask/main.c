@@ -1,6 +1,7 @@
 /*
  * vhost-user-featmask: a vhost-user net (or blk) backend that offers a
- * chosen set of virtio features, and has no data path
+ * chosen set of virtio features; a data path only for blk with a disk
+ * image
  *
  * Two of these with different features are two hosts whose switch
  * software differs: QEMU, the guest driver and live migration see real
@@ -40,6 +41,7 @@ static char *opt_device;
 static char *opt_type;
 static int opt_queues = 1;
 static gint64 opt_blk_size = 1 << 30;
+static char *opt_blk_image;
 static char *opt_protocol_features;
 static char *opt_log;
 static gboolean opt_print_features;
@@ -73,6 +75,10 @@ static GOptionEntry entries[] = {
     { "blk-size", 0, 0, G_OPTION_ARG_INT64, &opt_blk_size,
       "The disk's capacity in bytes, a multiple of 512 (blk; default "
       "1 GiB)", "BYTES" },
+    { "blk-image", 0, 0, G_OPTION_ARG_FILENAME, &opt_blk_image,
+      "Serve the disk image FILE (raw, a multiple of 512 bytes): a data "
+      "path that reads and writes it (blk; instead of --blk-size)",
+      "FILE" },
     { "protocol-features", 0, 0, G_OPTION_ARG_STRING, &opt_protocol_features,
       "Offer only these vhost-user protocol features (number; default "
       "net 0x3f: mq, log_shmfd, rarp, reply_ack, mtu, backend_req; blk "
@@ -90,8 +96,10 @@ static GOptionEntry entries[] = {
 };
 
 static const char description[] =
-"This backend has NO DATA PATH: it never processes a virtqueue, so no\n"
-"packet is sent or received (with --type blk, no request completes).\n"
+"This backend has NO DATA PATH for net: it never processes its\n"
+"virtqueues, so no packet is sent or received; the same for blk without\n"
+"--blk-image.  With --blk-image, blk requests (read, write, flush, get\n"
+"id, discard, write zeroes) are served from the image file.\n"
 "It implements the vhost-user control path (docs/interop/vhost-user.rst\n"
 "in QEMU) far enough for QEMU to start the device, for a guest driver to\n"
 "negotiate the offered features, and for live migration\n"
@@ -277,9 +285,13 @@ static int loop_timeout(Loop *l, gint64 now)
 
 static int loop_run(Loop *l)
 {
+    g_autoptr(GArray) kicks = g_array_new(FALSE, FALSE,
+                                          sizeof(struct pollfd));
+    g_autoptr(GArray) owners = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    g_autofree struct pollfd *pfds = NULL;
+
     while (!l->stop) {
-        struct pollfd pfds[MAX_CONNS + 2];
-        unsigned n = 0, first_conn;
+        unsigned n = 0, first_conn, first_kick;
         gint64 now;
 
         if (opt_client && l->nconns == 0) {
@@ -291,6 +303,16 @@ static int loop_run(Loop *l)
             break;
         }
 
+        /* The data path's kick descriptors, and whose they are. */
+        g_array_set_size(kicks, 0);
+        g_array_set_size(owners, 0);
+        for (unsigned i = 0; i < l->nconns; i++) {
+            vuf_conn_kick_pollfds(l->conns[i], kicks);
+            while (owners->len < kicks->len) {
+                g_array_append_val(owners, i);
+            }
+        }
+        pfds = g_renew(struct pollfd, pfds, MAX_CONNS + 2 + kicks->len);
         pfds[n++] = (struct pollfd){ .fd = l->sig_fd, .events = POLLIN };
         if (l->listen_fd >= 0) {
             /* A negative fd is skipped: no accept() to spin on. */
@@ -306,6 +328,9 @@ static int loop_run(Loop *l)
                 .events = vuf_conn_events(l->conns[i]),
             };
         }
+        first_kick = n;
+        memcpy(pfds + n, kicks->data, kicks->len * sizeof(*pfds));
+        n += kicks->len;
         if (poll(pfds, n, loop_timeout(l, g_get_monotonic_time())) < 0) {
             if (errno == EINTR) {
                 continue;
@@ -317,6 +342,14 @@ static int loop_run(Loop *l)
         if (pfds[0].revents) {
             loop_signal(l);
             break;
+        }
+        /* Rings first: a connection's turn below may end it. */
+        for (unsigned k = first_kick; k < n; k++) {
+            if (pfds[k].revents) {
+                vuf_conn_kicked(l->conns[g_array_index(owners, unsigned,
+                                                       k - first_kick)],
+                                &pfds[k]);
+            }
         }
         /*
          * Walk backwards: loop_remove() moves the last connection.  Each
@@ -346,6 +379,32 @@ static int loop_run(Loop *l)
     return 0;
 }
 
+/* --blk-image: the disk the blk data path serves, and its capacity. */
+static bool open_image(Loop *l, VufBlkDisk *disk, Error **errp)
+{
+    struct stat st;
+
+    if (!l->be.blk) {
+        error_setg(errp, "--blk-image needs --type blk");
+        return false;
+    }
+    disk->fd = open(opt_blk_image, O_RDWR | O_CLOEXEC);
+    if (disk->fd < 0 || fstat(disk->fd, &st) < 0) {
+        error_setg(errp, "cannot open --blk-image '%s': %s", opt_blk_image,
+                   g_strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size < 512 || st.st_size % 512) {
+        error_setg(errp, "--blk-image '%s' is not a regular file of a "
+                   "positive multiple of 512 bytes", opt_blk_image);
+        return false;
+    }
+    disk->capacity = st.st_size / 512;
+    l->be.blk_capacity = disk->capacity;
+    l->be.disk = disk;
+    return true;
+}
+
 static void print_capabilities(bool blk)
 {
     /* The schema of QEMU's docs/interop/vhost-user.json. */
@@ -359,6 +418,7 @@ int main(int argc, char **argv)
     g_autoptr(GError) gerr = NULL;
     Error *err = NULL;
     Loop l = { .sig_fd = -1, .listen_fd = -1 };
+    VufBlkDisk disk = { .fd = -1 };
     sigset_t mask;
     int ret;
 
@@ -413,6 +473,10 @@ int main(int argc, char **argv)
         return 1;
     }
     l.be.blk_capacity = opt_blk_size / 512;
+    if (opt_blk_image && !open_image(&l, &disk, &err)) {
+        report_err(err);
+        return 1;
+    }
 
     if (opt_print_features) {
         vuf_features_print(&l.be.features, stdout);
@@ -485,5 +549,8 @@ int main(int argc, char **argv)
     vuf_log("exit %d", ret);
     vuf_log_close();
     vuf_features_clear(&l.be.features);
+    if (disk.fd >= 0) {
+        close(disk.fd);
+    }
     return ret;
 }

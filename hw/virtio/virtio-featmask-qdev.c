@@ -103,6 +103,23 @@ FeatmaskSet *virtio_featmask_vhost_available(VirtIODevice *vdev,
     return featmask_set_from_bits(map, &bits, 1, NULL);
 }
 
+FeatmaskSet *virtio_featmask_vhost_offerable(VirtIODevice *vdev,
+                                             struct vhost_dev *hdev,
+                                             const FeatmaskMap *map,
+                                             const int *feature_bits,
+                                             uint64_t qemu_bits)
+{
+    g_autoptr(FeatmaskSet) all = qdev_featmask_switchable(DEVICE(vdev));
+    uint64_t bits = virtio_featmask_bits(all) | qemu_bits |
+                    vdev->host_features;
+
+    if (!hdev || !hdev->vhost_ops) {
+        return featmask_set_new(map);
+    }
+    bits = vhost_get_features(hdev, feature_bits, bits);
+    return featmask_set_from_bits(map, &bits, 1, NULL);
+}
+
 /* A string property of @dev, NULL when it has none or it is empty. */
 static char *virtio_featmask_str_prop(DeviceState *dev, const char *name)
 {

@@ -31,6 +31,7 @@
 #include "libqos/virtio-pci.h"
 #include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_net.h"
+#include "standard-headers/linux/virtio_blk.h"
 #include "featmask-vhost-user.h"
 
 #define MEM_SIZE "128M"
@@ -60,6 +61,9 @@ typedef struct Host {
     QPCIBus *bus;
     QVirtioPCIDevice *dev;
     QVirtQueue *vq[2];
+    /* The device's slot and queues: 0 for virtio-net's. */
+    int slot;
+    int nvqs;
 } Host;
 
 static char *tmpdir;
@@ -139,7 +143,10 @@ static void host_free(Host *h)
  */
 static uint64_t guest_driver_start(Host *h)
 {
-    QPCIAddress addr = { .devfn = QPCI_DEVFN(NET_SLOT, 0) };
+    QPCIAddress addr = {
+        .devfn = QPCI_DEVFN(h->slot ? h->slot : NET_SLOT, 0)
+    };
+    int nvqs = h->nvqs ? h->nvqs : ARRAY_SIZE(h->vq);
     uint64_t features;
     int i;
 
@@ -152,7 +159,7 @@ static uint64_t guest_driver_start(Host *h)
     features = qvirtio_get_features(&h->dev->vdev) & ~QVIRTIO_F_BAD_FEATURE;
     g_assert_true(features & (1ull << VIRTIO_F_VERSION_1));
     qvirtio_set_features(&h->dev->vdev, features);
-    for (i = 0; i < ARRAY_SIZE(h->vq); i++) {
+    for (i = 0; i < nvqs; i++) {
         h->vq[i] = qvirtqueue_setup(&h->dev->vdev, &h->alloc, i);
     }
     qvirtio_set_driver_ok(&h->dev->vdev);
@@ -506,6 +513,26 @@ static void test_migrate_negotiated(void)
     host_free(&b);
 }
 
+/* Run QEMU with @args; it must fail.  Returns its stderr. */
+static char *qemu_fails(const char *args)
+{
+    g_autofree char *cmd = NULL;
+    g_autoptr(GError) gerr = NULL;
+    char *out = NULL, *err = NULL;
+    int status;
+
+    cmd = g_strdup_printf("timeout 30 %s -display none -nodefaults -S "
+                          "-accel qtest %s", g_getenv("QTEST_QEMU_BINARY"),
+                          args);
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status,
+                                            &gerr));
+    g_free(out);
+    /* An error exit, not a crash or the timeout. */
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    return err;
+}
+
 /*
  * Run QEMU with @device_opts for a virtio-net-pci on a host without UFO;
  * it must fail.  Returns its stderr.
@@ -514,28 +541,17 @@ static char *qemu_cmdline_fails(const char *device_opts)
 {
     Host h = { 0 };
     g_autofree char *base = NULL;
-    g_autofree char *device = NULL;
-    g_autofree char *cmd = NULL;
-    g_autoptr(GError) gerr = NULL;
-    char *out = NULL, *err = NULL;
-    int status;
+    g_autofree char *args = NULL;
+    char *err;
 
     host_init(&h, "c");
     backend_start(&h, BACKEND_NO_UFO);
     base = host_args(&h, false);
-    device = g_strdup_printf("virtio-net-pci,id=net0,netdev=n0,addr=%d.0,"
-                             "romfile=,disable-legacy=on,%s", NET_SLOT,
-                             device_opts);
-    cmd = g_strdup_printf("timeout 30 %s -display none -nodefaults -S "
-                          "-accel qtest %s -device %s",
-                          g_getenv("QTEST_QEMU_BINARY"), base, device);
-    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status,
-                                            &gerr));
+    args = g_strdup_printf("%s -device virtio-net-pci,id=net0,netdev=n0,"
+                           "addr=%d.0,romfile=,disable-legacy=on,%s", base,
+                           NET_SLOT, device_opts);
+    err = qemu_fails(args);
     host_free(&h);
-    g_free(out);
-    /* An error exit, not a crash or the timeout. */
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
     return err;
 }
 
@@ -1385,6 +1401,304 @@ static void test_virtio_blk(void)
     qtest_quit(qts);
 }
 
+/*
+ * vhost-user-blk: a second kind of device whose backends differ.  Host
+ * "full" has a backend that offers discard, write-zeroes and two queues
+ * (mq); host "lean" one without any of them, as an older daemon would.
+ */
+#define BLK_SLOT 5
+#define BLK_BASE (1ULL << VIRTIO_BLK_F_SIZE_MAX | \
+                  1ULL << VIRTIO_BLK_F_SEG_MAX | \
+                  1ULL << VIRTIO_BLK_F_GEOMETRY | \
+                  1ULL << VIRTIO_BLK_F_BLK_SIZE | \
+                  1ULL << VIRTIO_BLK_F_TOPOLOGY | \
+                  1ULL << VIRTIO_BLK_F_FLUSH | \
+                  1ULL << VIRTIO_BLK_F_CONFIG_WCE)
+#define BLK_FULL (BLK_BASE | 1ULL << VIRTIO_BLK_F_DISCARD | \
+                  1ULL << VIRTIO_BLK_F_WRITE_ZEROES | \
+                  1ULL << VIRTIO_BLK_F_MQ)
+#define BLK_LEAN BLK_BASE
+#define BLK_LEAN_LACKS "discard, write-zeroes"
+/*
+ * libvhost-user has no queue_reset, which is on by default: a mask that
+ * keeps the default set must leave it out.
+ */
+#define NO_QUEUE_RESET "-queue_reset"
+#define BLK_FIT_LEAN "-discard:-write-zeroes:" NO_QUEUE_RESET
+
+typedef enum BlkHost { BLK_HOST_FULL, BLK_HOST_LEAN } BlkHost;
+
+static void blk_backend_start(Host *h, BlkHost kind)
+{
+    h->backend = featmask_vhost_user_start_blk(
+        h->sock, kind == BLK_HOST_FULL ? BLK_FULL : BLK_LEAN,
+        kind == BLK_HOST_FULL ? 2 : 1);
+}
+
+static char *blk_host_args(Host *h, bool incoming)
+{
+    return g_strdup_printf("-M pc,memory-backend=mem -m " MEM_SIZE " "
+                           "-object memory-backend-memfd,id=mem,"
+                           "size=" MEM_SIZE ",share=on "
+                           "-chardev socket,id=c0,path=%s %s",
+                           h->sock, incoming ? "-incoming defer" : "");
+}
+
+static char *blk_device(const char *opts)
+{
+    return g_strdup_printf("vhost-user-blk-pci,id=blk0,chardev=c0,"
+                           "addr=%d.0,disable-legacy=on%s%s", BLK_SLOT,
+                           *opts ? "," : "", opts);
+}
+
+/* A host with a vhost-user-blk-pci whose extra options are @opts. */
+static void blk_host_start(Host *h, BlkHost kind, const char *opts,
+                           bool incoming)
+{
+    g_autofree char *base = blk_host_args(h, incoming);
+    g_autofree char *device = blk_device(opts);
+    g_autofree char *args = g_strdup_printf("%s -device %s 2>%s", base,
+                                            device, h->err);
+
+    h->slot = BLK_SLOT;
+    h->nvqs = 1;
+    blk_backend_start(h, kind);
+    h->qts = qtest_init(args);
+}
+
+static char *blk_list(Host *h, const char *member)
+{
+    g_autoptr(QDict) dev = device_features_of(h->qts, "blk0");
+
+    return names_join(qdict_get_qlist(dev, member));
+}
+
+/*
+ * Each host describes its backend: the chardev, and what it can provide
+ * (mq too, for the backend that serves two queues).
+ */
+static void test_blk_query(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autoptr(QDict) dev = NULL;
+    g_autofree char *full = NULL;
+    g_autofree char *lean = NULL;
+    g_autofree char *enabled = NULL;
+    QDict *backend;
+
+    host_init(&a, "blk-full");
+    host_init(&b, "blk-lean");
+    blk_host_start(&a, BLK_HOST_FULL, "", false);
+    blk_host_start(&b, BLK_HOST_LEAN, "", false);
+    dev = device_features_of(a.qts, "blk0");
+    g_assert_cmpstr(qdict_get_str(dev, "kind"), ==, "virtio-blk");
+    backend = qdict_get_qdict(dev, "backend");
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "chardev");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "c0");
+    g_assert_cmpstr(qdict_get_str(backend, "driver"), ==, "vhost-user");
+
+    full = blk_list(&a, "available");
+    lean = blk_list(&b, "available");
+    enabled = blk_list(&a, "enabled");
+    g_test_message("full: %s", full);
+    g_test_message("lean: %s", lean);
+    g_assert_true(names_has(full, "discard"));
+    g_assert_true(names_has(full, "write-zeroes"));
+    g_assert_true(names_has(full, "mq"));
+    g_assert_true(names_has(full, "flush"));
+    g_assert_false(names_has(full, "ro"));
+    g_assert_false(names_has(lean, "discard"));
+    g_assert_false(names_has(lean, "write-zeroes"));
+    g_assert_false(names_has(lean, "mq"));
+    g_assert_true(names_has(lean, "flush"));
+    /* One queue here: mq is available, not offered. */
+    g_assert_false(names_has(enabled, "mq"));
+    g_assert_true(names_has(enabled, "discard"));
+    host_free(&a);
+    host_free(&b);
+}
+
+/*
+ * Launched the same way on both hosts, without features=: the guest
+ * driver on "full" acks discard and write-zeroes, and the migration to
+ * "lean" fails at the destination (virtio's own check); the source runs
+ * on with what its guest acked.
+ */
+static void test_blk_migrate_naive(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_after = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *err = NULL;
+
+    host_init(&a, "blk-full");
+    host_init(&b, "blk-lean");
+    blk_host_start(&a, BLK_HOST_FULL, "", false);
+    blk_host_start(&b, BLK_HOST_LEAN, "", true);
+    guest_driver_start(&a);
+    acked = blk_list(&a, "acked");
+    g_test_message("acked: %s", acked);
+    g_assert_true(names_has(acked, "discard"));
+    g_assert_true(names_has(acked, "write-zeroes"));
+
+    status = migrate(&a, &b, NULL);
+    g_assert_cmpstr(status, ==, "failed");
+    err = file_contents(b.err);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, "unsupported"));
+
+    wait_running(a.qts);
+    acked_after = blk_list(&a, "acked");
+    g_assert_cmpstr(acked_after, ==, acked);
+    host_free(&a);
+    host_free(&b);
+}
+
+/*
+ * Planned: each host's available set, query-features-baseline over
+ * them, and both launched with its features=: the guest gets the common
+ * set and the migration completes.
+ */
+static void test_blk_migrate_planned(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autoptr(QDict) base = NULL;
+    g_autofree char *common = NULL;
+    g_autofree char *escaped = NULL;
+    g_autofree char *opts = NULL;
+    g_autofree char *acked = NULL;
+    g_autofree char *acked_dst = NULL;
+    g_autofree char *status = NULL;
+    g_autoptr(QDict) da = NULL;
+    g_autoptr(QDict) db = NULL;
+
+    host_init(&a, "blk-full");
+    host_init(&b, "blk-lean");
+    blk_host_start(&a, BLK_HOST_FULL, "", false);
+    blk_host_start(&b, BLK_HOST_LEAN, "", false);
+    da = device_features_of(a.qts, "blk0");
+    db = device_features_of(b.qts, "blk0");
+    base = qtest_qmp_assert_success_ref(
+        a.qts, "{ 'execute': 'query-features-baseline',"
+        "  'arguments': { 'device': 'blk0', 'hosts': ["
+        "    { 'host': 'full', 'features': %p },"
+        "    { 'host': 'lean', 'features': %p } ] } }",
+        qobject_ref(qdict_get_qlist(da, "available")),
+        qobject_ref(qdict_get_qlist(db, "available")));
+    common = names_join(qdict_get_qlist(base, "common"));
+    g_test_message("common: %s; mask: %s", common,
+                   qdict_get_str(base, "mask"));
+    g_assert_false(names_has(common, "discard"));
+    g_assert_false(names_has(common, "write-zeroes"));
+    g_assert_false(names_has(common, "mq"));
+    g_assert_true(names_has(common, "flush"));
+    g_assert_true(baseline_dropped(base, "discard", "missing", "lean"));
+    g_assert_true(baseline_dropped(base, "write-zeroes", "missing", "lean"));
+    g_assert_true(baseline_dropped(base, "mq", "missing", "lean"));
+    host_stop(&a);
+    host_stop(&b);
+
+    escaped = escape_commas(qdict_get_str(base, "mask"));
+    opts = g_strdup_printf("features=%s", escaped);
+    blk_host_start(&a, BLK_HOST_FULL, opts, false);
+    blk_host_start(&b, BLK_HOST_LEAN, opts, true);
+    guest_driver_start(&a);
+    acked = blk_list(&a, "acked");
+    g_test_message("acked: %s", acked);
+    g_assert_false(names_has(acked, "discard"));
+    g_assert_true(names_has(acked, "flush"));
+
+    status = migrate(&a, &b, NULL);
+    g_assert_cmpstr(status, ==, "completed");
+    wait_running(b.qts);
+    acked_dst = blk_list(&b, "acked");
+    g_assert_cmpstr(acked_dst, ==, acked);
+    /* The destination's backend got the guest's features. */
+    g_assert_cmphex(featmask_vhost_user_acked(b.backend) &
+                    (1ULL << VIRTIO_BLK_F_FLUSH), !=, 0);
+    host_free(&a);
+    host_free(&b);
+}
+
+/*
+ * features= asks for what the backend lacks: realize fails naming the
+ * chardev, on the command line and in device_add.
+ */
+static void test_blk_realize_lacking(void)
+{
+    Host h = { 0 };
+    g_autofree char *base = NULL;
+    g_autofree char *device = blk_device("features=+discard:+write-zeroes:"
+                                         NO_QUEUE_RESET);
+    g_autofree char *args = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(QDict) rsp = NULL;
+    const char *desc;
+
+    host_init(&h, "blk-lean");
+    blk_backend_start(&h, BLK_HOST_LEAN);
+    base = blk_host_args(&h, false);
+    args = g_strdup_printf("%s -device %s", base, device);
+    err = qemu_fails(args);
+    g_test_message("command line: %s", err);
+    g_assert_nonnull(strstr(err, "device 'blk0' (vhost-user-blk-pci):"
+                            " chardev 'c0' (vhost-user) cannot provide"
+                            " features requested by features=: "
+                            BLK_LEAN_LACKS "\n"));
+
+    h.qts = qtest_init(base);
+    rsp = qtest_qmp(h.qts, "{ 'execute': 'device_add', 'arguments': {"
+                    "  'driver': 'vhost-user-blk-pci', 'id': 'blk0',"
+                    "  'chardev': 'c0',"
+                    "  'features': '+discard," NO_QUEUE_RESET "' } }");
+    g_assert_nonnull(qdict_get_qdict(rsp, "error"));
+    desc = qdict_get_str(qdict_get_qdict(rsp, "error"), "desc");
+    g_test_message("device_add: %s", desc);
+    /* write-zeroes is on by default: "+discard" keeps it. */
+    g_assert_true(g_str_has_suffix(desc, "chardev 'c0' (vhost-user) cannot"
+                                   " provide features requested by"
+                                   " features=: " BLK_LEAN_LACKS));
+    g_assert_cmpstr(run_state(h.qts), ==, "running");
+    host_free(&h);
+}
+
+/*
+ * The destination's backend went away before the migration: the guard
+ * names the chardev whose backend was lost.
+ */
+static void test_blk_backend_lost(void)
+{
+    Host a = { 0 }, b = { 0 };
+    g_autofree char *status = NULL;
+    g_autofree char *err = NULL;
+
+    host_init(&a, "blk-full");
+    host_init(&b, "blk-lean");
+    blk_host_start(&a, BLK_HOST_LEAN, "features=" BLK_FIT_LEAN, false);
+    blk_host_start(&b, BLK_HOST_LEAN, "features=" BLK_FIT_LEAN, true);
+    guest_driver_start(&a);
+    backend_stop(&b);
+    /* QEMU sees the hangup in its main loop. */
+    for (;;) {
+        g_autofree char *info = qtest_hmp(b.qts, "info chardev");
+
+        if (strstr(info, "disconnected")) {
+            break;
+        }
+        g_usleep(10000);
+    }
+    status = migrate(&a, &b, NULL);
+    g_assert_cmpstr(status, ==, "failed");
+    err = file_contents(b.err);
+    g_test_message("destination: %s", err);
+    g_assert_nonnull(strstr(err, "chardev 'c0' (vhost-user) lost its"
+                            " backend"));
+    wait_running(a.qts);
+    host_free(&a);
+    host_free(&b);
+}
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -1414,6 +1728,17 @@ int main(int argc, char **argv)
     qtest_add_func("/featmask/migrate/guard-corrupt", test_guard_corrupt);
     qtest_add_func("/featmask/migrate/guard-corrupt-live",
                    test_guard_corrupt_live);
+    if (qtest_has_device("vhost-user-blk-pci")) {
+        qtest_add_func("/featmask/blk/query", test_blk_query);
+        qtest_add_func("/featmask/blk/realize/backend-lacks",
+                       test_blk_realize_lacking);
+        qtest_add_func("/featmask/blk/migrate/naive",
+                       test_blk_migrate_naive);
+        qtest_add_func("/featmask/blk/migrate/planned",
+                       test_blk_migrate_planned);
+        qtest_add_func("/featmask/blk/migrate/backend-lost",
+                       test_blk_backend_lost);
+    }
 
     ret = g_test_run();
     remove_tmpdir();

@@ -1,7 +1,7 @@
 /*
- * A vhost-user net backend for featmask-device-test, in the test's own
- * process (libvhost-user, served by a thread running glib's default main
- * context)
+ * A vhost-user net or blk backend for featmask-device-test, in the test's
+ * own process (libvhost-user, served by a thread running glib's default
+ * main context)
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -12,12 +12,16 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "qemu/atomic.h"
+#include "qemu/bswap.h"
 #include "libvhost-user-glib.h"
+#include "standard-headers/linux/virtio_blk.h"
 #include "featmask-vhost-user.h"
 
 struct FeatmaskVhostUser {
     VugDev vug;
     char *path;
+    const VuDevIface *iface;
+    uint16_t queues;
     uint64_t features;
     uint64_t acked;
     int listen_fd;
@@ -75,6 +79,48 @@ static const VuDevIface fvu_iface = {
     .process_msg = fvu_process_msg,
 };
 
+/*
+ * The config space of a 1 GiB disk with 512-byte sectors, as QEMU's
+ * vhost-user-blk reads it (VHOST_USER_GET_CONFIG) when it connects.
+ */
+static int fvu_blk_get_config(VuDev *dev, uint8_t *config, uint32_t len)
+{
+    struct virtio_blk_config cfg = {
+        .capacity = cpu_to_le64((1ULL << 30) / 512),
+        .size_max = cpu_to_le32(65536),
+        .seg_max = cpu_to_le32(126),
+        .blk_size = cpu_to_le32(512),
+        .num_queues = cpu_to_le16(fvu_of(dev)->queues),
+        .max_discard_sectors = cpu_to_le32(32768),
+        .max_discard_seg = cpu_to_le32(1),
+        .discard_sector_alignment = cpu_to_le32(1),
+        .max_write_zeroes_sectors = cpu_to_le32(32768),
+        .max_write_zeroes_seg = cpu_to_le32(1),
+    };
+
+    if (len > sizeof(cfg)) {
+        return -1;
+    }
+    memcpy(config, &cfg, len);
+    return 0;
+}
+
+/* The guest may write the write-cache flag; nothing depends on it here. */
+static int fvu_blk_set_config(VuDev *dev, const uint8_t *data,
+                              uint32_t offset, uint32_t size, uint32_t flags)
+{
+    return 0;
+}
+
+/* With get_config and set_config, libvhost-user offers CONFIG. */
+static const VuDevIface fvu_blk_iface = {
+    .get_features = fvu_get_features,
+    .set_features = fvu_set_features,
+    .process_msg = fvu_process_msg,
+    .get_config = fvu_blk_get_config,
+    .set_config = fvu_blk_set_config,
+};
+
 /* In the loop thread: drop the connection, if any. */
 static void fvu_disconnect(FeatmaskVhostUser *s)
 {
@@ -126,7 +172,7 @@ static gboolean fvu_accept(gint fd, GIOCondition cond, gpointer opaque)
     }
     fvu_disconnect(s);
     s->conn_fd = conn;
-    if (!vug_init(&s->vug, 2, conn, fvu_panic, &fvu_iface)) {
+    if (!vug_init(&s->vug, s->queues, conn, fvu_panic, s->iface)) {
         close(conn);
         s->conn_fd = -1;
     }
@@ -141,8 +187,9 @@ static gboolean fvu_attach(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
-                                             uint64_t features)
+static FeatmaskVhostUser *fvu_start(const char *path,
+                                    const VuDevIface *iface,
+                                    uint64_t features, uint16_t queues)
 {
     FeatmaskVhostUser *s = g_new0(FeatmaskVhostUser, 1);
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -151,6 +198,8 @@ FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
         loop_thread = g_thread_new("featmask-vhost-user", loop_run, NULL);
     }
     s->path = g_strdup(path);
+    s->iface = iface;
+    s->queues = queues;
     s->features = features;
     s->conn_fd = -1;
     g_mutex_init(&s->lock);
@@ -166,6 +215,19 @@ FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
     g_assert_cmpint(listen(s->listen_fd, 1), ==, 0);
     g_main_context_invoke(NULL, fvu_attach, s);
     return s;
+}
+
+FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
+                                             uint64_t features)
+{
+    return fvu_start(path, &fvu_iface, features, 2);
+}
+
+FeatmaskVhostUser *featmask_vhost_user_start_blk(const char *path,
+                                                 uint64_t features,
+                                                 uint16_t queues)
+{
+    return fvu_start(path, &fvu_blk_iface, features, queues);
 }
 
 static gboolean fvu_stop(gpointer opaque)

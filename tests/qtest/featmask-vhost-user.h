@@ -1,8 +1,9 @@
 /*
- * A vhost-user net backend for featmask-device-test, in the test's own
- * process: libvhost-user answering on a unix socket, offering the
- * virtio-net features a "host" has.  It has no data path: the test needs
- * the features negotiation, the memory table and the dirty log.
+ * A vhost-user net or blk backend for featmask-device-test, in the test's
+ * own process: libvhost-user answering on a unix socket, offering the
+ * virtio-net or virtio-blk features a "host" has.  It has no data path:
+ * the test needs the features negotiation, the memory table and the dirty
+ * log.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -22,6 +23,15 @@ typedef struct FeatmaskVhostUser FeatmaskVhostUser;
  */
 FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
                                              uint64_t features);
+
+/**
+ * featmask_vhost_user_start_blk: the same for vhost-user-blk: a 1 GiB
+ * disk with @queues queues (GET_QUEUE_NUM, and num_queues in the config
+ * space QEMU reads with GET_CONFIG)
+ */
+FeatmaskVhostUser *featmask_vhost_user_start_blk(const char *path,
+                                                 uint64_t features,
+                                                 uint16_t queues);
 
 /**
  * featmask_vhost_user_stop: drop the connection and the socket; QEMU

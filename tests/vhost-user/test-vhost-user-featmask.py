@@ -542,6 +542,239 @@ class Blk(unittest.TestCase):
         self.assertNotEqual(c.ack(SET_VRING_NUM, state(4, 128)), 0)
 
 
+class BlkDataPath(unittest.TestCase):
+    """--blk-image: requests on vring 0, served from the image, as a
+    guest driver would post them (split ring, 16 entries)."""
+
+    NUM = 16
+    DATA = 0x10000              # guest buffers from here
+    SECTORS = 128
+    F_FLUSH, F_DISCARD, F_WZ = 1 << 9, 1 << 13, 1 << 14
+    F_INDIRECT, F_EVENT_IDX = 1 << 28, 1 << 29
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix='vuf-test-blk-')
+        self.image = os.path.join(self.tmp.name, 'disk.img')
+        self.pattern = bytes((i * 7 + i // 512) % 251
+                             for i in range(self.SECTORS * 512))
+        with open(self.image, 'wb') as f:
+            f.write(self.pattern)
+        self.be = Backend('--type', 'blk', '--blk-image', self.image,
+                          '--features', 'flush,discard,write-zeroes,'
+                          'indirect_desc,event_idx', tmp=self.tmp.name)
+        self.mem = GuestMemory()
+        self.kick = os.eventfd(0, os.EFD_NONBLOCK)
+        self.call = os.eventfd(0, os.EFD_NONBLOCK)
+        self.next_desc = 0
+        self.avail_idx = 0
+        self.buf = self.DATA
+
+    def tearDown(self):
+        os.close(self.kick)
+        os.close(self.call)
+        self.mem.close()
+        self.assertEqual(self.be.stop(), 0)
+        self.tmp.cleanup()
+
+    def start(self, features, log=None):
+        c = self.be.connect()
+        c.handshake(0x22b)
+        self.assertEqual(c.ack(SET_MEM_TABLE, self.mem.table(),
+                               [self.mem.fd]), 0)
+        if log is not None:
+            c.send(SET_LOG_BASE, struct.pack('<QQ', 4096, 0), [log])
+            self.assertEqual(struct.unpack('<Q', c.reply(SET_LOG_BASE))[0],
+                             0)
+        self.assertEqual(c.ack(SET_FEATURES, u64(
+            F_PROTOCOL_FEATURES | F_VERSION_1 | features)), 0)
+        self.assertEqual(c.ack(SET_VRING_NUM, state(0, self.NUM)), 0)
+        self.assertEqual(c.ack(SET_VRING_BASE, state(0, 0)), 0)
+        self.assertEqual(c.ack(SET_VRING_ADDR, vring_addr(
+            0, UVA + DESC, UVA + USED, UVA + AVAIL, USED, 1)), 0)
+        self.assertEqual(c.ack(SET_VRING_CALL, u64(0), [self.call]), 0)
+        self.assertEqual(c.ack(SET_VRING_KICK, u64(0), [self.kick]), 0)
+        self.assertEqual(c.ack(SET_VRING_ENABLE, state(0, 1)), 0)
+        return c
+
+    def alloc(self, data):
+        """Guest memory holding @data (or @data zero bytes): its gpa."""
+        if isinstance(data, int):
+            data = bytes(data)
+        gpa = self.buf
+        self.mem.map[gpa:gpa + len(data)] = data
+        self.buf += (len(data) + 15) & ~15
+        return gpa
+
+    def desc(self, table, i, gpa, length, flags, nxt=0):
+        struct.pack_into('<QIHH', self.mem.map, table + 16 * i, gpa, length,
+                         flags, nxt)
+
+    def chain(self, bufs, indirect=False):
+        """Post a request of (gpa, len, writable) buffers; its head.
+        Requests complete one by one: descriptors are reused from 0."""
+        if self.next_desc + len(bufs) > self.NUM:
+            self.next_desc = 0
+        head = self.next_desc
+        if indirect:
+            table = self.alloc(16 * len(bufs))
+            base = 0
+            self.desc(DESC, head, table, 16 * len(bufs), 4)
+            self.next_desc += 1
+        else:
+            table, base = DESC, head
+            self.next_desc += len(bufs)
+        for k, (gpa, length, w) in enumerate(bufs):
+            last = k == len(bufs) - 1
+            self.desc(table, base + k, gpa, length, (2 if w else 0) |
+                      (0 if last else 1), 0 if last else base + k + 1)
+        struct.pack_into('<H', self.mem.map,
+                         AVAIL + 4 + 2 * (self.avail_idx % self.NUM), head)
+        self.avail_idx += 1
+        self.mem.set_idx(AVAIL, self.avail_idx)
+        os.eventfd_write(self.kick, 1)
+        return head
+
+    def used(self, n, timeout=5):
+        """Wait for used idx @n; the last used element (id, len)."""
+        deadline = time.monotonic() + timeout
+        while struct.unpack_from('<H', self.mem.map, USED + 2)[0] != n:
+            self.assertLess(time.monotonic(), deadline,
+                            'the request was not completed')
+            time.sleep(0.01)
+        return struct.unpack_from('<II', self.mem.map,
+                                  USED + 4 + 8 * ((n - 1) % self.NUM))
+
+    def request(self, kind, sector, out=b'', data_in=0, indirect=False):
+        """One request; (status, used len, data read)."""
+        hdr = self.alloc(struct.pack('<IIQ', kind, 0, sector))
+        bufs = [(hdr, 16, False)]
+        if out:
+            bufs.append((self.alloc(out), len(out), False))
+        if data_in:
+            din = self.alloc(data_in)
+            bufs.append((din, data_in, True))
+        st = self.alloc(b'\xff')
+        bufs.append((st, 1, True))
+        head = self.chain(bufs, indirect)
+        uid, ulen = self.used(self.avail_idx)
+        self.assertEqual(uid, head)
+        data = bytes(self.mem.map[din:din + data_in]) if data_in else b''
+        return self.mem.map[st], ulen, data
+
+    def image_bytes(self):
+        with open(self.image, 'rb') as f:
+            return f.read()
+
+    # Read, write (seen by a read and in the file), flush, get id, an
+    # indirect table, the call eventfd, GET_VRING_BASE after the requests.
+    def test_read_write(self):
+        c = self.start(self.F_FLUSH | self.F_INDIRECT)
+        st, ulen, data = self.request(0, 2, data_in=1024)
+        self.assertEqual((st, ulen), (0, 1025))
+        self.assertEqual(data, self.pattern[1024:2048])
+        self.assertEqual(os.eventfd_read(self.call), 1)
+        new = bytes(range(256)) * 4
+        st, ulen, _ = self.request(1, 5, out=new, indirect=True)
+        self.assertEqual((st, ulen), (0, 1))
+        self.assertEqual(self.image_bytes()[5 * 512:7 * 512], new)
+        st, _, data = self.request(0, 5, data_in=1024, indirect=True)
+        self.assertEqual((st, data), (0, new))
+        self.assertEqual(self.request(4, 0)[:2], (0, 1))
+        st, ulen, data = self.request(8, 0, data_in=20)
+        self.assertEqual((st, ulen), (0, 21))
+        self.assertEqual(data.rstrip(b'\0'), b'vhost-user-featmask')
+        c.send(GET_VRING_BASE, state(0, 0))
+        self.assertEqual(struct.unpack('<II', c.reply(GET_VRING_BASE)),
+                         (0, 5))
+
+    # Out of the disk, a length not a sector multiple, an unknown type,
+    # discard without the feature: errors, and the ring goes on.
+    def test_errors(self):
+        self.start(0)
+        self.assertEqual(self.request(0, self.SECTORS, data_in=512)[:2],
+                         (1, 1))
+        self.assertEqual(self.request(0, (1 << 64) - 1, data_in=512)[0], 1)
+        self.assertEqual(self.request(1, 0, out=bytes(100))[0], 1)
+        self.assertEqual(self.request(99, 0)[0], 2)
+        rng = struct.pack('<QII', 0, 8, 0)
+        self.assertEqual(self.request(11, 0, out=rng)[0], 2)
+        self.assertEqual(self.request(0, 0, data_in=512)[2],
+                         self.pattern[:512])
+        self.assertEqual(self.image_bytes(), self.pattern)
+
+    # Discard and write zeroes, acked: the ranges read back as zeros.
+    def test_discard_write_zeroes(self):
+        self.start(self.F_DISCARD | self.F_WZ)
+        rng = struct.pack('<QII', 8, 8, 0)
+        self.assertEqual(self.request(13, 0, out=rng)[0], 0)
+        self.assertEqual(self.image_bytes()[8 * 512:16 * 512], bytes(4096))
+        rng = struct.pack('<QII', 32, 16, 0)
+        self.assertEqual(self.request(11, 0, out=rng)[0], 0)
+        # A range beyond the disk.
+        rng = struct.pack('<QII', self.SECTORS - 1, 2, 0)
+        self.assertEqual(self.request(13, 0, out=rng)[0], 1)
+        self.assertEqual(len(self.image_bytes()), len(self.pattern))
+
+    # While the front-end logs: the page of the data read and the used
+    # ring's page (through log_guest_addr) are marked dirty.
+    def test_dirty_log(self):
+        log = os.memfd_create('vuf-test-log')
+        os.ftruncate(log, 4096)
+        try:
+            self.start(F_LOG_ALL, log)
+            bitmap = vuf.mmap.mmap(log, 4096)
+        finally:
+            os.close(log)
+        self.buf = 0x40000
+        st, _, _ = self.request(0, 0, data_in=512)
+        self.assertEqual(st, 0)
+        din_page = 0x40000 // 4096 + 1      # after the 16-byte header
+        dirty = {i * 8 + b for i, v in enumerate(bitmap[:64])
+                 for b in range(8) if v >> b & 1}
+        bitmap.close()
+        self.assertIn(USED // 4096, dirty)
+        self.assertTrue({0x40000 // 4096, din_page} & dirty, dirty)
+        self.assertNotIn(DESC // 4096, dirty)
+
+    # A call descriptor that would block (a full pipe) is skipped: the
+    # request completes and the backend answers another front-end.
+    def test_call_fd_full_pipe(self):
+        r, w = os.pipe()
+        try:
+            os.set_blocking(w, False)
+            try:
+                while True:
+                    os.write(w, bytes(65536))
+            except BlockingIOError:
+                pass
+            os.set_blocking(w, True)
+            os.close(self.call)
+            self.call = w
+            w = -1
+            self.start(0)
+            self.assertEqual(self.request(0, 0, data_in=512)[2],
+                             self.pattern[:512])
+            c = self.be.connect()
+            self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
+        finally:
+            os.close(r)
+            if w >= 0:
+                os.close(w)
+
+    # A descriptor loop stops the ring with a log line; the backend
+    # serves a new connection.
+    def test_loop_stops_ring(self):
+        self.start(0)
+        self.desc(DESC, 0, self.DATA, 16, 1, 1)
+        self.desc(DESC, 1, self.DATA, 16, 1, 0)
+        struct.pack_into('<H', self.mem.map, AVAIL + 4, 0)
+        self.mem.set_idx(AVAIL, 1)
+        os.eventfd_write(self.kick, 1)
+        self.be.wait_log(r'conn 1: vring 0: descriptor loop: ring stopped')
+        c = self.be.connect()
+        self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
+
+
 class Lifecycle(unittest.TestCase):
 
     # SIGTERM: exit 0 and the listening socket is removed.

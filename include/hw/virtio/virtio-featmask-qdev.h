@@ -46,6 +46,21 @@ FeatmaskSet *virtio_featmask_vhost_available(VirtIODevice *vdev,
                                              const FeatmaskMap *map);
 
 /**
+ * virtio_featmask_vhost_offerable: what a vhost device could offer with
+ * the backend of @hdev, as its get_features() would: every switch, the
+ * device's own features and @qemu_bits (what QEMU adds itself), with the
+ * bits of @feature_bits kept only where the backend reported them
+ *
+ * For a device whose get_features() passes its features through
+ * vhost_get_features() with a list of backend bits (vhost-user-blk).
+ */
+FeatmaskSet *virtio_featmask_vhost_offerable(VirtIODevice *vdev,
+                                             struct vhost_dev *hdev,
+                                             const FeatmaskMap *map,
+                                             const int *feature_bits,
+                                             uint64_t qemu_bits);
+
+/**
  * virtio_featmask_bits: the feature bits of @set (over a virtio map)
  */
 uint64_t virtio_featmask_bits(const FeatmaskSet *set);
