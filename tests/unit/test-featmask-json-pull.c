@@ -179,6 +179,186 @@ static void test_skip(void)
     json_pull_destroy(&j);
 }
 
+/*
+ * The items of the array @text as json_pull_plain_items() (@max at a
+ * time) and json_pull_next_item() find them: "name@line:col ...", with
+ * "=" after a name the latter read.  @text is copied to a buffer of its
+ * exact size: nothing may be read past it.
+ */
+static char *items(const char *text, size_t max)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    size_t len = strlen(text), k, n;
+    g_autofree char *buf = g_malloc(len);
+    JsonPullItem it[64];
+    JsonPullToken tok;
+    const char *s;
+    size_t slen;
+    JsonPull j;
+
+    memcpy(buf, text, len);
+    json_pull_init(&j, "t.json", buf, len);
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_cmpint(tok, ==, JSON_PULL_ARRAY_START);
+    for (;;) {
+        n = json_pull_plain_items(&j, it, max);
+        g_assert_cmpuint(n, <=, max);
+        for (k = 0; k < n; k++) {
+            JsonPullItem again = { it[k].text, it[k].len };
+
+            /* the head is the name's first 16 bytes, zero-padded */
+            json_pull_item_head(&again, false);
+            g_assert_cmphex(again.head[0], ==, it[k].head[0]);
+            g_assert_cmphex(again.head[1], ==, it[k].head[1]);
+            g_string_append_printf(out, "%.*s@%u:%u ", (int)it[k].len,
+                                   it[k].text, it[k].line, it[k].col);
+        }
+        if (n == max) {
+            continue;
+        }
+        g_assert_true(json_pull_next_item(&j, &tok, &s, &slen,
+                                          &error_abort));
+        if (tok == JSON_PULL_ARRAY_END) {
+            break;
+        }
+        g_assert_cmpint(tok, ==, JSON_PULL_STRING);
+        g_string_append_printf(out, "%.*s=@%u:%u ", (int)slen, s, j.tok_line,
+                               j.tok_col);
+    }
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    g_assert_cmpint(tok, ==, JSON_PULL_EOF);
+    json_pull_destroy(&j);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void test_items(void)
+{
+    static const char text[] =
+        "[\"fpu\", \"a-name-longer-than-sixteen-bytes\",  \"esc\\u0041pe\",\n"
+        "  \"x\"\n"
+        ", \"\xc3\xbcn\xc3\xaf\", \"\", \"sixteen-bytes-xx\",\t\"last\"]";
+    static const char want[] =
+        "fpu@1:2 a-name-longer-than-sixteen-bytes@1:9 escApe=@1:46 x@2:3 "
+        "\xc3\xbcn\xc3\xaf=@3:3 @3:12 sixteen-bytes-xx@3:16 last@3:36 ";
+    size_t max;
+
+    for (max = 1; max <= 64; max *= 4) {
+        g_autofree char *got = items(text, max);
+
+        g_assert_cmpstr(got, ==, want);
+    }
+}
+
+/* The items of the array @text read by json_pull_next() only. */
+static char *items_one_by_one(const char *text)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    JsonPullToken tok;
+    JsonPull j;
+
+    json_pull_init(&j, "t.json", text, strlen(text));
+    g_assert_true(json_pull_next(&j, &tok, &error_abort));
+    for (;;) {
+        g_assert_true(json_pull_next(&j, &tok, &error_abort));
+        if (tok == JSON_PULL_ARRAY_END) {
+            break;
+        }
+        g_string_append_printf(out, "%s@%u:%u ", j.str->str, j.tok_line,
+                               j.tok_col);
+    }
+    json_pull_destroy(&j);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/*
+ * Long arrays, as profiles have them, with now and then what the fast
+ * paths leave to the others: other blanks, a line break, an escape, a
+ * name of 15, 16 or more bytes, a byte above 0x7f.  Every item is where
+ * json_pull_next() finds it.
+ */
+static void test_items_long(void)
+{
+    static const char *const names[] = {
+        "fpu", "x", "sse4.2", "fifteen-bytes-x", "sixteen-bytes-xx",
+        "a-name-of-more-than-thirty-two-bytes", "esc\\u0041pe",
+        "\xc3\xbc", "", NULL
+    };
+    static const char *const seps[] = {
+        ", ", ", ", ", ", ", ", ",", " , ", ",\n  ", ",\t", NULL
+    };
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(7);
+    unsigned round;
+
+    for (round = 0; round < 200; round++) {
+        g_autoptr(GString) text = g_string_new("[");
+        unsigned k, n = g_rand_int_range(rnd, 1, 120);
+        g_autofree char *want = NULL;
+        size_t max;
+
+        for (k = 0; k < n; k++) {
+            /* mostly short plain names and ", " */
+            unsigned a = g_rand_int_range(rnd, 0, 40);
+            unsigned b = g_rand_int_range(rnd, 0, 30);
+
+            if (k) {
+                g_string_append(text, seps[b < 8 ? b : 0]);
+            }
+            g_string_append_printf(text, "\"%s%s\"",
+                                   names[a < 9 ? a : a % 3],
+                                   a >= 9 ? "" : "");
+        }
+        g_string_append(text, "]");
+        want = items_one_by_one(text->str);
+        for (max = 1; max <= 64; max *= 8) {
+            g_autofree char *got = items(text->str, max);
+            g_autofree char *plain = g_strdup(got);
+            char *eq;
+
+            /* which path read an item is not the point here */
+            while ((eq = strstr(plain, "=@"))) {
+                memmove(eq, eq + 1, strlen(eq));
+            }
+            g_assert_cmpstr(plain, ==, want);
+        }
+    }
+}
+
+/* Errors inside a run of items keep their line and column. */
+static void test_items_bad(void)
+{
+    static const char *const bad[] = {
+        "[\"a\", \"b\",\n \"c\" \"d\"]", "t.json:2:6: unexpected '\"',"
+        " expected ',' or ']'",
+        "[\"a\",\n\n   \"b\\u0000\"]", "t.json:3:6: NUL character in a string",
+        "[\"a\", \"b\", ]", "t.json:1:12: unexpected ']', expected a value",
+        "[\"a\", \"b\tc\"]", "t.json:1:9: control character in a string",
+        "[\"a\", \"bc", "t.json:1:10: unterminated string",
+        NULL
+    };
+    size_t i;
+
+    for (i = 0; bad[i]; i += 2) {
+        JsonPull j;
+        JsonPullToken tok;
+        JsonPullItem it[8];
+        const char *s;
+        size_t len;
+        Error *err = NULL;
+
+        json_pull_init(&j, "t.json", bad[i], strlen(bad[i]));
+        g_assert_true(json_pull_next(&j, &tok, &error_abort));
+        while (json_pull_plain_items(&j, it, G_N_ELEMENTS(it)) ||
+               (json_pull_next_item(&j, &tok, &s, &len, &err) &&
+                tok != JSON_PULL_ARRAY_END)) {
+            /* on to the error */
+        }
+        g_assert_nonnull(err);
+        g_assert_cmpstr(error_get_pretty(err), ==, bad[i + 1]);
+        error_free(err);
+        json_pull_destroy(&j);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -187,5 +367,8 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/json-pull/deep", test_deep);
     g_test_add_func("/featmask/json-pull/skip", test_skip);
     g_test_add_func("/featmask/json-pull/many-members", test_many_members);
+    g_test_add_func("/featmask/json-pull/items", test_items);
+    g_test_add_func("/featmask/json-pull/items-bad", test_items_bad);
+    g_test_add_func("/featmask/json-pull/items-long", test_items_long);
     return g_test_run();
 }

@@ -150,6 +150,39 @@ static void assert_same_item(const FeatmaskPool *pa, const FeatmaskPoolItem *a,
     }
 }
 
+/*
+ * What each host turns off: from the kept sets of @pa and from the fold
+ * of @pb, host after host, and every seventh host only (hosts skipped).
+ */
+static void assert_same_turn_off(const FeatmaskPool *pa,
+                                 const FeatmaskPoolItem *a,
+                                 const FeatmaskPool *pb,
+                                 const FeatmaskPoolItem *b)
+{
+    g_autoptr(FeatmaskTurnOff) ta = featmask_turn_off_new(pa, a);
+    g_autoptr(FeatmaskTurnOff) tb = featmask_turn_off_new(pb, b);
+    g_autoptr(FeatmaskTurnOff) skip = featmask_turn_off_new(pb, b);
+    size_t h, some = 0;
+
+    for (h = 0; h < pa->nhosts; h++) {
+        g_autofree char *fa = featmask_set_format(
+            featmask_turn_off_get(ta, h));
+        g_autofree char *fb = featmask_set_format(
+            featmask_turn_off_get(tb, h));
+
+        g_assert_cmpstr(fa, ==, fb);
+        some += strcmp(fa, "none") != 0;
+        if (h % 7 == 3) {
+            g_autofree char *fs = featmask_set_format(
+                featmask_turn_off_get(skip, h));
+
+            g_assert_cmpstr(fa, ==, fs);
+        }
+    }
+    /* the hosts differ: some have more than the common set */
+    g_assert_cmpuint(some, >, 0);
+}
+
 static void check_same(unsigned flags)
 {
     g_autoptr(FeatmaskMaps) maps_a = featmask_maps_new();
@@ -172,11 +205,14 @@ static void check_same(unsigned flags)
     }
     assert_same_item(a, a->cpu, b, b->cpu,
                      flags & FEATMASK_COUNT_MISSING_HOSTS);
+    assert_same_turn_off(a, a->cpu, b, b->cpu);
     g_assert_cmpuint(a->devices->len, ==, 2);
     g_assert_cmpuint(b->devices->len, ==, 2);
     for (i = 0; i < a->devices->len; i++) {
         assert_same_item(a, a->devices->pdata[i], b, b->devices->pdata[i],
                          flags & FEATMASK_COUNT_MISSING_HOSTS);
+        assert_same_turn_off(a, a->devices->pdata[i], b,
+                             b->devices->pdata[i]);
     }
     /* The dynamic map of e1000e: same names, same order. */
     g_assert_cmpuint(featmask_map_size(featmask_maps_get(maps_a, "e1000e")),

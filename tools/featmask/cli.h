@@ -69,12 +69,26 @@ bool cli_load_into(FeatmaskProfileLoader *l, char **args, int nargs,
 /**
  * cli_negotiate_stream: cli_negotiate() without keeping the profiles
  *
- * For commands that need no host's own sets ('baseline'): memory does not
- * grow with the pool.  The pool has no profiles (see FeatmaskPool).
+ * For commands that need no host's own sets ('baseline'; 'plan' works
+ * what each host turns off out from the pool, FeatmaskTurnOff): memory
+ * does not grow with the pool.  The pool has no profiles (see
+ * FeatmaskPool).
  */
 FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
                                    FeatmaskMaps *maps, unsigned flags,
                                    int *status);
+
+/*
+ * cli_negotiate_stream_tap: cli_negotiate_stream() that shows each
+ * profile to @tap before the pool folds and frees it ('plan' keeps what
+ * it needs of a host's QEMU).  @tap may take fields of @p the pool does
+ * not use (the qemu_* ones).
+ */
+typedef bool CliProfileTap(void *opaque, FeatmaskProfile *p, Error **errp);
+FeatmaskPool *cli_negotiate_stream_tap(char **args, int nargs,
+                                       FeatmaskMaps *maps, unsigned flags,
+                                       CliProfileTap *tap, void *opaque,
+                                       int *status);
 
 /**
  * cli_hosts_summary: the names of hosts @idx[0..@n) of @pool (all

@@ -77,14 +77,17 @@ typedef struct PlanDevice {
 
 /**
  * PlanHost: one host's lines
- * @p: its profile
+ * @name: its name
+ * @p: its profile, for its QEMU (in a pool read as a stream, a profile
+ *     of the qemu_* fields only, which hosts of one QEMU share)
  * @cpu: the -cpu line, or NULL without CPUs
  * @cpu_off: what this host's CPU turns off
  * @forms: FORM_PATCHED and/or FORM_STOCK
  * @devices: PlanDevice *
  */
 typedef struct PlanHost {
-    FeatmaskProfile *p;
+    const char *name;
+    const FeatmaskProfile *p;
     char *cpu;
     const FeatmaskSet *cpu_off;
     int forms;
@@ -92,17 +95,39 @@ typedef struct PlanHost {
 } PlanHost;
 
 /**
- * Plan:
+ * PlanQemu: the QEMU of each host of a pool read as a stream
+ * @by_key: what a QEMU is (its qemu_* fields as text) -> index + 1
+ * @qemus: FeatmaskProfile *, the qemu_* fields of each different QEMU
+ * @of_host: uint32_t, the index in @qemus of each host's
+ */
+typedef struct PlanQemu {
+    GHashTable *by_key;
+    GPtrArray *qemus;
+    GArray *of_host;
+} PlanQemu;
+
+/**
+ * Plan: built and rendered host by host, so that a pool of any size
+ * needs the memory of one host's lines
+ * @pool: the negotiated pool
+ * @qemu: the hosts' QEMUs, or NULL when @pool has its profiles
  * @cpu: the CPU features every host's line gives the guest, or NULL
- * @hosts: PlanHost *, in the order of the profiles
+ * @model: with --cpu-form model, every host's -cpu line
  * @features: per device of the pool, its features= value (char *)
  * @problems: what a host must turn off and its QEMU cannot (char *)
+ * @cpu_off, @device_off: what each host turns off (FeatmaskTurnOff)
+ * @cannot: what each QEMU cannot switch (see cannot_switch())
  */
 typedef struct Plan {
+    const FeatmaskPool *pool;
+    const PlanQemu *qemu;
     const FeatmaskSet *cpu;
-    GPtrArray *hosts;
+    char *model;
     GPtrArray *features;
     GPtrArray *problems;
+    FeatmaskTurnOff *cpu_off;
+    GPtrArray *device_off;
+    GHashTable *cannot;
 } Plan;
 
 static void plan_device_free(void *opaque)
@@ -115,27 +140,126 @@ static void plan_device_free(void *opaque)
     g_free(d);
 }
 
-static void plan_host_free(void *opaque)
+static void plan_host_free(PlanHost *h)
 {
-    PlanHost *h = opaque;
-
-    g_free(h->cpu);
-    g_ptr_array_free(h->devices, TRUE);
-    g_free(h);
+    if (h) {
+        g_free(h->cpu);
+        g_ptr_array_free(h->devices, TRUE);
+        g_free(h);
+    }
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlanHost, plan_host_free)
 
 static void plan_free(Plan *plan)
 {
-    g_ptr_array_free(plan->hosts, TRUE);
+    g_free(plan->model);
     g_ptr_array_free(plan->features, TRUE);
     g_ptr_array_free(plan->problems, TRUE);
+    featmask_turn_off_free(plan->cpu_off);
+    g_ptr_array_free(plan->device_off, TRUE);
+    g_hash_table_destroy(plan->cannot);
     g_free(plan);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Plan, plan_free)
 
+static void plan_qemu_free(PlanQemu *q)
+{
+    g_hash_table_destroy(q->by_key);
+    g_ptr_array_free(q->qemus, TRUE);
+    g_array_free(q->of_host, TRUE);
+    g_free(q);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlanQemu, plan_qemu_free)
+
+static void key_add_string(GString *key, const char *s)
+{
+    /* no string of a profile holds a control character */
+    g_string_append(key, s ? s : "\001");
+    g_string_append_c(key, '\037');
+}
+
+static void key_add_strv(GString *key, char **v)
+{
+    if (!v) {
+        g_string_append_c(key, '\001');
+    }
+    for (; v && *v; v++) {
+        g_string_append(key, *v);
+        g_string_append_c(key, '\036');
+    }
+    g_string_append_c(key, '\037');
+}
+
+/*
+ * CliProfileTap: keep what the plan needs of @p's QEMU, once for the
+ * hosts of one QEMU, before the pool frees @p.
+ */
+static bool plan_qemu_tap(void *opaque, FeatmaskProfile *p, Error **errp)
+{
+    PlanQemu *q = opaque;
+    g_autoptr(GString) key = g_string_new(NULL);
+    uint32_t idx;
+    guint i;
+
+    key_add_string(key, p->qemu_kind);
+    key_add_string(key, p->qemu_version);
+    key_add_string(key, p->qemu_binary);
+    key_add_string(key, p->qemu_accel);
+    key_add_strv(key, p->qemu_args);
+    key_add_strv(key, p->qemu_cpu_models);
+    for (i = 0; p->qemu_switches && i < p->qemu_switches->len; i++) {
+        FeatmaskProfileSwitches *sw = p->qemu_switches->pdata[i];
+
+        key_add_string(key, sw->type);
+        key_add_strv(key, sw->names);
+    }
+    idx = GPOINTER_TO_UINT(g_hash_table_lookup(q->by_key, key->str));
+    if (!idx) {
+        FeatmaskProfile *qemu = featmask_profile_new(NULL);
+
+        /* the pool does not look at them: take them */
+        qemu->qemu_kind = g_steal_pointer(&p->qemu_kind);
+        qemu->qemu_version = g_steal_pointer(&p->qemu_version);
+        qemu->qemu_binary = g_steal_pointer(&p->qemu_binary);
+        qemu->qemu_accel = g_steal_pointer(&p->qemu_accel);
+        qemu->qemu_args = g_steal_pointer(&p->qemu_args);
+        qemu->qemu_cpu_models = g_steal_pointer(&p->qemu_cpu_models);
+        qemu->qemu_switches = g_steal_pointer(&p->qemu_switches);
+        g_ptr_array_add(q->qemus, qemu);
+        idx = q->qemus->len;
+        g_hash_table_insert(q->by_key, g_string_free(g_steal_pointer(&key),
+                                                     FALSE),
+                            GUINT_TO_POINTER(idx));
+    }
+    idx--;
+    g_array_append_val(q->of_host, idx);
+    return true;
+}
+
+/*
+ * The profiles of the pool's different QEMUs, in the order of the first
+ * host of each (without a PlanQemu, every host's).
+ */
+static const GPtrArray *plan_qemus(const Plan *plan)
+{
+    return plan->qemu ? plan->qemu->qemus : plan->pool->profiles;
+}
+
+/* The profile of host @h, for its QEMU. */
+static const FeatmaskProfile *host_profile(const Plan *plan, size_t h)
+{
+    if (!plan->qemu) {
+        return plan->pool->profiles->pdata[h];
+    }
+    return plan->qemu->qemus->pdata[g_array_index(plan->qemu->of_host,
+                                                  uint32_t, h)];
+}
+
 /* "QEMU 7.2.22 of host-a", for messages. */
-static char *qemu_of(const FeatmaskProfile *p)
+static char *qemu_of(const char *host, const FeatmaskProfile *p)
 {
     g_autofree char *version = NULL;
 
@@ -143,7 +267,7 @@ static char *qemu_of(const FeatmaskProfile *p)
         version = g_strndup(p->qemu_version, strcspn(p->qemu_version, " "));
     }
     return g_strdup_printf("QEMU%s%s of %s", version ? " " : "",
-                           version ? version : "", p->host);
+                           version ? version : "", host);
 }
 
 /* Can @p's QEMU switch feature @idx of @map? */
@@ -160,42 +284,87 @@ static bool can_switch(const FeatmaskProfile *p, const char *type,
     return !f->no_property || f->switch_prop;
 }
 
-static void add_problem(Plan *plan, const FeatmaskProfile *p,
-                        const char *what, const char *feature,
-                        const char *why)
+static void add_problem(Plan *plan, const char *host, const char *what,
+                        const char *feature, const char *why)
 {
     g_ptr_array_add(plan->problems, g_strdup_printf(
-        "%s: %s: cannot turn off '%s': %s", p->host, what, feature, why));
+        "%s: %s: cannot turn off '%s': %s", host, what, feature, why));
+}
+
+/*
+ * The features of the map of item @slot (0: the CPU, 1 + d: device d) of
+ * type @type that @p's QEMU cannot switch, as bits: worked out once for
+ * the hosts of one QEMU.
+ */
+static const uint64_t *cannot_switch(Plan *plan, const FeatmaskProfile *p,
+                                     guint slot, const char *type,
+                                     const FeatmaskMap *map)
+{
+    GPtrArray *per = g_hash_table_lookup(plan->cannot, p);
+    size_t i, n = featmask_map_size(map);
+    uint64_t *bits;
+
+    if (!per) {
+        per = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_set_size(per, 1 + plan->pool->devices->len);
+        g_hash_table_insert(plan->cannot, (gpointer)p, per);
+    }
+    if (per->pdata[slot]) {
+        return per->pdata[slot];
+    }
+    bits = g_new0(uint64_t, (n + 63) / 64);
+    for (i = 0; i < n; i++) {
+        if (!can_switch(p, type, map, i)) {
+            bits[i / 64] |= 1ULL << (i % 64);
+        }
+    }
+    per->pdata[slot] = bits;
+    return bits;
 }
 
 /*
  * "a=off,b=off" for the members of @set; those @p's QEMU cannot switch
- * go to @fixed.
+ * go to @fixed.  Without @text, only @fixed is made (and NULL returned).
  */
-static char *switches(const FeatmaskProfile *p, const char *type,
-                      const FeatmaskSet *set, GPtrArray *fixed)
+static char *switches(Plan *plan, const FeatmaskProfile *p, guint slot,
+                      const char *type, const FeatmaskSet *set,
+                      GPtrArray *fixed, bool text)
 {
-    GString *parts = g_string_new(NULL);
+    GString *parts = text ? g_string_sized_new(256) : NULL;
     const FeatmaskMap *map = featmask_set_map(set);
+    const uint64_t *cannot = cannot_switch(plan, p, slot, type, map);
+    const char *name;
+    size_t at = 0, len;
     int i;
 
     for (i = featmask_set_next(set, 0); i >= 0;
          i = featmask_set_next(set, i + 1)) {
         const FeatmaskFeature *f = featmask_map_get(map, i);
 
-        if (!can_switch(p, type, map, i)) {
+        if (cannot[i / 64] & (1ULL << (i % 64))) {
             g_ptr_array_add(fixed, (char *)f->name);
             continue;
         }
-        /* A line per host and device: no allocation per feature. */
-        if (parts->len) {
-            g_string_append_c(parts, ',');
+        if (!parts) {
+            continue;
         }
         /* A feature with a property of another name: that property. */
-        g_string_append(parts, f->switch_prop ? f->switch_prop : f->name);
-        g_string_append(parts, "=off");
+        name = f->switch_prop ? f->switch_prop : f->name;
+        len = strlen(name);
+        /* A line per host and device: room for ",NAME=off" at once. */
+        if (parts->len + len + 6 > parts->allocated_len) {
+            g_string_set_size(parts, 2 * (parts->len + len + 6));
+            g_string_truncate(parts, at);
+        }
+        if (at) {
+            parts->str[at++] = ',';
+        }
+        memcpy(parts->str + at, name, len);
+        memcpy(parts->str + at + len, "=off", 5);
+        at += len + 4;
+        parts->len = at;
     }
-    return g_string_free(parts, FALSE);
+    return parts ? g_string_free(parts, FALSE) : NULL;
 }
 
 /*
@@ -224,44 +393,50 @@ static int qemu_forms(const FeatmaskProfile *p)
            !g_strcmp0(kind, "stock") ? FORM_STOCK : FORM_PATCHED | FORM_STOCK;
 }
 
-/* "-cpu host,a=off" under KVM (or unknown), "-cpu max,a=off" under TCG. */
-static char *cpu_host_arg(Plan *plan, const FeatmaskPool *pool, guint h)
+/*
+ * "-cpu host,a=off" under KVM (or unknown), "-cpu max,a=off" under TCG;
+ * NULL without @text (only the problems are looked for).
+ */
+static char *cpu_host_arg(Plan *plan, const PlanHost *host, bool text)
 {
-    const FeatmaskProfile *p = pool->profiles->pdata[h];
-    const FeatmaskSet *off = featmask_baseline_turn_off(pool->cpu->baseline,
-                                                        h);
+    const FeatmaskProfile *p = host->p;
     const char *model = !g_strcmp0(p->qemu_accel, "tcg") ? "max" : "host";
     g_autoptr(GPtrArray) fixed = g_ptr_array_new();
-    g_autofree char *sw = switches(p, X86_FEATMASK_KIND, off, fixed);
+    g_autofree char *sw = switches(plan, p, 0, X86_FEATMASK_KIND,
+                                   host->cpu_off, fixed, text);
     guint i;
 
     for (i = 0; i < fixed->len; i++) {
-        g_autofree char *q = qemu_of(p);
+        g_autofree char *q = qemu_of(host->name, p);
         g_autofree char *why = g_strdup_printf(
             "%s has no -cpu switch for it (another host lacks it)", q);
 
-        add_problem(plan, p, "cpu", fixed->pdata[i], why);
+        add_problem(plan, host->name, "cpu", fixed->pdata[i], why);
     }
-    return g_strdup_printf("-cpu %s%s%s", model, *sw ? "," : "", sw);
+    /* g_strconcat(), not a printf: lines are long, and one a host */
+    return sw ? g_strconcat("-cpu ", model, *sw ? "," : "", sw, NULL)
+              : NULL;
 }
 
 /*
  * The one named model of the pool: among the models every host's QEMU
  * knows, removing only what every host's QEMU can switch.
  */
-static char *cpu_model_arg(Plan *plan, const FeatmaskPool *pool,
-                           Error **errp)
+static char *cpu_model_arg(Plan *plan, Error **errp)
 {
+    const FeatmaskPool *pool = plan->pool;
     const FeatmaskSet *common = featmask_baseline_common(pool->cpu->baseline);
     g_autoptr(FeatmaskSet) removable = featmask_set_new_full(pool->cpu->map);
     g_autoptr(GPtrArray) known = NULL;
     g_autoptr(X86ModelChoice) model = NULL;
     g_autofree char *line = NULL;
-    guint h, k;
+    const GPtrArray *qemus = plan_qemus(plan);
+    size_t h;
+    guint k, n;
     size_t i;
 
-    for (h = 0; h < pool->profiles->len; h++) {
-        const FeatmaskProfile *p = pool->profiles->pdata[h];
+    for (n = 0; n < qemus->len; n++) {
+        const FeatmaskProfile *p = qemus->pdata[n];
 
         for (i = 0; i < featmask_map_size(pool->cpu->map); i++) {
             if (!can_switch(p, X86_FEATMASK_KIND, pool->cpu->map, i)) {
@@ -295,18 +470,19 @@ static char *cpu_model_arg(Plan *plan, const FeatmaskPool *pool,
         return NULL;
     }
     /* What the model adds must be a switch of every host's QEMU too. */
-    for (h = 0; h < pool->profiles->len; h++) {
-        const FeatmaskProfile *p = pool->profiles->pdata[h];
+    for (h = 0; h < pool->nhosts; h++) {
+        const FeatmaskProfile *p = host_profile(plan, h);
         int f;
 
         for (f = featmask_set_next(model->extra, 0); f >= 0;
              f = featmask_set_next(model->extra, f + 1)) {
             if (!can_switch(p, X86_FEATMASK_KIND, pool->cpu->map, f)) {
-                g_autofree char *q = qemu_of(p);
+                const char *host = featmask_pool_host(pool, h);
+                g_autofree char *q = qemu_of(host, p);
                 g_autofree char *why = g_strdup_printf(
                     "%s has no -cpu switch to add it to %s", q, model->name);
 
-                add_problem(plan, p, "cpu",
+                add_problem(plan, host, "cpu",
                             featmask_map_get(pool->cpu->map, f)->name, why);
             }
         }
@@ -315,26 +491,29 @@ static char *cpu_model_arg(Plan *plan, const FeatmaskPool *pool,
     return g_strdup_printf("-cpu %s", line);
 }
 
-static PlanDevice *plan_device(Plan *plan, const FeatmaskPool *pool,
-                               PlanHost *host, guint h, guint d)
+static PlanDevice *plan_device(Plan *plan, PlanHost *host, size_t h,
+                               guint d, bool text)
 {
-    const FeatmaskPoolItem *item = pool->devices->pdata[d];
+    const FeatmaskPoolItem *item = plan->pool->devices->pdata[d];
     PlanDevice *dev = g_new0(PlanDevice, 1);
     g_autofree char *sw = NULL;
     guint i;
 
     dev->item = item;
-    dev->off = featmask_baseline_turn_off(item->baseline, h);
-    dev->fixed = g_ptr_array_new();
-    sw = switches(host->p, item->type, dev->off, dev->fixed);
-    if (host->forms & FORM_PATCHED) {
-        dev->patched = g_strdup_printf("-device %s,id=%s,features=%s",
-                                       item->type, item->id,
-                                       (char *)plan->features->pdata[d]);
+    dev->off = featmask_turn_off_get(plan->device_off->pdata[d], h);
+    dev->fixed = g_ptr_array_sized_new(featmask_set_count(dev->off));
+    sw = switches(plan, host->p, 1 + d, item->type, dev->off, dev->fixed,
+                  text);
+    if (!text) {
+        /* only the problems below */
+    } else if (host->forms & FORM_PATCHED) {
+        dev->patched = g_strconcat("-device ", item->type, ",id=", item->id,
+                                   ",features=",
+                                   (char *)plan->features->pdata[d], NULL);
     }
-    if (host->forms & FORM_STOCK) {
-        dev->stock = g_strdup_printf("-device %s,id=%s%s%s", item->type,
-                                     item->id, *sw ? "," : "", sw);
+    if (text && (host->forms & FORM_STOCK)) {
+        dev->stock = g_strconcat("-device ", item->type, ",id=", item->id,
+                                 *sw ? "," : "", sw, NULL);
     }
     /*
      * A host whose profile says it runs stock QEMU must switch everything
@@ -342,28 +521,52 @@ static PlanDevice *plan_device(Plan *plan, const FeatmaskPool *pool,
      */
     if (host->forms == FORM_STOCK && host->p->qemu_kind) {
         for (i = 0; i < dev->fixed->len; i++) {
-            g_autofree char *q = qemu_of(host->p);
+            g_autofree char *q = qemu_of(host->name, host->p);
             g_autofree char *why = g_strdup_printf(
                 "%s has no %s property for it, its backend offers it and"
                 " another host lacks it", q, item->type);
 
-            add_problem(plan, host->p, item->id, dev->fixed->pdata[i], why);
+            add_problem(plan, host->name, item->id, dev->fixed->pdata[i],
+                        why);
         }
     }
     return dev;
 }
 
-/* The plan as data: every host's lines, and what no line can do. */
-static Plan *plan_build(const FeatmaskPool *pool, bool model_form,
-                        Error **errp)
+/* What the hosts turn off, from the first host on. */
+static void plan_rewind(Plan *plan)
+{
+    const FeatmaskPool *pool = plan->pool;
+    guint d;
+
+    featmask_turn_off_free(plan->cpu_off);
+    plan->cpu_off = pool->cpu ? featmask_turn_off_new(pool, pool->cpu)
+                              : NULL;
+    g_ptr_array_set_size(plan->device_off, 0);
+    for (d = 0; d < pool->devices->len; d++) {
+        g_ptr_array_add(plan->device_off, featmask_turn_off_new(
+                            pool, pool->devices->pdata[d]));
+    }
+}
+
+/*
+ * The plan of the pool, without its hosts (plan_host() makes them):
+ * the lines every host shares, and what no line can do.
+ */
+static Plan *plan_new(const FeatmaskPool *pool, const PlanQemu *qemu,
+                      bool model_form, Error **errp)
 {
     g_autoptr(Plan) plan = g_new0(Plan, 1);
-    g_autofree char *model = NULL;
-    guint h, d;
+    guint d;
 
-    plan->hosts = g_ptr_array_new_with_free_func(plan_host_free);
+    plan->pool = pool;
+    plan->qemu = qemu;
     plan->features = g_ptr_array_new_with_free_func(g_free);
     plan->problems = g_ptr_array_new_with_free_func(g_free);
+    plan->device_off = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_turn_off_free);
+    plan->cannot = g_hash_table_new_full(NULL, NULL, NULL,
+                                         (GDestroyNotify)g_ptr_array_unref);
     if (pool->cpu && !strcmp(pool->cpu->type, X86_FEATMASK_KIND)) {
         plan->cpu = featmask_baseline_common(pool->cpu->baseline);
     }
@@ -376,133 +579,163 @@ static Plan *plan_build(const FeatmaskPool *pool, bool model_form,
             error_setg(errp, "--cpu-form model needs x86 CPUs of one vendor");
             return NULL;
         }
-        model = cpu_model_arg(plan, pool, errp);
-        if (!model) {
+        plan->model = cpu_model_arg(plan, errp);
+        if (!plan->model) {
             return NULL;
         }
     }
-    for (h = 0; h < pool->profiles->len; h++) {
-        PlanHost *host = g_new0(PlanHost, 1);
-
-        host->p = pool->profiles->pdata[h];
-        host->forms = qemu_forms(host->p);
-        host->devices = g_ptr_array_new_with_free_func(plan_device_free);
-        g_ptr_array_add(plan->hosts, host);
-        if (pool->cpu) {
-            host->cpu_off = featmask_baseline_turn_off(pool->cpu->baseline,
-                                                       h);
-            host->cpu = model ? g_strdup(model)
-                              : cpu_host_arg(plan, pool, h);
-        }
-        for (d = 0; d < pool->devices->len; d++) {
-            g_ptr_array_add(host->devices,
-                            plan_device(plan, pool, host, h, d));
-        }
-    }
+    plan_rewind(plan);
     return g_steal_pointer(&plan);
 }
 
-static void render_json(const Plan *plan)
+/*
+ * Host @h's lines, or without @text only its problems (into
+ * plan->problems); hosts come in order from plan_new() or plan_rewind().
+ */
+static PlanHost *plan_host(Plan *plan, size_t h, bool text)
+{
+    const FeatmaskPool *pool = plan->pool;
+    PlanHost *host = g_new0(PlanHost, 1);
+    guint d;
+
+    host->name = featmask_pool_host(pool, h);
+    host->p = host_profile(plan, h);
+    host->forms = qemu_forms(host->p);
+    host->devices = g_ptr_array_new_with_free_func(plan_device_free);
+    if (pool->cpu) {
+        host->cpu_off = featmask_turn_off_get(plan->cpu_off, h);
+        host->cpu = plan->model ? g_strdup(plan->model)
+                                : cpu_host_arg(plan, host, text);
+    }
+    for (d = 0; d < pool->devices->len; d++) {
+        /* (what a device cannot turn off is a problem on stock QEMU only) */
+        if (text || (host->forms == FORM_STOCK && host->p->qemu_kind)) {
+            g_ptr_array_add(host->devices,
+                            plan_device(plan, host, h, d, text));
+        }
+    }
+    return host;
+}
+
+/* Host @host of the JSON array, as json-glib writes an array's items. */
+static void render_json_host(const Plan *plan, const PlanHost *host,
+                             bool first)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
     g_autoptr(JsonNode) root = NULL;
-    guint h, d, i;
+    g_autofree char *text = NULL;
+    char *line, *next;
+    guint d, i;
 
+    json_builder_begin_object(b);
+    cli_json_add_string(b, "host", host->name);
+    if (host->cpu) {
+        json_builder_set_member_name(b, "cpu");
+        json_builder_begin_object(b);
+        cli_json_add_string(b, "args", host->cpu);
+        cli_json_add_names(b, "turn-off", host->cpu_off);
+        json_builder_end_object(b);
+    }
+    json_builder_set_member_name(b, "devices");
     json_builder_begin_array(b);
-    for (h = 0; h < plan->hosts->len; h++) {
-        const PlanHost *host = plan->hosts->pdata[h];
+    for (d = 0; d < host->devices->len; d++) {
+        const PlanDevice *dev = host->devices->pdata[d];
 
         json_builder_begin_object(b);
-        cli_json_add_string(b, "host", host->p->host);
-        if (host->cpu) {
-            json_builder_set_member_name(b, "cpu");
-            json_builder_begin_object(b);
-            cli_json_add_string(b, "args", host->cpu);
-            cli_json_add_names(b, "turn-off", host->cpu_off);
-            json_builder_end_object(b);
+        cli_json_add_string(b, "id", dev->item->id);
+        cli_json_add_string(b, "type", dev->item->type);
+        cli_json_add_string(b, "features", plan->features->pdata[d]);
+        cli_json_add_names(b, "turn-off", dev->off);
+        if (dev->patched) {
+            cli_json_add_string(b, "args-patched", dev->patched);
         }
-        json_builder_set_member_name(b, "devices");
+        if (dev->stock) {
+            cli_json_add_string(b, "args-stock", dev->stock);
+        }
+        json_builder_set_member_name(b, "no-property");
         json_builder_begin_array(b);
-        for (d = 0; d < host->devices->len; d++) {
-            const PlanDevice *dev = host->devices->pdata[d];
-
-            json_builder_begin_object(b);
-            cli_json_add_string(b, "id", dev->item->id);
-            cli_json_add_string(b, "type", dev->item->type);
-            cli_json_add_string(b, "features", plan->features->pdata[d]);
-            cli_json_add_names(b, "turn-off", dev->off);
-            if (dev->patched) {
-                cli_json_add_string(b, "args-patched", dev->patched);
-            }
-            if (dev->stock) {
-                cli_json_add_string(b, "args-stock", dev->stock);
-            }
-            json_builder_set_member_name(b, "no-property");
-            json_builder_begin_array(b);
-            for (i = 0; i < dev->fixed->len; i++) {
-                json_builder_add_string_value(b, dev->fixed->pdata[i]);
-            }
-            json_builder_end_array(b);
-            json_builder_end_object(b);
+        for (i = 0; i < dev->fixed->len; i++) {
+            json_builder_add_string_value(b, dev->fixed->pdata[i]);
         }
         json_builder_end_array(b);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    json_builder_end_object(b);
     root = json_builder_get_root(b);
-    cli_print_json(root);
+    /* as cli_print_json() prints the whole array: one level in */
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_indent(gen, 2);
+    text = json_generator_to_data(gen, NULL);
+    fputs(first ? "[\n" : ",\n", stdout);
+    for (line = text; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        printf("  %s%s", line, next ? "\n" : "");
+    }
 }
 
-static void render_text(const Plan *plan)
+/* "HOST: LINE[TAIL]\n", without a printf's cost: lines are long. */
+static void put_line(const char *host, const char *line, const char *tail)
 {
-    guint h, d;
+    fputs(host, stdout);
+    fputs(": ", stdout);
+    fputs(line, stdout);
+    if (tail) {
+        fputs(tail, stdout);
+    }
+    putchar('\n');
+}
 
-    for (h = 0; h < plan->hosts->len; h++) {
-        const PlanHost *host = plan->hosts->pdata[h];
-        const char *name = host->p->host;
+static void render_text_host(const PlanHost *host)
+{
+    const char *name = host->name;
+    guint d;
 
-        if (host->cpu) {
-            printf("%s: %s\n", name, host->cpu);
+    if (host->cpu) {
+        put_line(name, host->cpu, NULL);
+    }
+    for (d = 0; d < host->devices->len; d++) {
+        const PlanDevice *dev = host->devices->pdata[d];
+
+        if (dev->patched) {
+            put_line(name, dev->patched, NULL);
         }
-        for (d = 0; d < host->devices->len; d++) {
-            const PlanDevice *dev = host->devices->pdata[d];
+        if (!dev->stock) {
+            continue;
+        }
+        put_line(name, dev->stock, dev->patched ? "   (unpatched QEMU)" : NULL);
+        if (dev->fixed->len) {
+            g_autofree char *list = NULL;
 
-            if (dev->patched) {
-                printf("%s: %s\n", name, dev->patched);
-            }
-            if (!dev->stock) {
-                continue;
-            }
-            printf("%s: %s%s\n", name, dev->stock,
-                   dev->patched ? "   (unpatched QEMU)" : "");
-            if (dev->fixed->len) {
-                g_autofree char *list = NULL;
-
-                g_ptr_array_add(dev->fixed, NULL);
-                list = g_strjoinv(", ", (char **)dev->fixed->pdata);
-                g_ptr_array_remove_index(dev->fixed, dev->fixed->len - 1);
-                printf("%s:   note: no QEMU property switches off %s;"
-                       " the backend of %s must not offer it\n",
-                       name, list, dev->item->id);
-            }
+            g_ptr_array_add(dev->fixed, NULL);
+            list = g_strjoinv(", ", (char **)dev->fixed->pdata);
+            g_ptr_array_remove_index(dev->fixed, dev->fixed->len - 1);
+            printf("%s:   note: no QEMU property switches off %s;"
+                   " the backend of %s must not offer it\n",
+                   name, list, dev->item->id);
         }
     }
 }
 
 /* --qemu HOST=BINARY, else the profile's binary; NULL if neither. */
-static const char *host_binary(const FeatmaskProfile *p)
+static const char *host_binary(const PlanHost *host)
 {
     char **o;
 
     for (o = opt_qemu; o && *o; o++) {
         const char *eq = strchr(*o, '=');
 
-        if (eq && (size_t)(eq - *o) == strlen(p->host) &&
-            !strncmp(*o, p->host, eq - *o)) {
+        if (eq && (size_t)(eq - *o) == strlen(host->name) &&
+            !strncmp(*o, host->name, eq - *o)) {
             return eq + 1;
         }
     }
-    return p->qemu_binary;
+    return host->p->qemu_binary;
 }
 
 /* The lines of @host that its QEMU must take. */
@@ -526,45 +759,140 @@ static GPtrArray *host_lines(const PlanHost *host)
 }
 
 /*
- * Start each host's QEMU with its lines; print each line's verdict.
- * Returns the exit status.
+ * Start @host's QEMU with its lines; print each line's verdict.  Returns
+ * the exit status, FEATMASK_EXIT_USAGE if QEMU could not be asked.
  */
-static int verify(const Plan *plan)
+static int verify_host(const Plan *plan, const PlanHost *host)
 {
+    const char *binary = host_binary(host);
+    g_autoptr(GPtrArray) lines = NULL;
     int status = FEATMASK_EXIT_OK;
-    guint h, i;
+    Error *err = NULL;
+    guint i;
 
-    for (h = 0; h < plan->hosts->len; h++) {
-        const PlanHost *host = plan->hosts->pdata[h];
-        const char *binary = host_binary(host->p);
-        g_autoptr(GPtrArray) lines = NULL;
-        Error *err = NULL;
+    if (!binary) {
+        return cli_usage("plan", "--verify: no QEMU for host '%s': its"
+                         " profile names none (probe --qemu records it);"
+                         " give --qemu %s=BINARY", host->name, host->name);
+    }
+    lines = host_lines(host);
+    if (!featmask_verify_host(binary, host->p->qemu_args, lines, plan->cpu,
+                              &err)) {
+        error_prepend(&err, "%s: ", host->name);
+        cli_error(err);
+        return FEATMASK_EXIT_USAGE;
+    }
+    for (i = 0; i < lines->len; i++) {
+        const FeatmaskVerifyLine *l = lines->pdata[i];
 
-        if (!binary) {
-            return cli_usage("plan", "--verify: no QEMU for host '%s': its"
-                             " profile names none (probe --qemu records it);"
-                             " give --qemu %s=BINARY", host->p->host,
-                             host->p->host);
+        if (l->refusal) {
+            printf("%s: refused: %s\n%s:   %s\n", host->name, l->args,
+                   host->name, l->refusal);
+            status = FEATMASK_EXIT_INCOMPATIBLE;
+        } else {
+            printf("%s: ok: %s\n", host->name, l->args);
         }
-        lines = host_lines(host);
-        if (!featmask_verify_host(binary, host->p->qemu_args, lines,
-                                  plan->cpu, &err)) {
-            error_prepend(&err, "%s: ", host->p->host);
-            cli_error(err);
-            return FEATMASK_EXIT_USAGE;
-        }
-        for (i = 0; i < lines->len; i++) {
-            const FeatmaskVerifyLine *l = lines->pdata[i];
+    }
+    return status;
+}
 
-            if (l->refusal) {
-                printf("%s: refused: %s\n%s:   %s\n", host->p->host,
-                       l->args, host->p->host, l->refusal);
-                status = FEATMASK_EXIT_INCOMPATIBLE;
-            } else {
-                printf("%s: ok: %s\n", host->p->host, l->args);
+/*
+ * Could host @h's QEMU fail to switch off a feature of @item that some
+ * host turns off?  Those are the item's dropped features.
+ */
+static bool item_may_fail(Plan *plan, const FeatmaskProfile *p, guint slot,
+                          const char *type, const FeatmaskPoolItem *item)
+{
+    const uint64_t *cannot = cannot_switch(plan, p, slot, type, item->map);
+    size_t i;
+
+    for (i = 0; i < featmask_baseline_ndrops(item->baseline); i++) {
+        size_t f = featmask_baseline_drop(item->baseline, i)->feature;
+
+        if (cannot[f / 64] & (1ULL << (f % 64))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Can any line of the plan be a problem?  Only if a host's QEMU cannot
+ * switch off a feature some host turns off: asked once per different
+ * QEMU, so that a pool without such a QEMU is gone through once.
+ */
+static bool plan_may_fail(Plan *plan)
+{
+    const FeatmaskPool *pool = plan->pool;
+    const GPtrArray *qemus = plan_qemus(plan);
+    guint d, q;
+
+    for (q = 0; q < qemus->len; q++) {
+        const FeatmaskProfile *p = qemus->pdata[q];
+
+        if (pool->cpu && !plan->model &&
+            item_may_fail(plan, p, 0, X86_FEATMASK_KIND, pool->cpu)) {
+            return true;
+        }
+        /* as plan_device() says: a problem on stock QEMU only */
+        for (d = 0; qemu_forms(p) == FORM_STOCK && p->qemu_kind &&
+                    d < pool->devices->len; d++) {
+            const FeatmaskPoolItem *item = pool->devices->pdata[d];
+
+            if (item_may_fail(plan, p, 1 + d, item->type, item)) {
+                return true;
             }
         }
     }
+    return false;
+}
+
+/*
+ * Every host's lines, made twice if any can be a problem: once to find
+ * what no line can do (then there is no plan), once to print them (or
+ * start each host's QEMU with them).  Returns the exit status.
+ */
+static int plan_run(Plan *plan)
+{
+    size_t h, nhosts = plan->pool->nhosts;
+    bool may_fail = plan_may_fail(plan);
+    int status = FEATMASK_EXIT_OK;
+    guint i;
+
+    for (h = 0; may_fail && h < nhosts; h++) {
+        plan_host_free(plan_host(plan, h, false));
+    }
+    if (plan->problems->len) {
+        for (i = 0; i < plan->problems->len; i++) {
+            fprintf(stderr, "featmask: %s\n",
+                    (char *)plan->problems->pdata[i]);
+        }
+        fprintf(stderr, "featmask: no plan: %u feature(s) cannot be turned"
+                " off where they must\n", plan->problems->len);
+        return FEATMASK_EXIT_INCOMPATIBLE;
+    }
+    plan_rewind(plan);
+    for (h = 0; h < nhosts; h++) {
+        g_autoptr(PlanHost) host = plan_host(plan, h, true);
+
+        if (opt_verify) {
+            int st = verify_host(plan, host);
+
+            if (st == FEATMASK_EXIT_USAGE) {
+                return st;
+            }
+            status = MAX(status, st);
+        } else if (opt_json) {
+            render_json_host(plan, host, h == 0);
+        } else {
+            render_text_host(host);
+        }
+    }
+    if (opt_json && !opt_verify) {
+        printf("\n]\n");
+    }
+    /* plan_may_fail() said no line could be a problem */
+    g_assert(may_fail || !plan->problems->len);
     return status;
 }
 
@@ -573,11 +901,12 @@ int cmd_plan(int argc, char **argv)
     g_autoptr(FeatmaskMaps) maps = featmask_maps_new();
     g_autoptr(GPtrArray) profiles = NULL;
     g_autoptr(FeatmaskPool) pool = NULL;
+    g_autoptr(PlanQemu) qemu = NULL;
     g_autoptr(Plan) plan = NULL;
     Error *err = NULL;
     int status;
     char **o;
-    guint i;
+    size_t h;
 
     if (!cli_parse("plan", "PROFILE...", "Prints, for each host, the QEMU "
                    "arguments that launch a VM with only the\nfeatures "
@@ -624,50 +953,50 @@ int cmd_plan(int argc, char **argv)
     if (argc < 2) {
         return cli_usage("plan", "no host profiles given");
     }
-    pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles, 0, &status);
-    if (!pool) {
-        return status;
-    }
     if (cli_plan_format_other(opt_format)) {
+        pool = cli_negotiate(argv + 1, argc - 1, maps, &profiles, 0,
+                             &status);
+        if (!pool) {
+            return status;
+        }
         return cli_plan_render(opt_format, pool, opt_cpu_form, opt_qemu_kind,
                                opt_host, features_value);
+    }
+    /*
+     * Text and JSON are made host by host: the pool is read as a stream,
+     * keeping of each host its name and which QEMU it runs.
+     */
+    qemu = g_new0(PlanQemu, 1);
+    qemu->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         NULL);
+    qemu->qemus = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)featmask_profile_free);
+    qemu->of_host = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    /* No line says which hosts lack a feature: they are only counted. */
+    pool = cli_negotiate_stream_tap(argv + 1, argc - 1, maps,
+                                    FEATMASK_COUNT_MISSING_HOSTS,
+                                    plan_qemu_tap, qemu, &status);
+    if (!pool) {
+        return status;
     }
     for (o = opt_qemu; o && *o; o++) {
         g_autofree char *host = g_strndup(*o, strchr(*o, '=') - *o);
 
-        for (i = 0; i < profiles->len; i++) {
-            if (!strcmp(((FeatmaskProfile *)profiles->pdata[i])->host,
-                        host)) {
+        for (h = 0; h < pool->nhosts; h++) {
+            if (!strcmp(featmask_pool_host(pool, h), host)) {
                 break;
             }
         }
-        if (i == profiles->len) {
+        if (h == pool->nhosts) {
             return cli_usage("plan", "--qemu %s: no profile of host '%s'",
                              *o, host);
         }
     }
-    plan = plan_build(pool, opt_cpu_form && !strcmp(opt_cpu_form, "model"),
-                      &err);
+    plan = plan_new(pool, qemu,
+                    opt_cpu_form && !strcmp(opt_cpu_form, "model"), &err);
     if (!plan) {
         cli_error(err);
         return FEATMASK_EXIT_INCOMPATIBLE;
     }
-    if (plan->problems->len) {
-        for (i = 0; i < plan->problems->len; i++) {
-            fprintf(stderr, "featmask: %s\n",
-                    (char *)plan->problems->pdata[i]);
-        }
-        fprintf(stderr, "featmask: no plan: %u feature(s) cannot be turned"
-                " off where they must\n", plan->problems->len);
-        return FEATMASK_EXIT_INCOMPATIBLE;
-    }
-    if (opt_verify) {
-        return verify(plan);
-    }
-    if (opt_json) {
-        render_json(plan);
-    } else {
-        render_text(plan);
-    }
-    return FEATMASK_EXIT_OK;
+    return plan_run(plan);
 }

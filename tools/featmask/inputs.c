@@ -17,6 +17,10 @@
 #include "qapi/error.h"
 #include "cli.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define STDIN_NAME "<stdin>"
 
 /*
@@ -321,124 +325,205 @@ typedef struct DocSplitter {
     unsigned ndocs;
 } DocSplitter;
 
-/*
- * The bytes that matter outside strings in a document: profiles are
- * megabytes, the others are skipped a run at a time.
- */
-static const bool stop_in_document[256] = {
-    ['"'] = true, ['{'] = true, ['['] = true, ['}'] = true, [']'] = true,
-    ['\n'] = true,
-};
-
-#define ONES (~0ULL / 255)
-#define HIGHS (ONES * 0x80)
-/* The top bit of each byte of @x that is 0 (exact for the lowest one). */
-#define ZERO_BYTES(x) (((x) - ONES) & ~(x) & HIGHS)
-
-/*
- * Where the first '"', '\\' or newline is from @i on in @b, or @len: a
- * string is looked at eight bytes at a time.
- */
-static inline size_t string_stop(const char *b, size_t i, size_t len)
+/* The document that the bracket at @i of @b closes is complete. */
+static bool splitter_end(DocSplitter *s, Readers *R, const char *b, size_t i,
+                         Error **errp)
 {
-    for (; len - i >= 8; i += 8) {
-        uint64_t x, m;
-
-        memcpy(&x, b + i, 8);
-        /*
-         * A false hit of ZERO_BYTES() is always above a true one of the
-         * same term, so the lowest bit of them all is a true hit.
-         */
-        m = ZERO_BYTES(x ^ (ONES * '"')) | ZERO_BYTES(x ^ (ONES * '\\')) |
-            ZERO_BYTES(x ^ (ONES * '\n'));
-        if (m) {
-            return i + (__builtin_ctzll(m) >> 3);
-        }
-    }
-    while (i < len && b[i] != '"' && b[i] != '\\' && b[i] != '\n') {
-        i++;
-    }
-    return i;
+    s->ndocs++;
+    s->line_clean = false;
+    return readers_add(R, NULL, NULL, b + s->doc, i + 1 - s->doc,
+                       s->doc_line, errp);
 }
 
+/* What the splitter looks for in 64 bytes, one bit a byte. */
+typedef struct Block64 {
+    uint64_t quote, backslash, open, close, newline;
+} Block64;
+
+/*
+ * '{' and '[' differ in one bit (0x20), as do '}' and ']': with it set,
+ * one comparison finds either.
+ */
+static inline void block16_classify(Block64 *k, const char *p, int shift)
+{
+#ifdef __SSE2__
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    __m128i x20 = _mm_or_si128(x, _mm_set1_epi8(0x20));
+#define M(v, c) \
+    ((uint64_t)(uint16_t)_mm_movemask_epi8( \
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(c))) << shift)
+
+    k->quote |= M(x, '"');
+    k->backslash |= M(x, '\\');
+    k->open |= M(x20, '{');
+    k->close |= M(x20, '}');
+    k->newline |= M(x, '\n');
+#undef M
+#else
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        uint64_t bit = 1ULL << (shift + i);
+        char c = p[i] | 0x20;
+
+        k->quote |= p[i] == '"' ? bit : 0;
+        k->backslash |= p[i] == '\\' ? bit : 0;
+        k->open |= c == '{' ? bit : 0;
+        k->close |= c == '}' ? bit : 0;
+        k->newline |= p[i] == '\n' ? bit : 0;
+    }
+#endif
+}
+
+static inline void block64_classify(Block64 *k, const char *p)
+{
+    *k = (Block64){ 0 };
+    block16_classify(k, p, 0);
+    block16_classify(k, p + 16, 16);
+    block16_classify(k, p + 32, 32);
+    block16_classify(k, p + 48, 48);
+}
+
+/* Bit k of the result: the parity of bits 0..k of @x. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+/* Count the newlines of @nl, which are at @at + their bit. */
+static inline void splitter_lines(DocSplitter *s, uint64_t nl, size_t at)
+{
+    if (nl) {
+        s->line += __builtin_popcountll(nl);
+        s->line_begin = at + 64 - __builtin_clzll(nl);
+        s->line_clean = true;
+    }
+}
+
+/*
+ * The 64 bytes at @i of @b, inside a document and not after a backslash:
+ * returns 64 when they are all read, the offset of the bracket that ends
+ * the document if one does, or -1 if they hold a backslash (the caller
+ * reads them a byte at a time).
+ */
+static inline int splitter_block(DocSplitter *s, const char *b, size_t i)
+{
+    Block64 k;
+    uint64_t in_string, brackets;
+
+    block64_classify(&k, b + i);
+    if (k.backslash) {
+        return -1;
+    }
+    /* bytes inside strings, their opening quote included */
+    in_string = prefix_xor(k.quote) ^ (s->in_string ? ~0ULL : 0);
+    brackets = (k.open | k.close) & ~in_string;
+    for (; brackets; brackets &= brackets - 1) {
+        int at = __builtin_ctzll(brackets);
+
+        if (k.open & (1ULL << at)) {
+            s->depth++;
+        } else if (!--s->depth) {
+            splitter_lines(s, k.newline & (~0ULL >> (63 - at)), i);
+            s->in_string = false;
+            return at;
+        }
+    }
+    splitter_lines(s, k.newline, i);
+    s->in_string = in_string >> 63;
+    return 64;
+}
+
+/* Byte @i of @b, one at a time. */
+static bool splitter_byte(DocSplitter *s, Readers *R, const char *b, size_t i,
+                          Error **errp)
+{
+    char c = b[i];
+
+    if (c == '\n') {
+        s->line++;
+        s->line_begin = i + 1;
+        s->line_clean = true;
+    }
+    if (!s->depth) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            return true;
+        }
+        /*
+         * Start at the beginning of the line when the document is alone
+         * on it, so that columns in messages are right (after another
+         * document on its line, they count from its start).
+         */
+        s->doc = s->line_clean ? s->line_begin : i;
+        s->doc_line = s->line;
+        if (c != '{' && c != '[') {
+            s->garbage = true;
+            return true;
+        }
+        s->depth = 1;
+        return true;
+    }
+    if (s->in_string) {
+        if (s->escape) {
+            s->escape = false;
+        } else if (c == '\\') {
+            s->escape = true;
+        } else if (c == '"') {
+            s->in_string = false;
+        }
+    } else if (c == '"') {
+        s->in_string = true;
+    } else if (c == '{' || c == '[') {
+        s->depth++;
+    } else if ((c == '}' || c == ']') && !--s->depth) {
+        return splitter_end(s, R, b, i, errp);
+    }
+    return true;
+}
+
+/*
+ * Cut the buffer into documents.  Inside a document, 64 bytes are
+ * looked at at once: where the quotes put strings, and the brackets
+ * outside them (as simdjson finds them); anything with a backslash, and
+ * what is between documents, goes a byte at a time.
+ */
 static bool splitter_feed(DocSplitter *s, Readers *R, Error **errp)
 {
     const char *b = s->buf->str;
     size_t len = s->buf->len, i = s->scan;
 
-    for (; i < len && !s->garbage; i++) {
-        char c;
+    while (i < len && !s->garbage) {
+        if (s->depth && !s->escape && len - i >= 64) {
+            int at = splitter_block(s, b, i);
 
-        if (s->depth && !s->escape) {
-            if (s->in_string) {
-                i = string_stop(b, i, len);
-            }
-            /*
-             * Outside strings, a plain string (no escape, no newline) is
-             * skipped whole: a profile is mostly those.
-             */
-            while (!s->in_string && i < len) {
-                while (i < len && !stop_in_document[(unsigned char)b[i]]) {
-                    i++;
-                }
-                if (i == len || b[i] != '"') {
-                    break;
-                }
-                i = string_stop(b, i + 1, len);
-                if (i < len && b[i] == '"') {
-                    i++;
-                } else {
-                    s->in_string = true;
-                }
-            }
-            if (i == len) {
-                break;
-            }
-        }
-        c = b[i];
-        if (c == '\n') {
-            s->line++;
-            s->line_begin = i + 1;
-            s->line_clean = true;
-        }
-        if (!s->depth) {
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (at == 64) {
+                i += 64;
                 continue;
             }
-            /*
-             * Start at the beginning of the line when the document is
-             * alone on it, so that columns in messages are right (after
-             * another document on its line, they count from its start).
-             */
-            s->doc = s->line_clean ? s->line_begin : i;
-            s->doc_line = s->line;
-            if (c != '{' && c != '[') {
-                s->garbage = true;
-                break;
+            if (at >= 0) {
+                if (!splitter_end(s, R, b, i + at, errp)) {
+                    return false;
+                }
+                i += at + 1;
+                continue;
             }
-            s->depth = 1;
+            for (at = 0; at < 64 && !s->garbage; at++, i++) {
+                if (!splitter_byte(s, R, b, i, errp)) {
+                    return false;
+                }
+            }
             continue;
         }
-        if (s->in_string) {
-            if (s->escape) {
-                s->escape = false;
-            } else if (c == '\\') {
-                s->escape = true;
-            } else if (c == '"') {
-                s->in_string = false;
-            }
-        } else if (c == '"') {
-            s->in_string = true;
-        } else if (c == '{' || c == '[') {
-            s->depth++;
-        } else if ((c == '}' || c == ']') && !--s->depth) {
-            s->ndocs++;
-            if (!readers_add(R, NULL, NULL, b + s->doc, i + 1 - s->doc,
-                             s->doc_line, errp)) {
-                return false;
-            }
-            s->line_clean = false;
+        if (!splitter_byte(s, R, b, i, errp)) {
+            return false;
         }
+        i++;
     }
     s->scan = i;
     /*
@@ -461,12 +546,18 @@ static bool load_stdin(Readers *R, Error **errp)
 {
     DocSplitter s = { .buf = g_string_sized_new(1 << 16), .line = 1,
                       .line_clean = true };
-    char block[1 << 16];
-    size_t n;
+    size_t n, old;
     bool ok = true;
 
-    while (ok && (n = fread(block, 1, sizeof(block), stdin)) > 0) {
-        g_string_append_len(s.buf, block, n);
+    /* Read into the buffer, not through a block of our own. */
+    while (ok) {
+        old = s.buf->len;
+        g_string_set_size(s.buf, old + (1 << 16));
+        n = fread(s.buf->str + old, 1, 1 << 16, stdin);
+        g_string_truncate(s.buf, old + n);
+        if (!n) {
+            break;
+        }
         ok = splitter_feed(&s, R, errp);
     }
     if (ok && ferror(stdin)) {

@@ -10,6 +10,10 @@
 #include "qapi/error.h"
 #include "json-pull.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 enum {
     NEED_VALUE,                 /* at the start, after ':' or ',' in [] */
     NEED_VALUE_OR_END,          /* after '[' */
@@ -24,14 +28,26 @@ static void key_set_free(void *opaque);
 void json_pull_init(JsonPull *j, const char *file, const char *text,
                     size_t len)
 {
+    j->str = g_string_sized_new(64);
+    j->keys = g_ptr_array_new_with_free_func(key_set_free);
+    json_pull_reset(j, file, text, len);
+}
+
+void json_pull_reset(JsonPull *j, const char *file, const char *text,
+                     size_t len)
+{
+    GString *str = j->str;
+    GPtrArray *keys = j->keys;
+
     memset(j, 0, sizeof(*j));
     j->file = file;
     j->p = text;
     j->end = text + len;
     j->line = 1;
     j->line_start = text;
-    j->str = g_string_sized_new(64);
-    j->keys = g_ptr_array_new_with_free_func(key_set_free);
+    j->str = str;
+    g_string_truncate(str, 0);
+    j->keys = keys;             /* each object empties its depth's */
     j->state = NEED_VALUE;
 }
 
@@ -611,6 +627,123 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
     return true;
 }
 
+/*
+ * Where the plain ASCII run of the string whose text starts at @q ends,
+ * at most 16 bytes on: 0 to 15, or 16 if none of the 16 bytes at @q
+ * ends it.  The 16 bytes must be there to read.
+ */
+static inline unsigned plain16_run(const char *q)
+{
+#ifdef __SSE2__
+    __m128i x = _mm_loadu_si128((const __m128i *)q);
+    /* signed: the bytes >= 0x80 are below 0x20 too */
+    __m128i stop = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    unsigned m = _mm_movemask_epi8(stop);
+
+    return m ? __builtin_ctz(m) : 16;
+#else
+    uint64_t m = plain_ascii8_stops(q);
+
+    if (m) {
+        return __builtin_ctzll(m) >> 3;
+    }
+    m = plain_ascii8_stops(q + 8);
+    return m ? 8 + (__builtin_ctzll(m) >> 3) : 16;
+#endif
+}
+
+/* The first @len (at most 8) bytes at @s, zero-padded, little-endian. */
+static inline uint64_t head8(const char *s, size_t len, bool room)
+{
+    uint64_t w = 0;
+    size_t i;
+
+    if (room) {
+        memcpy(&w, s, 8);
+        return len >= 8 ? w : w & ~(~0ULL << (8 * len));
+    }
+    for (i = 0; i < len && i < 8; i++) {
+        w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    return w;
+}
+
+static inline void item_head(JsonPullItem *item, bool room)
+{
+    item->head[0] = head8(item->text, item->len, room);
+    item->head[1] = item->len > 8 ? head8(item->text + 8, item->len - 8,
+                                          room) : 0;
+}
+
+void json_pull_item_head(JsonPullItem *item, bool room)
+{
+    item_head(item, room);
+}
+
+/* Skip blanks from @p, counting lines in @j. */
+static inline const char *skip_blanks(JsonPull *j, const char *p)
+{
+    for (; p < j->end; p++) {
+        if (*p == '\n') {
+            j->line++;
+            j->line_start = p + 1;
+        } else if (*p != ' ' && *p != '\t' && *p != '\r') {
+            break;
+        }
+    }
+    return p;
+}
+
+/*
+ * The usual item: '"' or ', "' before it, at most 15 plain bytes; @p is
+ * moved past it.  Returns false, @p untouched, for anything else.
+ */
+static inline bool short_item(const char **pp, const char *end, bool comma,
+                              JsonPullItem *it)
+{
+#ifdef __SSE2__
+    const char *p = *pp;
+    __m128i x, stop, keep;
+    unsigned m, k;
+
+    if (comma) {
+        if (end - p < 3 || p[0] != ',' || p[1] != ' ') {
+            return false;
+        }
+        p += 2;
+    }
+    if (end - p <= 16 || *p != '"') {
+        return false;
+    }
+    x = _mm_loadu_si128((const __m128i *)(p + 1));
+    /* signed: the bytes >= 0x80 are below 0x20 too */
+    stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                        _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    m = _mm_movemask_epi8(stop);
+    if (!m) {
+        return false;
+    }
+    k = __builtin_ctz(m);
+    if (p[1 + k] != '"') {
+        return false;
+    }
+    keep = _mm_cmpgt_epi8(_mm_set1_epi8(k),
+                          _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                        12, 13, 14, 15));
+    _mm_storeu_si128((__m128i *)it->head, _mm_and_si128(x, keep));
+    it->text = p + 1;
+    it->len = k;
+    *pp = p + k + 2;
+    return true;
+#else
+    return false;
+#endif
+}
+
 size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
 {
     const char *p = j->p, *end = j->end;
@@ -622,42 +755,69 @@ size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max)
          state != NEED_COMMA_OR_END)) {
         return 0;
     }
+    /*
+     * One pass over the bytes: a separator, a string found 16 bytes at a
+     * time.  What is read is committed as it goes (blanks, a ','), so
+     * json_pull_next() goes on from where this stops.
+     */
     while (n < max) {
-        const char *at = p, *q;
+        unsigned line = j->line;
+        const char *line_start = j->line_start;
+        const char *q, *start;
+        unsigned k;
 
+        /* most items, without leaving registers */
+        while (n < max && short_item(&p, end, state == NEED_COMMA_OR_END,
+                                     &items[n])) {
+            items[n].line = line;
+            items[n].col = items[n].text - line_start;
+            n++;
+            state = NEED_COMMA_OR_END;
+        }
+        if (n == max) {
+            break;
+        }
         if (state == NEED_COMMA_OR_END) {
-            while (p < end && *p == ' ') {
-                p++;
-            }
+            p = skip_blanks(j, p);
             if (p == end || *p != ',') {
-                p = at;
                 break;
             }
-            p++;
-        }
-        while (p < end && *p == ' ') {
-            p++;
+            p = skip_blanks(j, p + 1);
+            state = NEED_VALUE;
+        } else {
+            p = skip_blanks(j, p);
         }
         if (p == end || *p != '"') {
-            p = at;
             break;
         }
-        q = plain_run_end(p + 1, end);
+        start = p;
+        q = p + 1;
+        if (end - q >= 16) {
+            k = plain16_run(q);
+            q += k;
+            if (k == 16) {
+                q = plain_run_end(q, end);
+            }
+        } else {
+            q = plain_run_end(q, end);
+        }
         if (q == end || *q != '"') {
-            p = at;
             break;
         }
-        items[n].text = p + 1;
-        items[n].len = q - p - 1;
+        items[n].text = start + 1;
+        items[n].len = q - start - 1;
+        items[n].line = j->line;
+        items[n].col = start - j->line_start + 1;
+        item_head(&items[n], end - items[n].text >= 16);
         n++;
         p = q + 1;
         state = NEED_COMMA_OR_END;
     }
+    j->p = p;
+    j->state = state;
     if (n) {
-        j->p = p;
-        j->state = NEED_COMMA_OR_END;
-        j->tok_line = j->line;
-        j->tok_col = items[n - 1].text - j->line_start;
+        j->tok_line = items[n - 1].line;
+        j->tok_col = items[n - 1].col;
     }
     return n;
 }

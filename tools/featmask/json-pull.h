@@ -58,6 +58,12 @@ typedef struct JsonPull {
 
 void json_pull_init(JsonPull *j, const char *file, const char *text,
                     size_t len);
+/*
+ * json_pull_reset: read another document with @j (json_pull_init() was
+ * called), reusing what @j allocated
+ */
+void json_pull_reset(JsonPull *j, const char *file, const char *text,
+                     size_t len);
 void json_pull_destroy(JsonPull *j);
 
 /**
@@ -84,19 +90,26 @@ bool json_pull_next_item(JsonPull *j, JsonPullToken *tok, const char **text,
 typedef struct JsonPullItem {
     const char *text;           /* in the document, not NUL-terminated */
     size_t len;
+    uint64_t head[2];           /* its first 16 bytes, zero-padded */
+    unsigned line, col;         /* where it starts (its '"') */
 } JsonPullItem;
 
 /**
  * json_pull_plain_items: the next items of an array, many at a time
  *
  * Reads, from where json_pull_next_item() would, the items of the array
- * being read that are plain ASCII strings on the current line, up to
- * @max; stops before anything else (the end of the array, another kind
- * of value, an escape, a line break), which json_pull_next_item() then
- * reads.  The column of item k is @items[k].text - JsonPull.line_start.
- * Returns the number of items read.
+ * being read that are plain ASCII strings (no escape, no control
+ * character), up to @max; stops before anything else (the end of the
+ * array, another kind of value, an escape), which json_pull_next_item()
+ * then reads.  Returns the number of items read.
  */
 size_t json_pull_plain_items(JsonPull *j, JsonPullItem *items, size_t max);
+
+/**
+ * json_pull_item_head: fill @item->head from @item->text and @item->len
+ * @room: whether 16 bytes may be read at @item->text
+ */
+void json_pull_item_head(JsonPullItem *item, bool room);
 
 /**
  * json_pull_skip: skip the rest of the value that started with @tok

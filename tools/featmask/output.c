@@ -99,25 +99,47 @@ FeatmaskPool *cli_negotiate(char **files, int nfiles, FeatmaskMaps *maps,
     return negotiated(pool, err, incompatible, status);
 }
 
+typedef struct StreamSink {
+    FeatmaskPoolBuilder *b;
+    CliProfileTap *tap;
+    void *opaque;
+} StreamSink;
+
 static bool sink_to_pool(void *opaque, FeatmaskProfile *p,
                          GPtrArray *pending, Error **errp)
 {
-    return featmask_pool_builder_add(opaque, p, pending, errp);
+    StreamSink *s = opaque;
+
+    if (s->tap && !s->tap(s->opaque, p, errp)) {
+        featmask_profile_free(p);
+        return false;
+    }
+    return featmask_pool_builder_add(s->b, p, pending, errp);
 }
 
 FeatmaskPool *cli_negotiate_stream(char **args, int nargs,
                                    FeatmaskMaps *maps, unsigned flags,
                                    int *status)
 {
+    return cli_negotiate_stream_tap(args, nargs, maps, flags, NULL, NULL,
+                                    status);
+}
+
+FeatmaskPool *cli_negotiate_stream_tap(char **args, int nargs,
+                                       FeatmaskMaps *maps, unsigned flags,
+                                       CliProfileTap *tap, void *opaque,
+                                       int *status)
+{
     g_autoptr(FeatmaskProfileLoader) l = featmask_profile_loader_new(maps);
     g_autoptr(FeatmaskPoolBuilder) b = featmask_pool_builder_new(maps, flags,
                                                                  true);
+    StreamSink s = { b, tap, opaque };
     g_autoptr(GPtrArray) none = NULL;
     FeatmaskPool *pool;
     Error *err = NULL;
     bool incompatible = false;
 
-    featmask_profile_loader_set_sink(l, sink_to_pool, b);
+    featmask_profile_loader_set_sink(l, sink_to_pool, &s);
     if (!cli_load_into(l, args, nargs, &err) ||
         !(none = featmask_profile_loader_finish(l, &err))) {
         cli_error(err);

@@ -18,15 +18,83 @@
 #include "maps.h"
 
 /*
+ * A table of the indexes of names kept elsewhere (index + 1 in a slot, 0
+ * for a free one), to find a name without copying it: its owner says
+ * which name an index has, and how names hash and compare.
+ */
+typedef struct NameIndex {
+    uint32_t *slots;
+    size_t size;                /* 1 << @bits */
+    unsigned bits;
+    const char *(*name)(const void *owner, uint32_t idx);
+    guint (*hash)(const char *name);
+    bool (*equal)(const char *a, const char *b);
+} NameIndex;
+
+/* The slot of @name: where its index is, or where it would go. */
+static uint32_t *name_index_slot(const NameIndex *t, const void *owner,
+                                 const char *name)
+{
+    /*
+     * The hash's top bits once multiplied (Fibonacci hashing): names
+     * like host-000123 hash to neighbours, which would fill runs.
+     */
+    size_t i = (uint32_t)(t->hash(name) * 2654435769u) >> (32 - t->bits);
+
+    for (;; i = (i + 1) & (t->size - 1)) {
+        if (!t->slots[i] ||
+            t->equal(t->name(owner, t->slots[i] - 1), name)) {
+            return &t->slots[i];
+        }
+    }
+}
+
+/* Room for a name more than the @n there are. */
+static void name_index_reserve(NameIndex *t, const void *owner, size_t n)
+{
+    uint32_t i;
+
+    if (4 * (n + 1) <= 3 * t->size) {
+        return;
+    }
+    g_free(t->slots);
+    t->bits = t->bits ? t->bits + 1 : 6;
+    t->size = (size_t)1 << t->bits;
+    t->slots = g_new0(uint32_t, t->size);
+    for (i = 0; i < n; i++) {
+        *name_index_slot(t, owner, t->name(owner, i)) = i + 1;
+    }
+}
+
+static guint str_hash(const char *s)
+{
+    return g_str_hash(s);
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+    return !strcmp(a, b);
+}
+
+/*
  * The hosts' names, one after another in one buffer, and a table of
- * their offsets to find a name used twice: about 20 bytes a host.
+ * them to find a name used twice: about 20 bytes a host.
  */
 struct PoolHostNames {
     GString *text;
     GArray *offsets;            /* uint32_t, by host */
-    uint32_t *table;            /* offset + 1, 0 for a free slot */
-    size_t size;                /* of @table, a power of two */
+    NameIndex index;
 };
+
+static const char *host_names_get(const PoolHostNames *n, size_t i)
+{
+    return n->text->str + g_array_index(n->offsets, uint32_t, i);
+}
+
+static const char *host_names_name(const void *owner, uint32_t i)
+{
+    return host_names_get(owner, i);
+}
 
 static PoolHostNames *host_names_new(void)
 {
@@ -34,6 +102,8 @@ static PoolHostNames *host_names_new(void)
 
     n->text = g_string_new(NULL);
     n->offsets = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    n->index = (NameIndex){ .name = host_names_name, .hash = str_hash,
+                            .equal = str_equal };
     return n;
 }
 
@@ -42,25 +112,8 @@ static void host_names_free(PoolHostNames *n)
     if (n) {
         g_string_free(n->text, TRUE);
         g_array_free(n->offsets, TRUE);
-        g_free(n->table);
+        g_free(n->index.slots);
         g_free(n);
-    }
-}
-
-static const char *host_names_get(const PoolHostNames *n, size_t i)
-{
-    return n->text->str + g_array_index(n->offsets, uint32_t, i);
-}
-
-/* The slot of @name in n->table: where it is, or where it would go. */
-static uint32_t *host_names_slot(PoolHostNames *n, const char *name)
-{
-    size_t i = g_str_hash(name) & (n->size - 1);
-
-    for (;; i = (i + 1) & (n->size - 1)) {
-        if (!n->table[i] || !strcmp(n->text->str + n->table[i] - 1, name)) {
-            return &n->table[i];
-        }
     }
 }
 
@@ -68,27 +121,20 @@ static uint32_t *host_names_slot(PoolHostNames *n, const char *name)
 static bool host_names_add(PoolHostNames *n, const char *name)
 {
     uint32_t *slot, off;
-    size_t i;
 
-    if (4 * (n->offsets->len + 1) > 3 * n->size) {
-        g_free(n->table);
-        n->size = n->size ? 2 * n->size : 64;
-        n->table = g_new0(uint32_t, n->size);
-        for (i = 0; i < n->offsets->len; i++) {
-            off = g_array_index(n->offsets, uint32_t, i);
-            *host_names_slot(n, n->text->str + off) = off + 1;
-        }
-    }
-    slot = host_names_slot(n, name);
+    name_index_reserve(&n->index, n, n->offsets->len);
+    slot = name_index_slot(&n->index, n, name);
     if (*slot) {
         return false;
     }
     off = n->text->len;
     g_string_append_len(n->text, name, strlen(name) + 1);
     g_array_append_val(n->offsets, off);
-    *slot = off + 1;
+    *slot = n->offsets->len;
     return true;
 }
+
+static void fold_free(void *opaque);
 
 static void pool_item_free(void *opaque)
 {
@@ -96,6 +142,7 @@ static void pool_item_free(void *opaque)
 
     if (item) {
         featmask_baseline_free(item->baseline);
+        fold_free(item->fold);
         g_free(item);
     }
 }
@@ -172,7 +219,8 @@ typedef struct Fold {
     const char *type;
     char *own_type;
     const FeatmaskMap *map;     /* NULL for a type without a map */
-    GHashTable *local;          /* no map: name -> index + 1 */
+    NameIndex local;            /* no map: the names ('-' and '_' the
+                                 * same) */
     GPtrArray *names;           /* no map: the names, by index */
     size_t nwords;              /* of the bitmaps */
     uint64_t *common, *any, *bits;
@@ -188,13 +236,16 @@ static void fold_free(void *opaque)
     Fold *f = opaque;
     size_t i;
 
+    if (!f) {
+        return;
+    }
     for (i = 0; i < f->nwords * 64; i++) {
         if (f->miss[i]) {
             g_byte_array_unref(f->miss[i]);
         }
     }
-    if (f->local) {
-        g_hash_table_destroy(f->local);
+    if (f->names) {
+        g_free(f->local.slots);
         g_ptr_array_unref(f->names);
     }
     g_free(f->own_type);
@@ -232,6 +283,35 @@ static void fold_reserve(Fold *f, size_t nfeat)
     f->nwords = n;
 }
 
+/* A feature name's hash and equality, '-' and '_' the same. */
+static inline char name_char(char c)
+{
+    return c == '-' ? '_' : c;
+}
+
+static guint name_hash(const char *s)
+{
+    guint h = 5381;
+
+    for (; *s; s++) {
+        h = h * 33 + name_char(*s);
+    }
+    return h;
+}
+
+static bool name_equal(const char *a, const char *b)
+{
+    for (; *a && name_char(*a) == name_char(*b); a++, b++) {
+        /* compare on */
+    }
+    return !*a && !*b;
+}
+
+static const char *fold_name(const void *owner, uint32_t i)
+{
+    return ((const Fold *)owner)->names->pdata[i];
+}
+
 static Fold *fold_new(const char *id, const char *type,
                       const FeatmaskMap *map)
 {
@@ -243,9 +323,9 @@ static Fold *fold_new(const char *id, const char *type,
     if (map) {
         fold_reserve(f, featmask_map_size(map));
     } else {
-        f->local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                         NULL);
         f->names = g_ptr_array_new_with_free_func(g_free);
+        f->local = (NameIndex){ .name = fold_name, .hash = name_hash,
+                                .equal = name_equal };
         fold_reserve(f, 64);
     }
     return f;
@@ -263,24 +343,20 @@ static void fold_load_set(Fold *f, const FeatmaskSet *set)
     }
 }
 
+/* f->bits |= the names of one host, new names getting the next index. */
 static void fold_load_names(Fold *f, char **names)
 {
     for (; *names; names++) {
-        /* '-' and '_' are the same: most names have neither to change */
-        g_autofree char *norm = strchr(*names, '-') ?
-            g_strdelimit(g_strdup(*names), "-", '_') : NULL;
-        const char *key = norm ? norm : *names;
-        size_t i = GPOINTER_TO_SIZE(g_hash_table_lookup(f->local, key));
+        uint32_t *slot, i;
 
-        if (!i) {
+        name_index_reserve(&f->local, f, f->names->len);
+        slot = name_index_slot(&f->local, f, *names);
+        if (!*slot) {
             g_ptr_array_add(f->names, g_strdup(*names));
-            i = f->names->len;
-            g_hash_table_insert(f->local, norm ? g_steal_pointer(&norm)
-                                               : g_strdup(key),
-                                GSIZE_TO_POINTER(i));
-            fold_reserve(f, i);
+            *slot = f->names->len;
+            fold_reserve(f, *slot);
         }
-        i--;
+        i = *slot - 1;
         f->bits[i / 64] |= 1ULL << (i % 64);
     }
 }
@@ -489,6 +565,24 @@ static bool add_cpu(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     return true;
 }
 
+/*
+ * Device @id of @p, most often found where device @d of another host is
+ * (a device's id is its own in a profile: the reader refuses one listed
+ * twice), without the profile's index.
+ */
+static FeatmaskProfileDevice *device_of(const FeatmaskProfile *p,
+                                        const char *id, guint d)
+{
+    if (d < p->devices->len) {
+        FeatmaskProfileDevice *dev = p->devices->pdata[d];
+
+        if (dev->id && !strcmp(dev->id, id)) {
+            return dev;
+        }
+    }
+    return featmask_profile_find_device(p, id);
+}
+
 /* Check the devices of @p against the first host's. */
 static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
                         Error **errp)
@@ -499,7 +593,7 @@ static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     for (d = 0; d < p->devices->len; d++) {
         FeatmaskProfileDevice *dev = p->devices->pdata[d];
 
-        if (!featmask_profile_find_device(first, dev->id)) {
+        if (!device_of(first, dev->id, d)) {
             error_setg(errp, "device '%s' of host '%s' is missing on host"
                        " '%s'", dev->id, p->host, first->host);
             return false;
@@ -507,8 +601,7 @@ static bool add_devices(FeatmaskPoolBuilder *b, const FeatmaskProfile *p,
     }
     for (d = 0; d < first->devices->len; d++) {
         FeatmaskProfileDevice *dev = first->devices->pdata[d];
-        FeatmaskProfileDevice *other = featmask_profile_find_device(p,
-                                                                    dev->id);
+        FeatmaskProfileDevice *other = device_of(p, dev->id, d);
 
         if (!other) {
             error_setg(errp, "device '%s' of host '%s' is missing on host"
@@ -627,7 +720,7 @@ bool featmask_pool_builder_add(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
     for (d = 0; d < b->devices->len; d++) {
         Fold *f = b->devices->pdata[d];
 
-        fold_add(f, &featmask_profile_find_device(p, f->id)->features,
+        fold_add(f, &device_of(p, f->id, d)->features,
                  pending, h);
     }
     if (!first) {
@@ -688,6 +781,8 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPoolBuilder *b,
         }
         return NULL;
     }
+    /* What each host turns off is worked out from the fold. */
+    item->fold = fold;
     item->id = id;
     /* The CPU's type is its map's kind: the map outlives the pool. */
     item->type = id ? type : featmask_map_kind(map);
@@ -730,6 +825,7 @@ FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
         if (!pool->cpu) {
             return NULL;
         }
+        b->cpu = NULL;          /* the pool's now */
     }
     for (d = 0; d < first->devices->len; d++) {
         FeatmaskProfileDevice *dev = first->devices->pdata[d];
@@ -746,6 +842,9 @@ FeatmaskPool *featmask_pool_builder_finish(FeatmaskPoolBuilder *b,
                               incompatible, errp);
         if (!item) {
             return NULL;
+        }
+        if (!sets) {
+            b->devices->pdata[d] = NULL;        /* the pool's now */
         }
         g_ptr_array_add(pool->devices, item);
     }
@@ -770,6 +869,105 @@ FeatmaskPool *featmask_pool_negotiate(GPtrArray *profiles, unsigned flags,
         }
     }
     return featmask_pool_builder_finish(b, incompatible, errp);
+}
+
+struct FeatmaskTurnOff {
+    const FeatmaskPoolItem *item;
+    FeatmaskSet *set;           /* a streamed pool: the set of the host */
+    size_t nfeat;               /* its features some host turns off */
+    uint32_t *feature;          /* their indexes */
+    uint32_t *lacking;          /* per feature: the next host in its
+                                 * miss list, UINT32_MAX after the last */
+    uint32_t *at;               /* per feature: where in the list */
+    size_t host;                /* the last host asked for */
+};
+
+/* Feature @k of @t: the next host of its miss list. */
+static void turn_off_advance(FeatmaskTurnOff *t, size_t k)
+{
+    const GByteArray *miss = t->item->fold->miss[t->feature[k]];
+    uint32_t d = 0;
+    unsigned shift = 0;
+    uint8_t b;
+
+    if (!miss || t->at[k] == miss->len) {
+        t->lacking[k] = UINT32_MAX;
+        return;
+    }
+    do {
+        b = miss->data[t->at[k]++];
+        d |= (uint32_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    t->lacking[k] += d;
+}
+
+FeatmaskTurnOff *featmask_turn_off_new(const FeatmaskPool *pool,
+                                       const FeatmaskPoolItem *item)
+{
+    FeatmaskTurnOff *t = g_new0(FeatmaskTurnOff, 1);
+    const Fold *f = item->fold;
+    const FeatmaskSet *common = featmask_baseline_common(item->baseline);
+    size_t i, n = featmask_map_size(item->map);
+
+    t->item = item;
+    if (pool->profiles) {
+        return t;
+    }
+    g_assert(f);
+    t->set = featmask_set_new(item->map);
+    t->feature = g_new(uint32_t, n);
+    for (i = 0; i < n; i++) {
+        /* the features some host has and the guest does not get */
+        if ((f->any[i / 64] & (1ULL << (i % 64))) &&
+            !featmask_set_has(common, i)) {
+            t->feature[t->nfeat++] = i;
+        }
+    }
+    t->lacking = g_new(uint32_t, t->nfeat);
+    t->at = g_new0(uint32_t, t->nfeat);
+    for (i = 0; i < t->nfeat; i++) {
+        /* the list counts from the first host that has it */
+        t->lacking[i] = f->first[t->feature[i]];
+        turn_off_advance(t, i);
+    }
+    return t;
+}
+
+const FeatmaskSet *featmask_turn_off_get(FeatmaskTurnOff *t, size_t h)
+{
+    const Fold *f = t->item->fold;
+    size_t k;
+
+    if (!t->set) {
+        return featmask_baseline_turn_off(t->item->baseline, h);
+    }
+    g_assert(h >= t->host);
+    t->host = h;
+    featmask_set_subtract(t->set, t->set);
+    for (k = 0; k < t->nfeat; k++) {
+        if (h < f->first[t->feature[k]]) {
+            continue;           /* lacks it, as every host before the first */
+        }
+        while (t->lacking[k] < h) {
+            turn_off_advance(t, k);
+        }
+        if (t->lacking[k] != h) {
+            featmask_set_add(t->set, t->feature[k]);
+        }
+    }
+    return t->set;
+}
+
+void featmask_turn_off_free(FeatmaskTurnOff *t)
+{
+    if (t) {
+        featmask_set_free(t->set);
+        g_free(t->feature);
+        g_free(t->lacking);
+        g_free(t->at);
+        g_free(t);
+    }
 }
 
 FeatmaskProfile *featmask_pool_baseline(const FeatmaskPool *pool)

@@ -23,6 +23,8 @@ typedef struct FeatmaskPoolItem {
     const char *type;
     const FeatmaskMap *map;
     FeatmaskBaseline *baseline;
+    /* private: the hosts' sets folded, in a pool read as a stream */
+    struct Fold *fold;
 } FeatmaskPoolItem;
 
 typedef struct PoolHostNames PoolHostNames;
@@ -76,7 +78,8 @@ const char *featmask_pool_host(const FeatmaskPool *pool, size_t i);
  * host that does not fit.  With @stream, the hosts' sets are folded as
  * they come and each profile is freed at once: memory does not grow with
  * the pool beyond the hosts' names and, per feature, the hosts lacking
- * it.  Such a pool has no per-host sets to turn off (no 'plan').
+ * it.  What a host turns off is worked out from those
+ * (FeatmaskTurnOff).
  */
 typedef struct FeatmaskPoolBuilder FeatmaskPoolBuilder;
 
@@ -126,6 +129,23 @@ void featmask_pool_free(FeatmaskPool *pool);
  */
 bool featmask_cpus_comparable(const FeatmaskProfile *a,
                               const FeatmaskProfile *b, Error **errp);
+
+/**
+ * FeatmaskTurnOff: what each host turns off of an item's features
+ *
+ * featmask_turn_off_get(t, h) is featmask_baseline_turn_off() of host
+ * @h, also for a pool read as a stream, where it is worked out from what
+ * the pool kept (per feature, the hosts lacking it) without a set per
+ * host: there, hosts must be asked for in increasing order, and the set
+ * returned is good until the next call.
+ */
+typedef struct FeatmaskTurnOff FeatmaskTurnOff;
+
+FeatmaskTurnOff *featmask_turn_off_new(const FeatmaskPool *pool,
+                                       const FeatmaskPoolItem *item);
+const FeatmaskSet *featmask_turn_off_get(FeatmaskTurnOff *t, size_t h);
+void featmask_turn_off_free(FeatmaskTurnOff *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FeatmaskTurnOff, featmask_turn_off_free)
 
 /**
  * featmask_pool_baseline: the common set as a profile (host "baseline")

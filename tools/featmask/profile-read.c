@@ -27,124 +27,153 @@
  * Only names a shipped map knows get in, so it stays as small as the maps.
  */
 typedef struct NameCacheEntry {
-    const FeatmaskMap *map;
-    char *name;                 /* NULL: a free slot */
-    size_t len;
     uint64_t head[2];           /* its first 16 bytes, zero-padded */
-    uint32_t hash;
+    size_t len;
+    const FeatmaskMap *map;
     int idx;
+    uint32_t hash;
+    int32_t next;               /* the entry of the name that came after
+                                 * it last time, or -1 */
+    char *name;
 } NameCacheEntry;
 
+/*
+ * The entries one after another, in the order they were met (the order
+ * of a profile's lists, which the next profile's follow: the name that
+ * comes next is most often the next entry, in the same cache line), and
+ * a table of their indexes by hash.
+ */
 typedef struct NameCache {
-    NameCacheEntry *slots;
-    size_t size;                /* a power of two */
-    size_t used;
+    NameCacheEntry *entries;
+    size_t used, allocated;
+    uint32_t *table;            /* index + 1, 0 for a free slot */
+    size_t size;                /* of @table, a power of two */
 } NameCache;
 
-/* A name to look up: its hash and first 16 bytes, compared at once. */
-typedef struct NameKey {
-    const FeatmaskMap *map;
-    const char *s;
-    size_t len;
-    uint64_t head[2];
-    uint32_t hash;
-} NameKey;
+#define NAME_HASH_K 0x9e3779b97f4a7c15ULL
 
-/* @avail: the bytes that may be read at @s, at least @len */
-static inline void name_key(NameKey *k, const FeatmaskMap *map,
-                            const char *s, size_t len, size_t avail)
+/*
+ * The hash of a name of @map: its first 16 bytes at once (most names
+ * have no more), then eight at a time.
+ */
+static inline uint32_t name_hash(const FeatmaskMap *map,
+                                 const JsonPullItem *it)
 {
-    uint64_t h = (uintptr_t)map ^ len, w;
-    size_t n = 0, i;
+    uint64_t h = (it->head[0] ^ (uintptr_t)map) * NAME_HASH_K;
 
-    *k = (NameKey){ .map = map, .s = s, .len = len };
-    /* Eight bytes at a time: names are short, but there are millions. */
-    for (; len >= 8; s += 8, len -= 8, n++) {
-        memcpy(&w, s, 8);
-        if (n < 2) {
-            k->head[n] = w;
+    h = (h ^ (h >> 29) ^ it->head[1] ^ it->len) * NAME_HASH_K;
+    if (it->len > 16) {
+        const char *s = it->text + 16;
+        size_t n = it->len - 16, i;
+        uint64_t w;
+
+        for (; n >= 8; s += 8, n -= 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ (h >> 29) ^ w) * NAME_HASH_K;
         }
-        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-    }
-    if (len && avail - (s - k->s) >= 8) {
-        /* the bytes after the name are there: read 8, keep @len */
-        memcpy(&w, s, 8);
-        w &= ~0ULL >> (8 * (8 - len));
-    } else if (len) {
-        /* little-endian, as the memcpy() above */
-        for (w = 0, i = 0; i < len; i++) {
+        for (w = 0, i = 0; i < n; i++) {
             w |= (uint64_t)(unsigned char)s[i] << (8 * i);
         }
+        h = (h ^ (h >> 29) ^ w) * NAME_HASH_K;
     }
-    if (len) {
-        if (n < 2) {
-            k->head[n] = w;
-        }
-        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-    }
-    k->hash = h ^ (h >> 32);
+    return h >> 32;
 }
 
-static inline G_ALWAYS_INLINE NameCacheEntry *
-name_cache_slot(NameCache *c, const NameKey *k)
+static inline G_ALWAYS_INLINE bool
+name_cache_is(const NameCacheEntry *e, const FeatmaskMap *map,
+              const JsonPullItem *it)
 {
-    size_t i = k->hash & (c->size - 1);
+    return e->len == it->len && e->head[0] == it->head[0] &&
+           e->head[1] == it->head[1] && e->map == map &&
+           (it->len <= 16 || !memcmp(e->name + 16, it->text + 16,
+                                     it->len - 16));
+}
+
+/* The slot of @it in c->table: where it is, or where it would go. */
+static inline G_ALWAYS_INLINE uint32_t *
+name_cache_slot(NameCache *c, const FeatmaskMap *map, const JsonPullItem *it,
+                uint32_t hash)
+{
+    size_t i = hash & (c->size - 1);
 
     for (;; i = (i + 1) & (c->size - 1)) {
-        NameCacheEntry *e = &c->slots[i];
+        uint32_t *slot = &c->table[i];
 
-        if (!e->name || (e->hash == k->hash && e->map == k->map &&
-                         e->len == k->len && e->head[0] == k->head[0] &&
-                         e->head[1] == k->head[1] &&
-                         (k->len <= 16 ||
-                          !memcmp(e->name + 16, k->s + 16, k->len - 16)))) {
-            return e;
+        if (!*slot || (c->entries[*slot - 1].hash == hash &&
+                       name_cache_is(&c->entries[*slot - 1], map, it))) {
+            return slot;
         }
     }
 }
 
 static void name_cache_grow(NameCache *c)
 {
-    NameCacheEntry *old = c->slots;
-    size_t oldsize = c->size, i;
+    size_t i;
 
-    c->size = oldsize ? oldsize * 2 : 1024;
-    c->slots = g_new0(NameCacheEntry, c->size);
-    for (i = 0; i < oldsize; i++) {
-        if (old[i].name) {
-            NameKey k = { old[i].map, old[i].name, old[i].len,
-                          { old[i].head[0], old[i].head[1] }, old[i].hash };
+    g_free(c->table);
+    c->size = c->size ? c->size * 2 : 1024;
+    c->table = g_new0(uint32_t, c->size);
+    for (i = 0; i < c->used; i++) {
+        const NameCacheEntry *e = &c->entries[i];
+        JsonPullItem it = { e->name, e->len, { e->head[0], e->head[1] } };
 
-            *name_cache_slot(c, &k) = old[i];
-        }
+        *name_cache_slot(c, e->map, &it, e->hash) = i + 1;
     }
-    g_free(old);
 }
 
 /*
- * The index in @map of the name of @len bytes at @text, or -1.  A name
- * that is not in the cache yet is copied to @str first.
+ * The index in @map of the name @it if the cache has it, else -1.
+ * @prev: the entry of the name before it in its list, or -1; set to its.
+ * A pool's profiles list their names in the same order: the name that
+ * came after @prev last time is tried first, without hashing.
+ */
+static inline G_ALWAYS_INLINE int
+name_cache_find(NameCache *c, const FeatmaskMap *map,
+                const JsonPullItem *it, int32_t *prev)
+{
+    uint32_t *slot;
+    int32_t at;
+
+    if (*prev >= 0 && (at = c->entries[*prev].next) >= 0 &&
+        name_cache_is(&c->entries[at], map, it)) {
+        *prev = at;
+        return c->entries[at].idx;
+    }
+    if (!c->size) {
+        return -1;
+    }
+    slot = name_cache_slot(c, map, it, name_hash(map, it));
+    if (!*slot) {
+        return -1;
+    }
+    at = *slot - 1;
+    if (*prev >= 0) {
+        c->entries[*prev].next = at;
+    }
+    *prev = at;
+    return c->entries[at].idx;
+}
+
+/*
+ * The index in @map of the name @it, or -1; a name not in the cache yet
+ * is copied to @str and looked up in @map.
  */
 static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
-                             const char *text, size_t len, size_t avail,
-                             GString *str)
+                             const JsonPullItem *it, GString *str)
 {
-    NameKey k;
-    NameCacheEntry *e;
+    uint32_t hash = name_hash(map, it);
+    uint32_t *slot;
     int idx;
 
-    name_key(&k, map, text, len, avail);
     if (c->size) {
-        e = name_cache_slot(c, &k);
-        if (e->name) {
-            return e->idx;
+        slot = name_cache_slot(c, map, it, hash);
+        if (*slot) {
+            return c->entries[*slot - 1].idx;
         }
     }
-    if (text != str->str) {
+    if (it->text != str->str) {
         g_string_truncate(str, 0);
-        g_string_append_len(str, text, len);
+        g_string_append_len(str, it->text, it->len);
     }
     idx = featmask_map_lookup(map, str->str);
     if (idx < 0) {
@@ -153,11 +182,15 @@ static int name_cache_lookup(NameCache *c, const FeatmaskMap *map,
     if (2 * (c->used + 1) > c->size) {
         name_cache_grow(c);
     }
-    e = name_cache_slot(c, &k);
-    *e = (NameCacheEntry){ map, g_strndup(str->str, len), len,
-                           { k.head[0], k.head[1] }, k.hash, idx };
-    k.s = e->name;
-    c->used++;
+    if (c->used == c->allocated) {
+        c->allocated = c->allocated ? 2 * c->allocated : 256;
+        c->entries = g_renew(NameCacheEntry, c->entries, c->allocated);
+    }
+    c->entries[c->used] = (NameCacheEntry){
+        { it->head[0], it->head[1] }, it->len, map, idx, hash, -1,
+        g_strndup(str->str, it->len)
+    };
+    *name_cache_slot(c, map, it, hash) = ++c->used;
     return idx;
 }
 
@@ -165,18 +198,27 @@ static void name_cache_clear(NameCache *c)
 {
     size_t i;
 
-    for (i = 0; i < c->size; i++) {
-        g_free(c->slots[i].name);
+    for (i = 0; i < c->used; i++) {
+        g_free(c->entries[i].name);
     }
-    g_free(c->slots);
+    g_free(c->entries);
+    g_free(c->table);
     *c = (NameCache){ 0 };
 }
+
+/* The maps of the types met so far, by type (see reader_map()). */
+typedef struct ReaderTypes {
+    unsigned n;
+    char *type[16];
+    FeatmaskMap *map[16];
+} ReaderTypes;
 
 typedef struct ProfileReader {
     JsonPull j;
     FeatmaskMaps *maps;
     GPtrArray *pending;
     NameCache *names;
+    ReaderTypes *types;
 } ProfileReader;
 
 /*
@@ -190,7 +232,7 @@ static void pending_set_free(void *opaque)
     PendingSet *p = opaque;
 
     g_free(p->type);
-    g_strfreev(p->names);
+    g_free(p->names);           /* one block: see pack_names() */
     g_free(p);
 }
 
@@ -357,28 +399,38 @@ static bool skip_value(ProfileReader *r, Error **errp)
            json_pull_skip(&r->j, tok, errp);
 }
 
-/* Feature @i of @where, the name of @len bytes at @text. */
-static inline bool add_feature(ProfileReader *r, const char *where,
-                               FeatmaskMap *map, FeatmaskSet *set,
-                               GPtrArray *names, unsigned i,
-                               const char *text, size_t len, Error **errp)
+/* Feature @i of @where, which has not been found in the cache. */
+static bool G_GNUC_NO_INLINE
+add_feature_slow(ProfileReader *r, const char *where, FeatmaskMap *map,
+                 FeatmaskSet *set, GString *names, unsigned i,
+                 const JsonPullItem *it, int32_t *prev, Error **errp)
 {
     int idx;
 
+    *prev = -1;
+    r->j.tok_line = it->line;
+    r->j.tok_col = it->col;
     if (i > FEATMASK_PROFILE_MAX_FEATURES) {
         json_pull_error(&r->j, errp, "%s has more than %d features",
                         where, FEATMASK_PROFILE_MAX_FEATURES);
         return false;
     }
     if (!map) {
-        g_ptr_array_add(names, g_strndup(text, len));
+        /*
+         * NUL-separated (the JSON reader refuses a NUL in a string), and
+         * without GString's general path: there are many.
+         */
+        size_t at = names->len;
+
+        if (at + it->len + 1 >= names->allocated_len) {
+            g_string_set_size(names, 2 * (at + it->len + 1));
+        }
+        memcpy(names->str + at, it->text, it->len);
+        names->str[at + it->len] = '\0';
+        names->len = at + it->len + 1;
         return true;
     }
-    /* a name in the document may be read past: the document goes on */
-    idx = name_cache_lookup(r->names, map, text, len,
-                            text == r->j.str->str ? len
-                            : (size_t)(r->j.end - text),
-                            r->j.str);
+    idx = name_cache_lookup(r->names, map, it, r->j.str);
     if (idx < 0) {
         Error *err = NULL;
 
@@ -395,6 +447,75 @@ static inline bool add_feature(ProfileReader *r, const char *where,
     return true;
 }
 
+/* Feature @i of @where, the name @it. */
+static inline G_ALWAYS_INLINE bool
+add_feature(ProfileReader *r, const char *where, FeatmaskMap *map,
+            FeatmaskSet *set, GString *names, unsigned i,
+            const JsonPullItem *it, int32_t *prev, Error **errp)
+{
+    int idx;
+
+    if (map && i <= FEATMASK_PROFILE_MAX_FEATURES &&
+        (idx = name_cache_find(r->names, map, it, prev)) >= 0) {
+        featmask_set_add(set, idx);
+        return true;
+    }
+    return add_feature_slow(r, where, map, set, names, i, it, prev, errp);
+}
+
+/*
+ * The @n NUL-separated names of @text as a NULL-terminated vector, in one
+ * block (freed with g_free()): a pool's profiles have many.
+ */
+static char **pack_names(const GString *text, size_t n)
+{
+    char **v = g_malloc((n + 1) * sizeof(char *) + text->len);
+    char *t = (char *)(v + n + 1);
+    size_t i;
+
+    memcpy(t, text->str, text->len);
+    for (i = 0; i < n; i++) {
+        v[i] = t;
+        t += strlen(t) + 1;
+    }
+    v[n] = NULL;
+    return v;
+}
+
+/*
+ * The map of @type: the few types of a pool are remembered here, so
+ * that the maps' table is not asked (under its lock) for every device.
+ * A type without a shipped map is remembered as NULL: its dynamic map
+ * is made once every profile is read.
+ */
+static FeatmaskMap *reader_map(ProfileReader *r, const char *type)
+{
+    ReaderTypes *t = r->types;
+    unsigned i;
+
+    for (i = 0; i < t->n; i++) {
+        if (!strcmp(t->type[i], type)) {
+            return t->map[i];
+        }
+    }
+    if (t->n == G_N_ELEMENTS(t->type)) {
+        return featmask_maps_get(r->maps, type);
+    }
+    t->type[t->n] = g_strdup(type);
+    t->map[t->n] = featmask_maps_get(r->maps, type);
+    return t->map[t->n++];
+}
+
+static void reader_types_clear(ReaderTypes *t)
+{
+    unsigned i;
+
+    for (i = 0; i < t->n; i++) {
+        g_free(t->type[i]);
+    }
+    t->n = 0;
+}
+
 /*
  * Read a "features" array into *dst over the map of @type; for a type
  * without a map, keep the names for later.
@@ -403,10 +524,11 @@ static bool read_features(ProfileReader *r, const char *where,
                           const char *type, FeatmaskSet **dst,
                           Error **errp)
 {
-    FeatmaskMap *map = featmask_maps_get(r->maps, type);
+    FeatmaskMap *map = reader_map(r, type);
     g_autoptr(FeatmaskSet) set = map ? featmask_set_new(map) : NULL;
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GString) names = map ? NULL : g_string_new(NULL);
     JsonPullToken tok;
+    int32_t prev = -1;
     unsigned i;
 
     if (!json_pull_next(&r->j, &tok, errp)) {
@@ -423,18 +545,16 @@ static bool read_features(ProfileReader *r, const char *where,
         JsonPullItem items[64];
         size_t n = json_pull_plain_items(&r->j, items, G_N_ELEMENTS(items));
         size_t k;
-        const char *text;
-        size_t len;
+        JsonPullItem it;
 
         /* Most items are plain strings: many are found at once. */
         for (k = 0; k < n; k++, i++) {
-            r->j.tok_col = items[k].text - r->j.line_start;
-            if (!add_feature(r, where, map, set, names, i, items[k].text,
-                             items[k].len, errp)) {
+            if (!add_feature(r, where, map, set, names, i, &items[k],
+                             &prev, errp)) {
                 return false;
             }
         }
-        if (!json_pull_next_item(&r->j, &tok, &text, &len, errp)) {
+        if (!json_pull_next_item(&r->j, &tok, &it.text, &it.len, errp)) {
             return false;
         }
         if (tok == JSON_PULL_ARRAY_END) {
@@ -445,7 +565,10 @@ static bool read_features(ProfileReader *r, const char *where,
                             " not %s", i, where, json_pull_token_name(tok));
             return false;
         }
-        if (!add_feature(r, where, map, set, names, i, text, len, errp)) {
+        it.line = r->j.tok_line;
+        it.col = r->j.tok_col;
+        json_pull_item_head(&it, false);
+        if (!add_feature(r, where, map, set, names, i, &it, &prev, errp)) {
             return false;
         }
     }
@@ -456,8 +579,7 @@ static bool read_features(ProfileReader *r, const char *where,
 
         p->dst = dst;
         p->type = g_strdup(type);
-        g_ptr_array_add(names, NULL);
-        p->names = (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+        p->names = pack_names(names, i - 1);
         g_ptr_array_add(r->pending, p);
     }
     return true;
@@ -750,6 +872,25 @@ static bool read_cpu(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                        &p->cpu->features, errp);
 }
 
+/* Is the id of @dev, the last device of @p, an earlier device's? */
+static bool device_listed(const FeatmaskProfile *p,
+                          const FeatmaskProfileDevice *dev)
+{
+    guint d;
+
+    /* a handful: compared in turn, without building the profile's index */
+    if (p->devices->len > 16) {
+        return featmask_profile_find_device(p, dev->id) != dev;
+    }
+    for (d = 0; d + 1 < p->devices->len; d++) {
+        if (!strcmp(((FeatmaskProfileDevice *)p->devices->pdata[d])->id,
+                    dev->id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
 {
     JsonPullToken tok;
@@ -786,7 +927,7 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
                          &dev->features, errp)) {
             return false;
         }
-        if (featmask_profile_find_device(p, dev->id) != dev) {
+        if (device_listed(p, dev)) {
             return error_at(r, start, errp, "device '%s' is listed twice",
                             dev->id);
         }
@@ -798,15 +939,17 @@ static bool read_devices(ProfileReader *r, FeatmaskProfile *p, Error **errp)
  * version is refused as such, whatever else it holds.  Returns false and
  * sets @errp if the version is missing or not ours.
  */
-static bool check_version(const char *file, const char *text, size_t len,
-                          unsigned line, Error **errp)
+static bool check_version(JsonPull *pull, const char *file,
+                          const char *text, size_t len, unsigned line,
+                          Error **errp)
 {
     JsonPull j;
     JsonPullToken tok;
     Pos start;
     bool ok = true;
 
-    json_pull_init(&j, file, text, len);
+    json_pull_reset(pull, file, text, len);
+    j = *pull;
     j.line = line;
     if (!json_pull_next(&j, &tok, NULL) || tok != JSON_PULL_OBJECT_START) {
         goto out;       /* not an object: the reader says so */
@@ -844,7 +987,6 @@ static bool check_version(const char *file, const char *text, size_t len,
         ok = false;
     }
 out:
-    json_pull_destroy(&j);
     return ok;
 }
 
@@ -919,6 +1061,8 @@ struct FeatmaskProfileLoader {
     GPtrArray *profiles;
     GPtrArray *pending;
     NameCache names;
+    ReaderTypes types;
+    JsonPull pull;              /* its str and keys, for every document */
     FeatmaskProfileSink *sink;
     void *sink_opaque;
 };
@@ -930,16 +1074,21 @@ static FeatmaskProfile *load_text(FeatmaskProfileLoader *l, const char *file,
 {
     g_autoptr(FeatmaskProfile) p = featmask_profile_new(NULL);
     ProfileReader r = { .maps = l->maps, .pending = l->pending,
-                        .names = &l->names };
+                        .names = &l->names, .types = &l->types };
     Error *err = NULL;
     bool ok;
 
-    json_pull_init(&r.j, file, text, len);
+    /* The reader's buffers serve every document of the loader. */
+    if (!l->pull.str) {
+        json_pull_init(&l->pull, file, text, len);
+    } else {
+        json_pull_reset(&l->pull, file, text, len);
+    }
+    r.j = l->pull;
     r.j.line = line;
     ok = read_profile(&r, p, &err);
-    json_pull_destroy(&r.j);
     /* A version we do not read explains any other error. */
-    if (!check_version(file, text, len, line, errp)) {
+    if (!check_version(&l->pull, file, text, len, line, errp)) {
         error_free(err);
         return NULL;
     }
@@ -1041,6 +1190,10 @@ void featmask_profile_loader_free(FeatmaskProfileLoader *l)
         g_ptr_array_unref(l->pending);
         g_ptr_array_unref(l->profiles);
         name_cache_clear(&l->names);
+        reader_types_clear(&l->types);
+        if (l->pull.str) {
+            json_pull_destroy(&l->pull);
+        }
         g_free(l);
     }
 }
@@ -1149,6 +1302,8 @@ bool featmask_profile_loader_add_text(FeatmaskProfileLoader *l,
 GPtrArray *featmask_profile_loader_finish(FeatmaskProfileLoader *l,
                                           Error **errp)
 {
+    /* The types without a map have one now. */
+    reader_types_clear(&l->types);
     if (!resolve_pending(l->maps, l->pending, errp)) {
         return NULL;
     }
