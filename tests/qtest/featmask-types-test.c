@@ -27,6 +27,7 @@
 
 #include "qemu/osdep.h"
 #include <sys/wait.h>
+#include "qemu/bswap.h"
 #include "libqtest.h"
 #include "qobject/qdict.h"
 #include "qobject/qbool.h"
@@ -44,6 +45,13 @@
 
 /* The universal dependency: packed needs version_1 (virtio 1.3 6). */
 #define DEP_PACKED "+packed:-version_1"
+
+/*
+ * The transport bits libvhost-user offers (and version_1), spelled out:
+ * the defaults of the switches also ask for any_layout and queue_reset,
+ * which a vhost-user-base device takes from its backend alone.
+ */
+#define VU_OFFERS "none:notify_on_empty:indirect_desc:event_idx"
 
 typedef struct TypeCase {
     const char *base;       /* the type without its transport suffix */
@@ -566,8 +574,6 @@ static void test_vhost_user_rng(void)
 {
     g_autofree char *dir = g_dir_make_tmp("featmask-types-XXXXXX", NULL);
     g_autofree char *sock = g_build_filename(dir, "rng.sock", NULL);
-    /* libvhost-user offers these transport bits, and version_1 */
-#define VU_OFFERS "none:notify_on_empty:indirect_desc:event_idx"
     const char *masks[] = {
         VU_OFFERS, VU_OFFERS ":packed", "none:notify_on_empty:event_idx",
     };
@@ -626,6 +632,193 @@ static void test_vhost_user_rng(void)
     rmdir(dir);
 }
 
+/*
+ * Every vhost-user device type that realizes here, against a real backend
+ * (libvhost-user in this process) on two "hosts": host A's backend offers
+ * @feature, host B's the same without it.  A device that names no feature
+ * of its own (vhost-user-input: virtio-input has none) is checked with
+ * the transport's packed, which libvhost-user never offers.
+ *
+ * Not here: vhost-user-gpu and vhost-user-vga take their backend from a
+ * vhost-user-backend object, not a chardev property; vhost-user-scmi is built for Arm machines only; vhost-user-device is not
+ * user-creatable in QEMU 10.0.
+ */
+typedef struct VhostUserCase {
+    const char *type;
+    const char *opts;       /* more -device options, or "" */
+    const char *feature;    /* offered on host A, lacking on host B */
+    uint64_t offers;        /* the device bits host A's backend offers */
+    uint64_t lacks;         /* the bits host B's backend lacks */
+    const char *offered;    /* @offers as names, ':'-separated */
+    uint16_t queues;
+    size_t config_len;      /* 0: no config space */
+    void (*config)(uint8_t *cfg);
+    /* QEMU never offers @feature, whatever the backend says */
+    bool qemu_never;
+    /* a feature QEMU provides on either host (NULL for none) */
+    const char *qemu_has;
+} VhostUserCase;
+
+/* virtio 1.3 5.10.4: struct virtio_vsock_config, guest_cid 3 */
+static void vu_config_vsock(uint8_t *cfg)
+{
+    stq_le_p(cfg, 3);
+}
+
+/* virtio 1.3 5.17.4: struct virtio_gpio_config, 8 lines, no names */
+static void vu_config_gpio(uint8_t *cfg)
+{
+    stw_le_p(cfg, 8);
+}
+
+/*
+ * virtio 1.3 5.14.4: struct virtio_snd_config, one jack, two streams,
+ * one channel map, one control element
+ */
+static void vu_config_snd(uint8_t *cfg)
+{
+    stl_le_p(cfg, 1);
+    stl_le_p(cfg + 4, 2);
+    stl_le_p(cfg + 8, 1);
+    stl_le_p(cfg + 12, 1);
+}
+
+#define BIT(n) (1ULL << (n))
+
+static const VhostUserCase vu_cases[] = {
+    /* virtio 1.3 5.11.3: notification queue; QEMU has none */
+    { "vhost-user-fs-pci", ",tag=t", "notification", BIT(0), BIT(0),
+      "notification", 2, 0, NULL, true, "any_layout" },
+    /* 5.10.3: seqpacket (stream is QEMU's: never) */
+    { "vhost-user-vsock-pci", "", "seqpacket", BIT(1), BIT(1),
+      "seqpacket", 3, 8, vu_config_vsock, false, "any_layout" },
+    /* 5.6.3: the backend masks hotplug; QEMU's properties the rest */
+    { "vhost-user-scsi-pci", "", "hotplug", BIT(1), BIT(1), "hotplug",
+      4, 0, NULL, false, "param_change" },
+    /* 5.17.3 */
+    { "vhost-user-gpio-pci", "", "irq", BIT(0), BIT(0), "irq", 2, 8,
+      vu_config_gpio },
+    /* 5.18.3 */
+    { "vhost-user-i2c-pci", "", "zero_length_request", BIT(0), BIT(0),
+      "zero_length_request", 1, 0, NULL },
+    /* 5.14.3: controls (the property sizes the config space) */
+    { "vhost-user-snd-pci", "", "controls", BIT(0), BIT(0), "controls", 4,
+      16, vu_config_snd },
+    /* 5.8.3: no device features; the transport's packed */
+    /*
+     * 5.8.5: a config space of zeros (virtio_input_config) answers every
+     * select with nothing: realize does not read it
+     */
+    { "vhost-user-input-pci", "", "packed", BIT(34), BIT(34), "", 2, 136,
+      NULL },
+};
+
+static FeatmaskVhostUser *vu_backend(const VhostUserCase *vc,
+                                     const char *sock, bool host_a)
+{
+    g_autofree uint8_t *cfg = g_malloc0(MAX(vc->config_len, 1));
+    FeatmaskVhostUserConf conf = {
+        .features = host_a ? vc->offers : vc->offers & ~vc->lacks,
+        .queues = vc->queues,
+        .config = vc->config_len ? cfg : NULL,
+        .config_len = vc->config_len,
+    };
+
+    if (vc->config) {
+        vc->config(cfg);
+    }
+    return featmask_vhost_user_start_conf(sock, &conf);
+}
+
+#define VU_MACHINE "-M pc -object memory-backend-memfd,id=mem,size=256M," \
+    "share=on -machine memory-backend=mem -m 256M"
+
+/* The device realizes with features=@mask; check what it reports. */
+static void vu_realizes(const VhostUserCase *vc, const char *sock,
+                        const char *mask, bool host_a)
+{
+    QTestState *qts = qtest_initf(VU_MACHINE " -chardev socket,id=c0,"
+                                  "path=%s -device %s,id=dev0,chardev=c0,"
+                                  "features=%s%s", sock, vc->type, mask,
+                                  vc->opts);
+    g_autoptr(QDict) dev = device_features(qts, "dev0");
+    QDict *backend = qdict_get_qdict(dev, "backend");
+    QList *avail = qdict_get_qlist(dev, "available");
+    g_auto(GStrv) names = g_strsplit(vc->offered, ":", -1);
+    bool has = host_a && !vc->qemu_never;
+    size_t i;
+
+    g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "chardev");
+    g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "c0");
+    g_assert_cmpstr(qdict_get_str(backend, "driver"), ==, "vhost-user");
+    /* available: what the backend offered, less what QEMU never offers */
+    for (i = 0; names[i]; i++) {
+        if (*names[i] && strcmp(names[i], vc->feature)) {
+            g_assert_true(names_have(avail, names[i]));
+        }
+    }
+    g_assert_true(names_have(avail, "event_idx"));
+    if (vc->qemu_has) {
+        g_assert_true(names_have(avail, vc->qemu_has));
+    }
+    g_assert_cmpint(names_have(avail, vc->feature), ==, has);
+    g_assert_cmpint(names_have(qdict_get_qlist(dev, "enabled"),
+                               vc->feature), ==,
+                    has && strcmp(mask, VU_OFFERS));
+    qtest_quit(qts);
+}
+
+/* The device fails to realize with features=@mask; returns stderr. */
+static char *vu_fails(const VhostUserCase *vc, const char *sock,
+                      const char *mask)
+{
+    g_autofree char *args = g_strdup_printf(VU_MACHINE " -chardev socket,"
+                                            "id=c0,path=%s -device %s,"
+                                            "id=dev0,chardev=c0,"
+                                            "features=%s%s", sock, vc->type,
+                                            mask, vc->opts);
+    g_autofree char *out = NULL;
+    char *err = NULL;
+
+    g_assert_cmpint(qemu_run(args, &out, &err), ==, 1);
+    g_test_message("features=%s: %s", mask, err);
+    return err;
+}
+
+static void test_vhost_user_type(gconstpointer opaque)
+{
+    const VhostUserCase *vc = opaque;
+    g_autofree char *dir = g_dir_make_tmp("featmask-types-XXXXXX", NULL);
+    g_autofree char *sock = g_build_filename(dir, "vu.sock", NULL);
+    g_autofree char *plus = g_strdup_printf(VU_OFFERS ":%s", vc->feature);
+    const char *minus = VU_OFFERS;
+    g_autofree char *expect = g_strdup_printf(
+        "device 'dev0' (%s): chardev 'c0' (vhost-user) cannot provide"
+        " features requested by features=: %s", vc->type, vc->feature);
+    FeatmaskVhostUser *be;
+    g_autofree char *err = NULL;
+
+    /* Host A: its backend offers the feature. */
+    be = vu_backend(vc, sock, true);
+    if (vc->qemu_never) {
+        err = vu_fails(vc, sock, plus);
+        assert_has(err, expect);
+        g_clear_pointer(&err, g_free);
+        vu_realizes(vc, sock, minus, true);
+    } else {
+        vu_realizes(vc, sock, plus, true);
+    }
+    featmask_vhost_user_stop(be);
+
+    /* Host B: it does not; the same mask fails naming the chardev. */
+    be = vu_backend(vc, sock, false);
+    err = vu_fails(vc, sock, plus);
+    assert_has(err, expect);
+    vu_realizes(vc, sock, minus, false);
+    featmask_vhost_user_stop(be);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     size_t i, j;
@@ -671,5 +864,16 @@ int main(int argc, char **argv)
     qtest_add_func("/featmask-types/help/machine-compat",
                    test_help_machine_compat);
     qtest_add_func("/featmask-types/vhost-user/rng", test_vhost_user_rng);
+    for (i = 0; i < G_N_ELEMENTS(vu_cases); i++) {
+        g_autofree char *path = NULL;
+
+        if (!g_hash_table_lookup(qemu_types, vu_cases[i].type)) {
+            g_test_message("%s: not built into this QEMU", vu_cases[i].type);
+            continue;
+        }
+        path = g_strdup_printf("/featmask-types/vhost-user/%s",
+                               vu_cases[i].type);
+        qtest_add_data_func(path, &vu_cases[i], test_vhost_user_type);
+    }
     return g_test_run();
 }

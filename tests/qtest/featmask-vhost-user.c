@@ -1,7 +1,7 @@
 /*
- * A vhost-user net or blk backend for featmask-device-test, in the test's
- * own process (libvhost-user, served by a thread running glib's default
- * main context)
+ * A vhost-user backend of any device type for the featmask qtests, in
+ * the test's own process (libvhost-user, served by a thread running
+ * glib's default main context)
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -23,6 +23,8 @@ struct FeatmaskVhostUser {
     const VuDevIface *iface;
     uint16_t queues;
     uint64_t features;
+    uint8_t *config;
+    size_t config_len;
     uint64_t acked;
     int listen_fd;
     int conn_fd;
@@ -80,45 +82,32 @@ static const VuDevIface fvu_iface = {
 };
 
 /*
- * The config space of a 1 GiB disk with 512-byte sectors, as QEMU's
- * vhost-user-blk reads it (VHOST_USER_GET_CONFIG) when it connects.
+ * GET_CONFIG: the config space the test gave, zeros past its end (a
+ * device may read a longer one when a feature adds fields).
  */
-static int fvu_blk_get_config(VuDev *dev, uint8_t *config, uint32_t len)
+static int fvu_get_config(VuDev *dev, uint8_t *config, uint32_t len)
 {
-    struct virtio_blk_config cfg = {
-        .capacity = cpu_to_le64((1ULL << 30) / 512),
-        .size_max = cpu_to_le32(65536),
-        .seg_max = cpu_to_le32(126),
-        .blk_size = cpu_to_le32(512),
-        .num_queues = cpu_to_le16(fvu_of(dev)->queues),
-        .max_discard_sectors = cpu_to_le32(32768),
-        .max_discard_seg = cpu_to_le32(1),
-        .discard_sector_alignment = cpu_to_le32(1),
-        .max_write_zeroes_sectors = cpu_to_le32(32768),
-        .max_write_zeroes_seg = cpu_to_le32(1),
-    };
+    FeatmaskVhostUser *s = fvu_of(dev);
 
-    if (len > sizeof(cfg)) {
-        return -1;
-    }
-    memcpy(config, &cfg, len);
+    memset(config, 0, len);
+    memcpy(config, s->config, MIN(len, s->config_len));
     return 0;
 }
 
-/* The guest may write the write-cache flag; nothing depends on it here. */
-static int fvu_blk_set_config(VuDev *dev, const uint8_t *data,
-                              uint32_t offset, uint32_t size, uint32_t flags)
+/* The guest may write the config (blk's write-cache flag): ignored. */
+static int fvu_set_config(VuDev *dev, const uint8_t *data,
+                          uint32_t offset, uint32_t size, uint32_t flags)
 {
     return 0;
 }
 
 /* With get_config and set_config, libvhost-user offers CONFIG. */
-static const VuDevIface fvu_blk_iface = {
+static const VuDevIface fvu_config_iface = {
     .get_features = fvu_get_features,
     .set_features = fvu_set_features,
     .process_msg = fvu_process_msg,
-    .get_config = fvu_blk_get_config,
-    .set_config = fvu_blk_set_config,
+    .get_config = fvu_get_config,
+    .set_config = fvu_set_config,
 };
 
 /* In the loop thread: drop the connection, if any. */
@@ -187,9 +176,8 @@ static gboolean fvu_attach(gpointer opaque)
     return G_SOURCE_REMOVE;
 }
 
-static FeatmaskVhostUser *fvu_start(const char *path,
-                                    const VuDevIface *iface,
-                                    uint64_t features, uint16_t queues)
+FeatmaskVhostUser *featmask_vhost_user_start_conf(
+    const char *path, const FeatmaskVhostUserConf *conf)
 {
     FeatmaskVhostUser *s = g_new0(FeatmaskVhostUser, 1);
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -198,9 +186,11 @@ static FeatmaskVhostUser *fvu_start(const char *path,
         loop_thread = g_thread_new("featmask-vhost-user", loop_run, NULL);
     }
     s->path = g_strdup(path);
-    s->iface = iface;
-    s->queues = queues;
-    s->features = features;
+    s->iface = conf->config ? &fvu_config_iface : &fvu_iface;
+    s->queues = conf->queues ? conf->queues : 1;
+    s->features = conf->features;
+    s->config = g_memdup2(conf->config, conf->config_len);
+    s->config_len = conf->config_len;
     s->conn_fd = -1;
     g_mutex_init(&s->lock);
     g_cond_init(&s->cond);
@@ -220,14 +210,34 @@ static FeatmaskVhostUser *fvu_start(const char *path,
 FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
                                              uint64_t features)
 {
-    return fvu_start(path, &fvu_iface, features, 2);
+    FeatmaskVhostUserConf conf = { .features = features, .queues = 2 };
+
+    return featmask_vhost_user_start_conf(path, &conf);
 }
 
 FeatmaskVhostUser *featmask_vhost_user_start_blk(const char *path,
                                                  uint64_t features,
                                                  uint16_t queues)
 {
-    return fvu_start(path, &fvu_blk_iface, features, queues);
+    /* 1 GiB of 512-byte sectors, as vhost-user-blk reads it at realize */
+    struct virtio_blk_config cfg = {
+        .capacity = cpu_to_le64((1ULL << 30) / 512),
+        .size_max = cpu_to_le32(65536),
+        .seg_max = cpu_to_le32(126),
+        .blk_size = cpu_to_le32(512),
+        .num_queues = cpu_to_le16(queues),
+        .max_discard_sectors = cpu_to_le32(32768),
+        .max_discard_seg = cpu_to_le32(1),
+        .discard_sector_alignment = cpu_to_le32(1),
+        .max_write_zeroes_sectors = cpu_to_le32(32768),
+        .max_write_zeroes_seg = cpu_to_le32(1),
+    };
+    FeatmaskVhostUserConf conf = {
+        .features = features, .queues = queues,
+        .config = &cfg, .config_len = sizeof(cfg),
+    };
+
+    return featmask_vhost_user_start_conf(path, &conf);
 }
 
 static gboolean fvu_stop(gpointer opaque)
@@ -260,6 +270,7 @@ void featmask_vhost_user_stop(FeatmaskVhostUser *s)
     g_mutex_unlock(&s->lock);
     g_mutex_clear(&s->lock);
     g_cond_clear(&s->cond);
+    g_free(s->config);
     g_free(s->path);
     g_free(s);
 }

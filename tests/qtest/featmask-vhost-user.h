@@ -1,7 +1,8 @@
 /*
- * A vhost-user net or blk backend for featmask-device-test, in the test's
- * own process: libvhost-user answering on a unix socket, offering the
- * virtio-net or virtio-blk features a "host" has.  It has no data path:
+ * A vhost-user backend for the featmask qtests, in the test's own
+ * process: libvhost-user answering on a unix socket, offering the device
+ * features a "host" has (net, blk, or any vhost-user device type given
+ * its features, config space and queue count).  It has no data path:
  * the test needs the features negotiation, the memory table and the dirty
  * log.
  *
@@ -16,10 +17,33 @@
 typedef struct FeatmaskVhostUser FeatmaskVhostUser;
 
 /**
- * featmask_vhost_user_start: listen on @path and offer @features (the
- * device feature bits; libvhost-user adds the transport bits its
- * virtqueue code supports and the vhost-user bits) to the QEMU that
- * connects.  The socket exists when this returns.
+ * FeatmaskVhostUserConf: what a backend serves
+ * @features: the device feature bits it offers (GET_FEATURES; libvhost-user
+ *            adds the transport bits its virtqueue code supports and the
+ *            vhost-user bits)
+ * @queues: the queues it has (GET_QUEUE_NUM); 0 for 1
+ * @config: the config space GET_CONFIG answers with (zeros past
+ *          @config_len), or NULL for a device without one (no CONFIG
+ *          protocol feature)
+ * @config_len: its size in bytes
+ */
+typedef struct FeatmaskVhostUserConf {
+    uint64_t features;
+    uint16_t queues;
+    const void *config;
+    size_t config_len;
+} FeatmaskVhostUserConf;
+
+/**
+ * featmask_vhost_user_start_conf: listen on @path and serve @conf (copied)
+ * to the QEMU that connects.  The socket exists when this returns.
+ */
+FeatmaskVhostUser *featmask_vhost_user_start_conf(
+    const char *path, const FeatmaskVhostUserConf *conf);
+
+/**
+ * featmask_vhost_user_start: a virtio-net backend offering @features,
+ * two queues, no config space
  */
 FeatmaskVhostUser *featmask_vhost_user_start(const char *path,
                                              uint64_t features);
