@@ -32,6 +32,8 @@
 #include "standard-headers/linux/virtio_config.h"
 #include "standard-headers/linux/virtio_net.h"
 #include "standard-headers/linux/virtio_blk.h"
+#include "standard-headers/linux/virtio_ring.h"
+#include "standard-headers/linux/virtio_scsi.h"
 #include "featmask-vhost-user.h"
 
 #define MEM_SIZE "128M"
@@ -1431,12 +1433,38 @@ static void test_virtio_blk(void)
 
 typedef enum BlkHost { BLK_HOST_FULL, BLK_HOST_LEAN } BlkHost;
 
+/*
+ * A pool of two hosts whose vhost-user backends differ: "full" offers
+ * what "lean" lacks.
+ */
+typedef struct VuPool {
+    const char *name;       /* of the hosts: NAME-full, NAME-lean */
+    const char *driver;     /* "vhost-user-blk-pci" */
+    const char *id;
+    int slot;
+    int nvqs;               /* the queues the guest driver sets up */
+    void (*backend_start)(Host *h, BlkHost kind);
+    /* what the guest acks on "full", without features= */
+    const char *acks;
+    /* what the baseline drops as missing on "lean" */
+    const char *dropped;
+    /* what both provide, and its bit, which "lean"'s backend gets */
+    const char *kept;
+    uint64_t kept_bit;
+} VuPool;
+
 static void blk_backend_start(Host *h, BlkHost kind)
 {
     h->backend = featmask_vhost_user_start_blk(
         h->sock, kind == BLK_HOST_FULL ? BLK_FULL : BLK_LEAN,
         kind == BLK_HOST_FULL ? 2 : 1);
 }
+
+static const VuPool blk_pool = {
+    "blk", "vhost-user-blk-pci", "blk0", BLK_SLOT, 1, blk_backend_start,
+    "discard:write-zeroes", "discard:write-zeroes:mq", "flush",
+    1ULL << VIRTIO_BLK_F_FLUSH,
+};
 
 static char *blk_host_args(Host *h, bool incoming)
 {
@@ -1447,33 +1475,58 @@ static char *blk_host_args(Host *h, bool incoming)
                            h->sock, incoming ? "-incoming defer" : "");
 }
 
-static char *blk_device(const char *opts)
+static char *pool_device(const VuPool *pool, const char *opts)
 {
-    return g_strdup_printf("vhost-user-blk-pci,id=blk0,chardev=c0,"
-                           "addr=%d.0,disable-legacy=on%s%s", BLK_SLOT,
-                           *opts ? "," : "", opts);
+    return g_strdup_printf("%s,id=%s,chardev=c0,addr=%d.0,"
+                           "disable-legacy=on%s%s", pool->driver, pool->id,
+                           pool->slot, *opts ? "," : "", opts);
 }
 
-/* A host with a vhost-user-blk-pci whose extra options are @opts. */
-static void blk_host_start(Host *h, BlkHost kind, const char *opts,
-                           bool incoming)
+static char *blk_device(const char *opts)
+{
+    return pool_device(&blk_pool, opts);
+}
+
+/* A host of @pool with its device, whose extra options are @opts. */
+static void pool_host_start(const VuPool *pool, Host *h, BlkHost kind,
+                            const char *opts, bool incoming)
 {
     g_autofree char *base = blk_host_args(h, incoming);
-    g_autofree char *device = blk_device(opts);
+    g_autofree char *device = pool_device(pool, opts);
     g_autofree char *args = g_strdup_printf("%s -device %s 2>%s", base,
                                             device, h->err);
 
-    h->slot = BLK_SLOT;
-    h->nvqs = 1;
-    blk_backend_start(h, kind);
+    h->slot = pool->slot;
+    h->nvqs = pool->nvqs;
+    pool->backend_start(h, kind);
     h->qts = qtest_init(args);
+}
+
+static void blk_host_start(Host *h, BlkHost kind, const char *opts,
+                           bool incoming)
+{
+    pool_host_start(&blk_pool, h, kind, opts, incoming);
+}
+
+static char *pool_list(const VuPool *pool, Host *h, const char *member)
+{
+    g_autoptr(QDict) dev = device_features_of(h->qts, pool->id);
+
+    return names_join(qdict_get_qlist(dev, member));
 }
 
 static char *blk_list(Host *h, const char *member)
 {
-    g_autoptr(QDict) dev = device_features_of(h->qts, "blk0");
+    return pool_list(&blk_pool, h, member);
+}
 
-    return names_join(qdict_get_qlist(dev, member));
+static void pool_hosts_init(const VuPool *pool, Host *a, Host *b)
+{
+    g_autofree char *full = g_strdup_printf("%s-full", pool->name);
+    g_autofree char *lean = g_strdup_printf("%s-lean", pool->name);
+
+    host_init(a, full);
+    host_init(b, lean);
 }
 
 /*
@@ -1523,27 +1576,30 @@ static void test_blk_query(void)
 
 /*
  * Launched the same way on both hosts, without features=: the guest
- * driver on "full" acks discard and write-zeroes, and the migration to
- * "lean" fails at the destination (virtio's own check); the source runs
- * on with what its guest acked.
+ * driver on "full" acks what "lean" lacks (vhost-user-blk: discard and
+ * write-zeroes), and the migration to "lean" fails at the destination
+ * (virtio's own check); the source runs on with what its guest acked.
  */
-static void test_blk_migrate_naive(void)
+static void test_pool_migrate_naive(gconstpointer opaque)
 {
+    const VuPool *pool = opaque;
     Host a = { 0 }, b = { 0 };
+    g_auto(GStrv) acks = g_strsplit(pool->acks, ":", -1);
     g_autofree char *acked = NULL;
     g_autofree char *acked_after = NULL;
     g_autofree char *status = NULL;
     g_autofree char *err = NULL;
+    size_t i;
 
-    host_init(&a, "blk-full");
-    host_init(&b, "blk-lean");
-    blk_host_start(&a, BLK_HOST_FULL, "", false);
-    blk_host_start(&b, BLK_HOST_LEAN, "", true);
+    pool_hosts_init(pool, &a, &b);
+    pool_host_start(pool, &a, BLK_HOST_FULL, "", false);
+    pool_host_start(pool, &b, BLK_HOST_LEAN, "", true);
     guest_driver_start(&a);
-    acked = blk_list(&a, "acked");
+    acked = pool_list(pool, &a, "acked");
     g_test_message("acked: %s", acked);
-    g_assert_true(names_has(acked, "discard"));
-    g_assert_true(names_has(acked, "write-zeroes"));
+    for (i = 0; acks[i]; i++) {
+        g_assert_true(names_has(acked, acks[i]));
+    }
 
     status = migrate(&a, &b, NULL);
     g_assert_cmpstr(status, ==, "failed");
@@ -1552,7 +1608,7 @@ static void test_blk_migrate_naive(void)
     g_assert_nonnull(strstr(err, "unsupported"));
 
     wait_running(a.qts);
-    acked_after = blk_list(&a, "acked");
+    acked_after = pool_list(pool, &a, "acked");
     g_assert_cmpstr(acked_after, ==, acked);
     host_free(&a);
     host_free(&b);
@@ -1563,9 +1619,11 @@ static void test_blk_migrate_naive(void)
  * them, and both launched with its features=: the guest gets the common
  * set and the migration completes.
  */
-static void test_blk_migrate_planned(void)
+static void test_pool_migrate_planned(gconstpointer opaque)
 {
+    const VuPool *pool = opaque;
     Host a = { 0 }, b = { 0 };
+    g_auto(GStrv) dropped = g_strsplit(pool->dropped, ":", -1);
     g_autoptr(QDict) base = NULL;
     g_autofree char *common = NULL;
     g_autofree char *escaped = NULL;
@@ -1575,51 +1633,50 @@ static void test_blk_migrate_planned(void)
     g_autofree char *status = NULL;
     g_autoptr(QDict) da = NULL;
     g_autoptr(QDict) db = NULL;
+    size_t i;
 
-    host_init(&a, "blk-full");
-    host_init(&b, "blk-lean");
-    blk_host_start(&a, BLK_HOST_FULL, "", false);
-    blk_host_start(&b, BLK_HOST_LEAN, "", false);
-    da = device_features_of(a.qts, "blk0");
-    db = device_features_of(b.qts, "blk0");
+    pool_hosts_init(pool, &a, &b);
+    pool_host_start(pool, &a, BLK_HOST_FULL, "", false);
+    pool_host_start(pool, &b, BLK_HOST_LEAN, "", false);
+    da = device_features_of(a.qts, pool->id);
+    db = device_features_of(b.qts, pool->id);
     base = qtest_qmp_assert_success_ref(
         a.qts, "{ 'execute': 'query-features-baseline',"
-        "  'arguments': { 'device': 'blk0', 'hosts': ["
+        "  'arguments': { 'device': %s, 'hosts': ["
         "    { 'host': 'full', 'features': %p },"
-        "    { 'host': 'lean', 'features': %p } ] } }",
+        "    { 'host': 'lean', 'features': %p } ] } }", pool->id,
         qobject_ref(qdict_get_qlist(da, "available")),
         qobject_ref(qdict_get_qlist(db, "available")));
     common = names_join(qdict_get_qlist(base, "common"));
     g_test_message("common: %s; mask: %s", common,
                    qdict_get_str(base, "mask"));
-    g_assert_false(names_has(common, "discard"));
-    g_assert_false(names_has(common, "write-zeroes"));
-    g_assert_false(names_has(common, "mq"));
-    g_assert_true(names_has(common, "flush"));
-    g_assert_true(baseline_dropped(base, "discard", "missing", "lean"));
-    g_assert_true(baseline_dropped(base, "write-zeroes", "missing", "lean"));
-    g_assert_true(baseline_dropped(base, "mq", "missing", "lean"));
+    for (i = 0; dropped[i]; i++) {
+        g_assert_false(names_has(common, dropped[i]));
+        g_assert_true(baseline_dropped(base, dropped[i], "missing",
+                                       "lean"));
+    }
+    g_assert_true(names_has(common, pool->kept));
     host_stop(&a);
     host_stop(&b);
 
     escaped = escape_commas(qdict_get_str(base, "mask"));
     opts = g_strdup_printf("features=%s", escaped);
-    blk_host_start(&a, BLK_HOST_FULL, opts, false);
-    blk_host_start(&b, BLK_HOST_LEAN, opts, true);
+    pool_host_start(pool, &a, BLK_HOST_FULL, opts, false);
+    pool_host_start(pool, &b, BLK_HOST_LEAN, opts, true);
     guest_driver_start(&a);
-    acked = blk_list(&a, "acked");
+    acked = pool_list(pool, &a, "acked");
     g_test_message("acked: %s", acked);
-    g_assert_false(names_has(acked, "discard"));
-    g_assert_true(names_has(acked, "flush"));
+    g_assert_false(names_has(acked, dropped[0]));
+    g_assert_true(names_has(acked, pool->kept));
 
     status = migrate(&a, &b, NULL);
     g_assert_cmpstr(status, ==, "completed");
     wait_running(b.qts);
-    acked_dst = blk_list(&b, "acked");
+    acked_dst = pool_list(pool, &b, "acked");
     g_assert_cmpstr(acked_dst, ==, acked);
     /* The destination's backend got the guest's features. */
-    g_assert_cmphex(featmask_vhost_user_acked(b.backend) &
-                    (1ULL << VIRTIO_BLK_F_FLUSH), !=, 0);
+    g_assert_cmphex(featmask_vhost_user_acked(b.backend) & pool->kept_bit,
+                    !=, 0);
     host_free(&a);
     host_free(&b);
 }
@@ -1702,6 +1759,32 @@ static void test_blk_backend_lost(void)
     host_free(&b);
 }
 
+/*
+ * vhost-user-scsi: the second migratable kind whose backends differ (the
+ * other vhost-user types but blk are unmigratable in QEMU 10.0, and
+ * vhost-user-fs needs a backend that migrates its state).  The backend
+ * of host "full" offers hotplug, that of host "lean" does not; one
+ * request queue, with the control and event queues.
+ */
+#define SCSI_SLOT 6
+
+static void scsi_backend_start(Host *h, BlkHost kind)
+{
+    FeatmaskVhostUserConf conf = {
+        .features = kind == BLK_HOST_FULL ?
+                    1ULL << VIRTIO_SCSI_F_HOTPLUG : 0,
+        .queues = 3,
+    };
+
+    h->backend = featmask_vhost_user_start_conf(h->sock, &conf);
+}
+
+static const VuPool scsi_pool = {
+    "scsi", "vhost-user-scsi-pci", "scsi0", SCSI_SLOT, 3,
+    scsi_backend_start, "hotplug", "hotplug", "event_idx",
+    1ULL << VIRTIO_RING_F_EVENT_IDX,
+};
+
 int main(int argc, char **argv)
 {
     g_autoptr(GError) err = NULL;
@@ -1735,12 +1818,18 @@ int main(int argc, char **argv)
         qtest_add_func("/featmask/blk/query", test_blk_query);
         qtest_add_func("/featmask/blk/realize/backend-lacks",
                        test_blk_realize_lacking);
-        qtest_add_func("/featmask/blk/migrate/naive",
-                       test_blk_migrate_naive);
-        qtest_add_func("/featmask/blk/migrate/planned",
-                       test_blk_migrate_planned);
+        qtest_add_data_func("/featmask/blk/migrate/naive", &blk_pool,
+                            test_pool_migrate_naive);
+        qtest_add_data_func("/featmask/blk/migrate/planned", &blk_pool,
+                            test_pool_migrate_planned);
         qtest_add_func("/featmask/blk/migrate/backend-lost",
                        test_blk_backend_lost);
+    }
+    if (qtest_has_device("vhost-user-scsi-pci")) {
+        qtest_add_data_func("/featmask/scsi/migrate/naive", &scsi_pool,
+                            test_pool_migrate_naive);
+        qtest_add_data_func("/featmask/scsi/migrate/planned", &scsi_pool,
+                            test_pool_migrate_planned);
     }
 
     ret = g_test_run();
