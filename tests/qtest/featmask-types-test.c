@@ -710,7 +710,6 @@ static const VhostUserCase vu_cases[] = {
     /* 5.14.3: controls (the property sizes the config space) */
     { "vhost-user-snd-pci", "", "controls", BIT(0), BIT(0), "controls", 4,
       16, vu_config_snd },
-    /* 5.8.3: no device features; the transport's packed */
     /*
      * 5.7.3: virgl and edid are the backend's (realize turns the edid
      * flag on when the backend has it: a mask must name it)
@@ -718,6 +717,7 @@ static const VhostUserCase vu_cases[] = {
     { "vhost-user-gpu-pci", "", "virgl", BIT(0) | BIT(1), BIT(0),
       "virgl:edid", 2, 16, NULL, false, NULL, ":edid" },
     /*
+     * 5.8.3: no device features; the transport's packed.
      * 5.8.5: a config space of zeros (virtio_input_config) answers every
      * select with nothing: realize does not read it
      */
