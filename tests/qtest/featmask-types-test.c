@@ -51,6 +51,7 @@
  * the defaults of the switches also ask for any_layout and queue_reset,
  * which a vhost-user-base device takes from its backend alone.
  */
+#define VU_TRANSPORT "notify_on_empty:indirect_desc:event_idx:version_1"
 #define VU_OFFERS "none:notify_on_empty:indirect_desc:event_idx"
 
 typedef struct TypeCase {
@@ -659,8 +660,11 @@ typedef struct VhostUserCase {
     void (*config)(uint8_t *cfg);
     /* QEMU never offers @feature, whatever the backend says */
     bool qemu_never;
-    /* a feature QEMU provides on either host (NULL for none) */
-    const char *qemu_has;
+    /*
+     * what QEMU provides on either host, whatever the backend says
+     * (':'-separated, "" for nothing)
+     */
+    const char *qemu_adds;
     /* more of features= (what both backends offer regardless), or NULL */
     const char *with;
 } VhostUserCase;
@@ -697,32 +701,37 @@ static const VhostUserCase vu_cases[] = {
       "notification", 2, 0, NULL, true, "any_layout" },
     /* 5.10.3: seqpacket (stream is QEMU's: never) */
     { "vhost-user-vsock-pci", "", "seqpacket", BIT(1), BIT(1),
-      "seqpacket", 3, 8, vu_config_vsock, false, "any_layout" },
-    /* 5.6.3: the backend masks hotplug; QEMU's properties the rest */
+      "seqpacket", 3, 8, vu_config_vsock, false,
+      "any_layout:iommu_platform" },
+    /*
+     * 5.6.3: the backend masks hotplug; QEMU's properties the rest, and
+     * QEMU passes on packed without asking the backend
+     */
     { "vhost-user-scsi-pci", "", "hotplug", BIT(1), BIT(1), "hotplug",
-      4, 0, NULL, false, "param_change" },
+      4, 0, NULL, false,
+      "param_change:t10_pi:any_layout:iommu_platform:packed" },
     /* 5.17.3 */
     { "vhost-user-gpio-pci", "", "irq", BIT(0), BIT(0), "irq", 2, 8,
-      vu_config_gpio },
+      vu_config_gpio, false, "" },
     /* 5.18.3 */
     { "vhost-user-i2c-pci", "", "zero_length_request", BIT(0), BIT(0),
-      "zero_length_request", 1, 0, NULL },
+      "zero_length_request", 1, 0, NULL, false, "" },
     /* 5.14.3: controls (the property sizes the config space) */
     { "vhost-user-snd-pci", "", "controls", BIT(0), BIT(0), "controls", 4,
-      16, vu_config_snd },
+      16, vu_config_snd, false, "" },
     /*
      * 5.7.3: virgl and edid are the backend's (realize turns the edid
      * flag on when the backend has it: a mask must name it)
      */
     { "vhost-user-gpu-pci", "", "virgl", BIT(0) | BIT(1), BIT(0),
-      "virgl:edid", 2, 16, NULL, false, NULL, ":edid" },
+      "virgl:edid", 2, 16, NULL, false, "", ":edid" },
     /*
      * 5.8.3: no device features; the transport's packed.
      * 5.8.5: a config space of zeros (virtio_input_config) answers every
      * select with nothing: realize does not read it
      */
-    { "vhost-user-input-pci", "", "packed", BIT(34), BIT(34), "", 2, 136,
-      NULL },
+    { "vhost-user-input-pci", "", "packed", BIT(34), BIT(34), "packed", 2,
+      136, NULL, false, "" },
 };
 
 static FeatmaskVhostUser *vu_backend(const VhostUserCase *vc,
@@ -759,24 +768,36 @@ static void vu_realizes(const VhostUserCase *vc, const char *sock,
     g_autoptr(QDict) dev = device_features(qts, "dev0");
     QDict *backend = qdict_get_qdict(dev, "backend");
     QList *avail = qdict_get_qlist(dev, "available");
-    g_auto(GStrv) names = g_strsplit(vc->offered, ":", -1);
+    g_autofree char *names = g_strdup_printf("%s:%s:" VU_TRANSPORT,
+                                             vc->offered, vc->qemu_adds);
+    g_auto(GStrv) expect = g_strsplit(names, ":", -1);
+    g_autoptr(GHashTable) want = g_hash_table_new(g_str_hash, g_str_equal);
     bool has = host_a && !vc->qemu_never;
+    QListEntry *e;
     size_t i;
 
     g_assert_cmpstr(qdict_get_str(backend, "type"), ==, "chardev");
     g_assert_cmpstr(qdict_get_str(backend, "id"), ==, "c0");
     g_assert_cmpstr(qdict_get_str(backend, "driver"), ==, "vhost-user");
-    /* available: what the backend offered, less what QEMU never offers */
-    for (i = 0; names[i]; i++) {
-        if (*names[i] && strcmp(names[i], vc->feature)) {
-            g_assert_true(names_have(avail, names[i]));
+    /*
+     * available: what the backend offered (less what QEMU never offers),
+     * what QEMU adds regardless, and nothing else
+     */
+    for (i = 0; expect[i]; i++) {
+        if (*expect[i] && (strcmp(expect[i], vc->feature) || has)) {
+            g_hash_table_add(want, expect[i]);
         }
     }
-    g_assert_true(names_have(avail, "event_idx"));
-    if (vc->qemu_has) {
-        g_assert_true(names_have(avail, vc->qemu_has));
+    QLIST_FOREACH_ENTRY(avail, e) {
+        const char *name = qstring_get_str(qobject_to(QString,
+                                                      qlist_entry_obj(e)));
+
+        if (!g_hash_table_remove(want, name)) {
+            g_test_message("available, unexpected: %s", name);
+            g_assert_not_reached();
+        }
     }
-    g_assert_cmpint(names_have(avail, vc->feature), ==, has);
+    g_assert_cmpuint(g_hash_table_size(want), ==, 0);
     g_assert_cmpint(names_have(qdict_get_qlist(dev, "enabled"),
                                vc->feature), ==, has && plus);
     qtest_quit(qts);
