@@ -711,6 +711,32 @@ bool qdev_featmask_apply(DeviceState *dev, Error **errp)
     return true;
 }
 
+/*
+ * A relative mask keeps the device's defaults, and with features= they
+ * are required like the features it names: say so when the missing
+ * features are defaults the mask did not name.
+ */
+static void featmask_hint_defaults(QdevFeatmask *fm, const FeatmaskSet *bad,
+                                   Error **errp)
+{
+    g_autoptr(FeatmaskSet) kept = NULL;
+    g_autofree char *names = NULL;
+
+    if (featmask_mask_base(fm->mask) != FEATMASK_BASE_DEFAULT) {
+        return;
+    }
+    kept = featmask_set_copy(bad);
+    featmask_set_subtract(kept, featmask_mask_on(fm->mask));
+    if (featmask_set_is_empty(kept)) {
+        return;
+    }
+    names = featmask_names(kept);
+    error_append_hint(errp, "features=%s starts from the device's defaults,"
+                      " and %s %s among them: start the mask from 'none'"
+                      " or turn them off with '-NAME'.\n", fm->text, names,
+                      featmask_set_count(kept) > 1 ? "are" : "is");
+}
+
 bool qdev_featmask_enforce(DeviceState *dev, Error **errp)
 {
     QdevFeatmask *fm = featmask_state(OBJECT(dev));
@@ -757,6 +783,7 @@ bool qdev_featmask_enforce(DeviceState *dev, Error **errp)
                        " features=: %s", who,
                        backend ? backend : "its backend", names);
             error_append_hint(errp, "Available here: %s\n", have);
+            featmask_hint_defaults(fm, bad, errp);
             goto fail;
         }
         /*

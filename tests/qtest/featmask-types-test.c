@@ -820,6 +820,52 @@ static char *vu_fails(const VhostUserCase *vc, const char *sock,
     return err;
 }
 
+/*
+ * A relative mask ("+FEATURE") keeps the device's default switches, and
+ * with features= they are required too: where the backend lacks some
+ * (libvhost-user has no any_layout or queue_reset), realize fails, and
+ * the hint names those defaults, not the feature the mask asked for.
+ */
+static void check_relative(const VhostUserCase *vc, const char *sock)
+{
+    g_autofree char *mask = g_strdup_printf("+%s%s", vc->feature,
+                                            vc->with ? vc->with : "");
+    /* A monitor reading "quit" from a file: a device that realizes exits */
+    g_autofree char *quit = g_strconcat(sock, ".qmp", NULL);
+    g_autofree char *args = g_strdup_printf(VU_MACHINE " -chardev socket,"
+                                            "id=c0,path=%s -device %s,"
+                                            "id=dev0,chardev=c0,"
+                                            "features=%s%s -chardev file,"
+                                            "id=q0,path=/dev/null,"
+                                            "input-path=%s -mon chardev=q0,"
+                                            "mode=control", sock, vc->type,
+                                            mask, vc->opts, quit);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *hint = g_strdup_printf("features=%s starts from the"
+                                            " device's defaults, and ",
+                                            mask);
+    const char *names;
+    int status;
+
+    g_assert_true(g_file_set_contents(quit,
+                                      "{ 'execute': 'qmp_capabilities' }"
+                                      "{ 'execute': 'quit' }", -1, NULL));
+    status = qemu_run(args, &out, &err);
+    g_unlink(quit);
+    if (status == 0) {
+        /* Every default is there: nothing to say. */
+        g_assert_cmpstr(err, ==, "");
+        return;
+    }
+    g_assert_cmpint(status, ==, 1);
+    g_test_message("features=%s: %s", mask, err);
+    assert_has(err, "cannot provide features requested by features=");
+    assert_has(err, hint);
+    names = strstr(err, hint) + strlen(hint);
+    g_assert_null(g_strstr_len(names, strcspn(names, "\n"), vc->feature));
+}
+
 static void test_vhost_user_type(gconstpointer opaque)
 {
     const VhostUserCase *vc = opaque;
@@ -844,6 +890,7 @@ static void test_vhost_user_type(gconstpointer opaque)
         vu_realizes(vc, sock, minus, false, true);
     } else {
         vu_realizes(vc, sock, plus, true, true);
+        check_relative(vc, sock);
     }
     featmask_vhost_user_stop(be);
 
