@@ -845,13 +845,19 @@ void vuf_conn_kicked(VufConn *c, const struct pollfd *pfd)
         if (vr->kick_fd != pfd->fd || !vring_runs(c, vr)) {
             continue;
         }
-        ssize_t r = -1;
+        ssize_t r;
 
-        if (!(pfd->revents & (POLLERR | POLLHUP | POLLNVAL))) {
-            r = read(vr->kick_fd, &v, sizeof(v));
+        /*
+         * Not an eventfd, or a broken one (a pipe whose writer went
+         * away): stop the ring rather than spin on it.  errno means
+         * something only after a failed read().
+         */
+        if (pfd->revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            vring_stop(c, vr, i, "kick descriptor broken");
+            continue;
         }
+        r = read(vr->kick_fd, &v, sizeof(v));
         if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-            /* Not an eventfd, or a broken one: do not spin on it. */
             vring_stop(c, vr, i, "kick descriptor broken");
             continue;
         }

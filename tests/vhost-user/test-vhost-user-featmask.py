@@ -774,6 +774,19 @@ class BlkDataPath(unittest.TestCase):
         c = self.be.connect()
         self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
 
+    # A kick descriptor that hangs up (a pipe whose writer closed) stops
+    # its ring instead of spinning, even while another connection leaves
+    # errno at EAGAIN.
+    def test_kick_hang_up(self):
+        r, w = os.pipe()
+        os.close(self.kick)
+        self.kick = r
+        self.start(0)
+        os.close(w)
+        c = self.be.connect()
+        self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
+        self.be.wait_log(r'vring 0: kick descriptor broken: ring stopped')
+
 
 class Lifecycle(unittest.TestCase):
 
