@@ -63,6 +63,7 @@ typedef struct VufChain {
     uint64_t in_gpa[VUF_BLK_MAX_SEGS];
     unsigned nout;
     unsigned nin;
+    unsigned ndesc;             /* descriptors, an indirect one excluded */
 } VufChain;
 
 typedef struct VufMemMap {
@@ -615,7 +616,9 @@ static void vring_stop(VufConn *c, VufVring *vr, unsigned index,
 /*
  * Gather the chain at @head into c->chain: device-readable buffers, then
  * device-writable ones, through at most one indirect table.  NULL on
- * success, else why the chain is bad.
+ * success, else why the chain is bad.  Each descriptor counts, even one
+ * of length 0: a chain ends within VUF_BLK_MAX_SEGS of them, whatever
+ * the size of its table.
  */
 static const char *chain_gather(VufConn *c, const VufVring *vr,
                                 const VringDesc *table, uint16_t head)
@@ -624,7 +627,7 @@ static const char *chain_gather(VufConn *c, const VufVring *vr,
     unsigned max = vr->num, i = head, count = 0;
     bool indirect = false;
 
-    ch->nout = ch->nin = 0;
+    ch->nout = ch->nin = ch->ndesc = 0;
     if (head >= max) {
         return "head descriptor out of range";
     }
@@ -635,6 +638,10 @@ static const char *chain_gather(VufConn *c, const VufVring *vr,
 
         if (count++ == max) {
             return "descriptor loop";
+        }
+        if (ch->ndesc++ == VUF_BLK_MAX_SEGS) {
+            return "chain longer than " G_STRINGIFY(VUF_BLK_MAX_SEGS)
+                   " descriptors";
         }
         memcpy(&d, &table[i], sizeof(d));
         d.addr = GUINT64_FROM_LE(d.addr);
@@ -650,6 +657,7 @@ static const char *chain_gather(VufConn *c, const VufVring *vr,
             table = t.iov_base;
             max = d.len / sizeof(VringDesc);
             i = count = 0;
+            ch->ndesc--;
             indirect = true;
             continue;
         }
@@ -681,20 +689,18 @@ static const char *chain_serve(VufConn *c, const VufVring *vr,
 {
     VufChain *ch = c->chain;
     const char *why = chain_gather(c, vr, desc, head);
-    uint32_t type;
-    int r;
+    VufBlkResult res;
     size_t left;
 
     if (why) {
         return why;
     }
-    r = vuf_blk_request(c->be->disk, c->acked_features, ch->out, ch->nout,
-                        ch->in, ch->nin, &type);
-    if (r < 0) {
+    if (!vuf_blk_request(c->be->disk, c->acked_features, ch->ndesc,
+                         ch->out, ch->nout, ch->in, ch->nin, &res)) {
         return "request without a header or a status byte";
     }
     /* What was written: the data from the start, the status at the end. */
-    left = r - 1;
+    left = res.dirty;
     for (unsigned i = 0; i < ch->nin && left; i++) {
         size_t n = MIN(left, ch->in[i].iov_len);
 
@@ -707,7 +713,7 @@ static const char *chain_serve(VufConn *c, const VufVring *vr,
             break;
         }
     }
-    *len = r;
+    *len = res.used;
     return NULL;
 }
 
@@ -1365,8 +1371,8 @@ static void blk_config(const VufBackend *be, uint8_t *cfg, size_t len)
 {
     memset(cfg, 0, len);
     put_le(cfg, len, BLK_CFG_CAPACITY, be->blk_capacity, 8);
-    put_le(cfg, len, BLK_CFG_SIZE_MAX, 65536, 4);
-    put_le(cfg, len, BLK_CFG_SEG_MAX, 126, 4);
+    put_le(cfg, len, BLK_CFG_SIZE_MAX, VUF_BLK_SIZE_MAX, 4);
+    put_le(cfg, len, BLK_CFG_SEG_MAX, VUF_BLK_SEG_MAX, 4);
     put_le(cfg, len, BLK_CFG_BLK_SIZE, 512, 4);
     put_le(cfg, len, BLK_CFG_MIN_IO_SIZE, 1, 2);
     put_le(cfg, len, BLK_CFG_NUM_QUEUES, be->queues, 2);

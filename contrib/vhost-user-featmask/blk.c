@@ -9,8 +9,10 @@
  * checked against the disk before any I/O, without sums that can wrap.
  *
  * Requests (virtio 1.3, 5.2.6): IN, OUT, FLUSH, GET_ID, and DISCARD and
- * WRITE_ZEROES when the driver acked those features.  Anything else is
- * answered UNSUPP.
+ * WRITE_ZEROES when the driver acked those features.  Anything else, and
+ * range flags the type does not know, is answered UNSUPP.  A device that
+ * offers ro fails every write with IOERR, whether the driver acked ro or
+ * not; IN and OUT beyond seg_max and size_max fail before any I/O.
  *
  * Copyright (c) 2026 The featmask authors
  *
@@ -28,7 +30,6 @@
 #include "blk.h"
 
 /* virtio 1.3, 5.2.3 and 5.2.6 */
-#define BLK_F_RO                5
 #define BLK_F_DISCARD           13
 #define BLK_F_WRITE_ZEROES      14
 
@@ -196,9 +197,12 @@ static uint8_t blk_ranges(const VufBlkDisk *d, uint32_t type,
     r.sector = GUINT64_FROM_LE(r.sector);
     r.num_sectors = GUINT32_FROM_LE(r.num_sectors);
     r.flags = GUINT32_FROM_LE(r.flags);
-    if (r.num_sectors > BLK_MAX_RANGE_SECTORS ||
-        !in_disk(d, r.sector, (uint64_t)r.num_sectors * BLK_SECTOR) ||
-        (type == BLK_T_DISCARD && r.flags)) {
+    /* Flags the type does not know (discard knows none): UNSUPP. */
+    if (r.flags & ~(type == BLK_T_DISCARD ? 0 : BLK_WZ_F_UNMAP)) {
+        return BLK_S_UNSUPP;
+    }
+    if (d->ro || r.num_sectors > BLK_MAX_RANGE_SECTORS ||
+        !in_disk(d, r.sector, (uint64_t)r.num_sectors * BLK_SECTOR)) {
         return BLK_S_IOERR;
     }
     if (type == BLK_T_DISCARD) {
@@ -212,9 +216,18 @@ static uint8_t blk_ranges(const VufBlkDisk *d, uint32_t type,
                      r.flags & BLK_WZ_F_UNMAP) ? BLK_S_OK : BLK_S_IOERR;
 }
 
-int vuf_blk_request(const VufBlkDisk *d, uint64_t acked,
-                    const struct iovec *out, unsigned nout,
-                    const struct iovec *in, unsigned nin, uint32_t *type)
+/* IN and OUT: the limits of the config space, then the disk. */
+static bool rw_ok(const VufBlkDisk *d, unsigned ndesc, uint64_t sector,
+                  size_t len)
+{
+    return ndesc <= VUF_BLK_SEG_MAX + 2 && len <= VUF_BLK_MAX_DATA &&
+           len % BLK_SECTOR == 0 && in_disk(d, sector, len);
+}
+
+bool vuf_blk_request(const VufBlkDisk *d, uint64_t acked, unsigned ndesc,
+                     const struct iovec *out, unsigned nout,
+                     const struct iovec *in, unsigned nin,
+                     VufBlkResult *res)
 {
     struct iovec data[VUF_BLK_MAX_SEGS];
     size_t in_len = iov_size(in, nin);
@@ -222,29 +235,36 @@ int vuf_blk_request(const VufBlkDisk *d, uint64_t acked,
     unsigned ndata;
     BlkOutHdr hdr;
     uint8_t status;
-    bool ro = acked & (1ull << BLK_F_RO);
 
-    *type = UINT32_MAX;
+    res->type = UINT32_MAX;
+    res->used = 0;
+    res->dirty = 0;
     if (in_len == 0 ||
         iov_read(out, nout, 0, &hdr, sizeof(hdr)) != sizeof(hdr)) {
-        return -1;
+        return false;
     }
-    *type = GUINT32_FROM_LE(hdr.type);
+    res->type = GUINT32_FROM_LE(hdr.type);
     hdr.sector = GUINT64_FROM_LE(hdr.sector);
 
-    switch (*type) {
+    switch (res->type) {
     case BLK_T_IN:
         ndata = iov_slice(in, nin, 0, 1, data, G_N_ELEMENTS(data));
         data_len = in_len - 1;
-        status = data_len % BLK_SECTOR || !in_disk(d, hdr.sector, data_len) ||
-                 !disk_io(d->fd, false, data, ndata, hdr.sector * BLK_SECTOR)
-                 ? BLK_S_IOERR : BLK_S_OK;
+        status = BLK_S_IOERR;
+        if (rw_ok(d, ndesc, hdr.sector, data_len)) {
+            /* A read that fails part-way has written guest memory. */
+            res->dirty = data_len;
+            if (disk_io(d->fd, false, data, ndata,
+                        hdr.sector * BLK_SECTOR)) {
+                status = BLK_S_OK;
+            }
+        }
         break;
     case BLK_T_OUT:
         ndata = iov_slice(out, nout, sizeof(hdr), 0, data,
                           G_N_ELEMENTS(data));
-        status = ro || iov_size(data, ndata) % BLK_SECTOR ||
-                 !in_disk(d, hdr.sector, iov_size(data, ndata)) ||
+        status = d->ro ||
+                 !rw_ok(d, ndesc, hdr.sector, iov_size(data, ndata)) ||
                  !disk_io(d->fd, true, data, ndata, hdr.sector * BLK_SECTOR)
                  ? BLK_S_IOERR : BLK_S_OK;
         break;
@@ -262,16 +282,17 @@ int vuf_blk_request(const VufBlkDisk *d, uint64_t acked,
             memcpy(data[i].iov_base, id + done, take);
             done += take;
         }
+        res->dirty = data_len;
         status = BLK_S_OK;
         break;
     }
     case BLK_T_DISCARD:
     case BLK_T_WRITE_ZEROES:
-        if (!(acked & (1ull << (*type == BLK_T_DISCARD ?
+        if (!(acked & (1ull << (res->type == BLK_T_DISCARD ?
                                 BLK_F_DISCARD : BLK_F_WRITE_ZEROES)))) {
             status = BLK_S_UNSUPP;
         } else {
-            status = ro ? BLK_S_IOERR : blk_ranges(d, *type, out, nout);
+            status = blk_ranges(d, res->type, out, nout);
         }
         break;
     default:
@@ -286,5 +307,7 @@ int vuf_blk_request(const VufBlkDisk *d, uint64_t acked,
             break;
         }
     }
-    return (status == BLK_S_OK ? data_len : 0) + 1;
+    /* data_len <= VUF_BLK_MAX_DATA whenever the status is OK */
+    res->used = (status == BLK_S_OK ? data_len : 0) + 1;
+    return true;
 }

@@ -379,26 +379,36 @@ static int loop_run(Loop *l)
     return 0;
 }
 
-/* --blk-image: the disk the blk data path serves, and its capacity. */
+/*
+ * --blk-image: the disk the blk data path serves, and its capacity; read
+ * only when the device offers ro.  On failure, nothing stays open.
+ */
 static bool open_image(Loop *l, VufBlkDisk *disk, Error **errp)
 {
     struct stat st;
+    int fd;
 
     if (!l->be.blk) {
         error_setg(errp, "--blk-image needs --type blk");
         return false;
     }
-    disk->fd = open(opt_blk_image, O_RDWR | O_CLOEXEC);
-    if (disk->fd < 0 || fstat(disk->fd, &st) < 0) {
+    disk->ro = l->be.features.offered & (1ull << VUF_BLK_F_RO);
+    fd = open(opt_blk_image, (disk->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0) {
         error_setg(errp, "cannot open --blk-image '%s': %s", opt_blk_image,
                    g_strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
         return false;
     }
     if (!S_ISREG(st.st_mode) || st.st_size < 512 || st.st_size % 512) {
         error_setg(errp, "--blk-image '%s' is not a regular file of a "
                    "positive multiple of 512 bytes", opt_blk_image);
+        close(fd);
         return false;
     }
+    disk->fd = fd;
     disk->capacity = st.st_size / 512;
     l->be.blk_capacity = disk->capacity;
     l->be.disk = disk;

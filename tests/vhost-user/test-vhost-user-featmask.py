@@ -540,6 +540,10 @@ class Blk(unittest.TestCase):
         # Four queues, one vring each.
         self.assertEqual(c.ack(SET_VRING_NUM, state(3, 128)), 0)
         self.assertNotEqual(c.ack(SET_VRING_NUM, state(4, 128)), 0)
+        # The size_max and seg_max the data path enforces.
+        c.send(GET_CONFIG, struct.pack('<III', 8, 8, 0) + bytes(8))
+        self.assertEqual(struct.unpack('<II', c.reply(GET_CONFIG)[12:]),
+                         (65536, 126))
 
 
 class BlkDataPath(unittest.TestCase):
@@ -575,6 +579,18 @@ class BlkDataPath(unittest.TestCase):
         self.mem.close()
         self.assertEqual(self.be.stop(), 0)
         self.tmp.cleanup()
+
+    def restart(self, features, image_size=None, mem_size=None):
+        """A new backend offering @features, on an image of @image_size
+        bytes (the pattern, then zeros), with guest memory of @mem_size."""
+        self.assertEqual(self.be.stop(), 0)
+        if image_size:
+            os.truncate(self.image, image_size)
+        if mem_size:
+            self.mem.close()
+            self.mem = GuestMemory(size=mem_size)
+        self.be = Backend('--type', 'blk', '--blk-image', self.image,
+                          '--features', features, tmp=self.tmp.name)
 
     def start(self, features, log=None):
         c = self.be.connect()
@@ -774,6 +790,95 @@ class BlkDataPath(unittest.TestCase):
         c = self.be.connect()
         self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
 
+    # A device that offers ro fails every write, whether the driver
+    # acked ro or not, and opens its image read-only; reads work.
+    def test_read_only(self):
+        for acked in (0, 1 << 5):
+            self.restart('ro,flush,discard,write-zeroes')
+            self.avail_idx = self.next_desc = 0
+            self.mem.set_idx(AVAIL, 0)
+            self.mem.set_idx(USED, 0)
+            self.start(acked | self.F_DISCARD | self.F_WZ)
+            self.assertEqual(self.request(1, 0, out=bytes(512))[:2], (1, 1))
+            rng = struct.pack('<QII', 0, 8, 0)
+            self.assertEqual(self.request(13, 0, out=rng)[0], 1)
+            self.assertEqual(self.request(11, 0, out=rng)[0], 1)
+            self.assertEqual(self.request(0, 0, data_in=512)[2],
+                             self.pattern[:512])
+            self.assertEqual(self.image_bytes(), self.pattern)
+        fds = '/proc/%d/fd' % self.be.proc.pid
+        img = os.path.realpath(self.image)
+        fd = [f for f in os.listdir(fds)
+              if os.path.realpath(os.path.join(fds, f)) == img]
+        self.assertEqual(len(fd), 1)
+        with open('/proc/%d/fdinfo/%s' % (self.be.proc.pid, fd[0])) as f:
+            flags = int(re.search(r'^flags:\s+([0-7]+)', f.read(), re.M)
+                        .group(1), 8)
+        self.assertEqual(flags & os.O_ACCMODE, os.O_RDONLY)
+
+    # Range flags the type does not know: UNSUPP (virtio 1.3, 5.2.6.2).
+    def test_range_flags(self):
+        self.start(self.F_DISCARD | self.F_WZ)
+        rng = struct.pack('<QII', 8, 8, 1)
+        self.assertEqual(self.request(11, 0, out=rng)[0], 2)
+        self.assertEqual(self.request(13, 0, out=struct.pack(
+            '<QII', 8, 8, 2))[0], 2)
+        self.assertEqual(self.image_bytes(), self.pattern)
+        self.assertEqual(self.request(13, 0, out=rng)[0], 0)
+        self.assertEqual(self.image_bytes()[8 * 512:16 * 512], bytes(4096))
+
+    # Beyond seg_max * size_max bytes or seg_max data descriptors: IOERR
+    # before any I/O, the guest's buffer untouched; at the limits: served.
+    def test_request_limits(self):
+        self.restart('indirect_desc', image_size=16 << 20,
+                     mem_size=32 << 20)
+        self.start(self.F_INDIRECT)
+        limit = 126 * 65536
+        self.buf = 1 << 20
+        st, ulen, data = self.request(0, 0, data_in=limit + 512)
+        self.assertEqual((st, ulen), (1, 1))
+        self.assertEqual(data, bytes(limit + 512))
+        self.buf = 1 << 20
+        st, ulen, data = self.request(0, 0, data_in=limit)
+        self.assertEqual((st, ulen), (0, limit + 1))
+        self.assertEqual(data[:len(self.pattern)], self.pattern)
+
+        def segs(n, indirect=True):
+            hdr = self.alloc(struct.pack('<IIQ', 0, 0, 0))
+            bufs = [(hdr, 16, False)]
+            bufs += [(self.alloc(512), 512, True) for _ in range(n)]
+            st = self.alloc(b'\xff')
+            head = self.chain(bufs + [(st, 1, True)], indirect)
+            self.assertEqual(self.used(self.avail_idx), (head, 1 + (
+                512 * n if n <= 126 else 0)))
+            return self.mem.map[st]
+        self.buf = 1 << 20
+        self.assertEqual(segs(127), 1)
+        self.assertEqual(segs(126), 0)
+
+    # A chain is at most 256 descriptors long, zero-length ones included,
+    # whatever the size of its indirect table: longer ones stop the ring
+    # at once, and the backend serves other front-ends.
+    def test_chain_too_long(self):
+        self.start(self.F_INDIRECT)
+        n = 300
+        table = self.alloc(16 * (n + 2))
+        hdr = self.alloc(struct.pack('<IIQ', 0, 0, 0))
+        st = self.alloc(b'\xff')
+        for i in range(n):
+            self.desc(table, i, hdr, 0, 1, i + 1)
+        self.desc(table, n, hdr, 16, 1, n + 1)
+        self.desc(table, n + 1, st, 1, 2)
+        self.desc(DESC, 0, table, 16 * (n + 2), 4)
+        struct.pack_into('<H', self.mem.map, AVAIL + 4, 0)
+        self.mem.set_idx(AVAIL, 1)
+        os.eventfd_write(self.kick, 1)
+        self.be.wait_log(r'vring 0: chain longer than 256 descriptors: '
+                         r'ring stopped')
+        self.assertEqual(self.mem.map[st], 0xff)
+        c = self.be.connect()
+        self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
+
     # A kick descriptor that hangs up (a pipe whose writer closed) stops
     # its ring instead of spinning, even while another connection leaves
     # errno at EAGAIN.
@@ -786,6 +891,27 @@ class BlkDataPath(unittest.TestCase):
         c = self.be.connect()
         self.assertEqual(c.call_u64(GET_QUEUE_NUM), 1)
         self.be.wait_log(r'vring 0: kick descriptor broken: ring stopped')
+
+    # A read that fails part-way (the image shrank) has written guest
+    # memory: its pages are dirty, not only the status byte's.
+    def test_dirty_log_failed_read(self):
+        log = os.memfd_create('vuf-test-log')
+        os.ftruncate(log, 4096)
+        try:
+            self.start(F_LOG_ALL, log)
+            bitmap = vuf.mmap.mmap(log, 4096)
+        finally:
+            os.close(log)
+        os.truncate(self.image, 4096)
+        self.buf = 0x40000
+        st, ulen, data = self.request(0, 4, data_in=16384)
+        self.assertEqual((st, ulen), (1, 1))
+        self.assertEqual(data[:2048], self.pattern[2048:4096])
+        dirty = {i * 8 + b for i, v in enumerate(bitmap[:64])
+                 for b in range(8) if v >> b & 1}
+        bitmap.close()
+        # header at 0x40000, data from 0x40010, status after it
+        self.assertTrue({0x41, 0x42, 0x43, 0x44} <= dirty, dirty)
 
 
 class Lifecycle(unittest.TestCase):
