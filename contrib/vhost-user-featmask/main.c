@@ -148,6 +148,13 @@ static void report_err(Error *err)
     error_free(err);
 }
 
+/* An unknown feature name with none near it: the names are in 'list'. */
+static char *names_hint(const FeatmaskMap *map)
+{
+    return g_strdup_printf("Use 'featmask list %s' for the valid names.\n",
+                           featmask_map_kind(map));
+}
+
 static bool parse_protocol_features(const char *s, uint64_t implemented,
                                     uint64_t *out, Error **errp)
 {
@@ -329,8 +336,11 @@ static int loop_run(Loop *l)
             };
         }
         first_kick = n;
-        memcpy(pfds + n, kicks->data, kicks->len * sizeof(*pfds));
-        n += kicks->len;
+        if (kicks->len) {
+            /* kicks->data is NULL until a ring runs */
+            memcpy(pfds + n, kicks->data, kicks->len * sizeof(*pfds));
+            n += kicks->len;
+        }
         if (poll(pfds, n, loop_timeout(l, g_get_monotonic_time())) < 0) {
             if (errno == EINTR) {
                 continue;
@@ -430,8 +440,9 @@ int main(int argc, char **argv)
     Loop l = { .sig_fd = -1, .listen_fd = -1 };
     VufBlkDisk disk = { .fd = -1 };
     sigset_t mask;
-    int ret;
+    int ret = 1;
 
+    featmask_set_names_hint(names_hint);
     ctx = g_option_context_new("- vhost-user net backend with chosen "
                                "virtio features (no data path)");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -469,45 +480,45 @@ int main(int argc, char **argv)
                                  l.be.protocol_features,
                                  &l.be.protocol_features, &err)) {
         report_err(err);
-        return 1;
+        goto out;
     }
     if (opt_queues < 1 || opt_queues > 128) {
         fprintf(stderr, "vhost-user-featmask: --queue-pairs must be 1 to "
                 "128\n");
-        return 1;
+        goto out;
     }
     l.be.queues = opt_queues;
     if (opt_blk_size < 512 || opt_blk_size % 512) {
         fprintf(stderr, "vhost-user-featmask: --blk-size must be a positive "
                 "multiple of 512\n");
-        return 1;
+        goto out;
     }
     l.be.blk_capacity = opt_blk_size / 512;
     if (opt_blk_image && !open_image(&l, &disk, &err)) {
         report_err(err);
-        return 1;
+        goto out;
     }
 
     if (opt_print_features) {
         vuf_features_print(&l.be.features, stdout);
-        vuf_features_clear(&l.be.features);
-        return 0;
+        ret = 0;
+        goto out;
     }
 
     if (!!opt_socket_path == (opt_fd >= 0)) {
         fprintf(stderr, "vhost-user-featmask: give either --socket-path or "
                 "--fd\n");
-        return 1;
+        goto out;
     }
     if (opt_client && !opt_socket_path) {
         fprintf(stderr, "vhost-user-featmask: --client needs "
                 "--socket-path\n");
-        return 1;
+        goto out;
     }
 
     if (!vuf_log_open(opt_log, opt_verbose, &err)) {
         report_err(err);
-        return 1;
+        goto out;
     }
     {
         g_autofree char *names = vuf_features_names(l.be.features.map,
@@ -530,7 +541,7 @@ int main(int argc, char **argv)
     if (l.sig_fd < 0) {
         fprintf(stderr, "vhost-user-featmask: signalfd: %s\n",
                 g_strerror(errno));
-        return 1;
+        goto out;
     }
 
     if (opt_fd >= 0) {
@@ -539,7 +550,7 @@ int main(int argc, char **argv)
         l.listen_fd = listen_unix(opt_socket_path, &err);
         if (l.listen_fd < 0) {
             report_err(err);
-            return 1;
+            goto out;
         }
         vuf_log("listening on '%s'", opt_socket_path);
     } else {
@@ -547,7 +558,9 @@ int main(int argc, char **argv)
     }
 
     ret = loop_run(&l);
+    vuf_log("exit %d", ret);
 
+out:
     while (l.nconns) {
         loop_remove(&l, l.nconns - 1);
     }
@@ -555,8 +568,9 @@ int main(int argc, char **argv)
         close(l.listen_fd);
         unlink(opt_socket_path);
     }
-    close(l.sig_fd);
-    vuf_log("exit %d", ret);
+    if (l.sig_fd >= 0) {
+        close(l.sig_fd);
+    }
     vuf_log_close();
     vuf_features_clear(&l.be.features);
     if (disk.fd >= 0) {

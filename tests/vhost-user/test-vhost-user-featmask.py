@@ -132,6 +132,25 @@ class CommandLine(unittest.TestCase):
         r = run_backend('--features', 'csum')
         self.assertEqual(r.returncode, 1)
 
+    # An unknown name with none near it: where the valid names are.
+    def test_unknown_feature_hint(self):
+        r = run_backend('--features', 'zzz', '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Use 'featmask list virtio-net' for the valid names",
+                      r.stderr)
+
+    # An image that is no disk: one error, and nothing else goes wrong
+    # (under LSan nothing leaks on the way out).
+    def test_bad_image(self):
+        with tempfile.NamedTemporaryFile(suffix='.img') as f:
+            f.write(bytes(100))
+            f.flush()
+            r = run_backend('--type', 'blk', '--blk-image', f.name,
+                            '--print-features')
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('not a regular file of a positive multiple of 512',
+                      r.stderr)
+
 
 class Protocol(unittest.TestCase):
 
