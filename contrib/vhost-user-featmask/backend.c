@@ -1142,7 +1142,10 @@ static VufResult do_set_vring_num(VufConn *c, VufMsg *m, VufMsg *reply)
     if (res != VUF_OK) {
         return res;
     }
-    if (m->payload.state.num == 0 || m->payload.state.num > 32768) {
+    /* A split ring's size is a power of 2; a packed one's need not be. */
+    if (m->payload.state.num == 0 || m->payload.state.num > 32768 ||
+        (!(c->acked_features & (1ull << VU_F_RING_PACKED)) &&
+         m->payload.state.num & (m->payload.state.num - 1))) {
         vuf_log("conn %u: SET_VRING_NUM %u: bad size %u", c->id,
                 m->payload.state.index, m->payload.state.num);
         return VUF_FAIL;

@@ -563,6 +563,8 @@ class Blk(unittest.TestCase):
         c.send(GET_CONFIG, struct.pack('<III', 8, 8, 0) + bytes(8))
         self.assertEqual(struct.unpack('<II', c.reply(GET_CONFIG)[12:]),
                          (65536, 126))
+        # A split ring's size is a power of 2.
+        self.assertNotEqual(c.ack(SET_VRING_NUM, state(0, 100)), 0)
 
 
 class BlkDataPath(unittest.TestCase):
