@@ -104,7 +104,8 @@ if want sanitize; then
     ASAN_OPTIONS=$asan UBSAN_OPTIONS=$ubsan \
         meson test -C "$SAN" --no-rebuild --print-errorlogs \
             --num-processes 2 --timeout-multiplier 3 \
-            --suite unit --suite cli || status=1
+            --suite unit --suite cli --suite vhost-user --no-suite qemu \
+        || status=1
     logs+=("$SAN/meson-logs/testlog.json")
 fi
 
