@@ -698,6 +698,23 @@ class BlkDataPath(unittest.TestCase):
         data = bytes(self.mem.map[din:din + data_in]) if data_in else b''
         return self.mem.map[st], ulen, data
 
+    def start_logging(self):
+        """Start with VHOST_F_LOG_ALL and a 4 KiB log: the log, mapped."""
+        log = os.memfd_create('vuf-test-log')
+        os.ftruncate(log, 4096)
+        try:
+            self.start(F_LOG_ALL, log)
+            return vuf.mmap.mmap(log, 4096)
+        finally:
+            os.close(log)
+
+    def dirty_pages(self, bitmap):
+        """The pages marked in the first 512 bits of @bitmap (closed)."""
+        dirty = {i * 8 + b for i, v in enumerate(bitmap[:64])
+                 for b in range(8) if v >> b & 1}
+        bitmap.close()
+        return dirty
+
     def image_bytes(self):
         with open(self.image, 'rb') as f:
             return f.read()
@@ -755,20 +772,12 @@ class BlkDataPath(unittest.TestCase):
     # While the front-end logs: the page of the data read and the used
     # ring's page (through log_guest_addr) are marked dirty.
     def test_dirty_log(self):
-        log = os.memfd_create('vuf-test-log')
-        os.ftruncate(log, 4096)
-        try:
-            self.start(F_LOG_ALL, log)
-            bitmap = vuf.mmap.mmap(log, 4096)
-        finally:
-            os.close(log)
+        bitmap = self.start_logging()
         self.buf = 0x40000
         st, _, _ = self.request(0, 0, data_in=512)
         self.assertEqual(st, 0)
         din_page = 0x40000 // 4096 + 1      # after the 16-byte header
-        dirty = {i * 8 + b for i, v in enumerate(bitmap[:64])
-                 for b in range(8) if v >> b & 1}
-        bitmap.close()
+        dirty = self.dirty_pages(bitmap)
         self.assertIn(USED // 4096, dirty)
         self.assertTrue({0x40000 // 4096, din_page} & dirty, dirty)
         self.assertNotIn(DESC // 4096, dirty)
@@ -916,21 +925,13 @@ class BlkDataPath(unittest.TestCase):
     # A read that fails part-way (the image shrank) has written guest
     # memory: its pages are dirty, not only the status byte's.
     def test_dirty_log_failed_read(self):
-        log = os.memfd_create('vuf-test-log')
-        os.ftruncate(log, 4096)
-        try:
-            self.start(F_LOG_ALL, log)
-            bitmap = vuf.mmap.mmap(log, 4096)
-        finally:
-            os.close(log)
+        bitmap = self.start_logging()
         os.truncate(self.image, 4096)
         self.buf = 0x40000
         st, ulen, data = self.request(0, 4, data_in=16384)
         self.assertEqual((st, ulen), (1, 1))
         self.assertEqual(data[:2048], self.pattern[2048:4096])
-        dirty = {i * 8 + b for i, v in enumerate(bitmap[:64])
-                 for b in range(8) if v >> b & 1}
-        bitmap.close()
+        dirty = self.dirty_pages(bitmap)
         # header at 0x40000, data from 0x40010, status after it
         self.assertTrue({0x41, 0x42, 0x43, 0x44} <= dirty, dirty)
 
