@@ -174,23 +174,31 @@ static void plan_qemu_free(PlanQemu *q)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlanQemu, plan_qemu_free)
 
+/*
+ * The key of a QEMU: each string with its length before it, a list with
+ * its count, "-" for none, so that two different QEMUs never share one
+ * whatever their strings hold.
+ */
 static void key_add_string(GString *key, const char *s)
 {
-    /* no string of a profile holds a control character */
-    g_string_append(key, s ? s : "\001");
-    g_string_append_c(key, '\037');
+    if (!s) {
+        g_string_append_c(key, '-');
+        return;
+    }
+    g_string_append_printf(key, "%zu:", strlen(s));
+    g_string_append(key, s);
 }
 
 static void key_add_strv(GString *key, char **v)
 {
     if (!v) {
-        g_string_append_c(key, '\001');
+        g_string_append_c(key, '-');
+        return;
     }
-    for (; v && *v; v++) {
-        g_string_append(key, *v);
-        g_string_append_c(key, '\036');
+    g_string_append_printf(key, "%u[", g_strv_length(v));
+    for (; *v; v++) {
+        key_add_string(key, *v);
     }
-    g_string_append_c(key, '\037');
 }
 
 /*
