@@ -44,7 +44,7 @@ if missing:
     print('1..0 # SKIP no %s' % ', '.join(missing))
     sys.exit(0)
 
-print('1..10')
+print('1..13')
 tmp = tempfile.mkdtemp(prefix='featmask-pools-')
 firmware = ['-L', '/usr/share/seabios', '-L', '/usr/share/qemu']
 host_args = ['-nodefaults', '-machine', 'pc-q35-7.2', '-netdev', 'user,id=n0',
@@ -134,6 +134,37 @@ p = fm('plan', '--verify', '--qemu', 'old=' + os.path.join(tmp, 'none'),
        prof['old'], prof['new'])
 ok(p.returncode == 2 and 'cannot run' in p.stderr,
    'a QEMU that cannot be run: one message, exit 2', p.stdout + p.stderr)
+
+# pvpanic's events are bits of one integer property: a stock plan sets it
+# once, to the common bits, and QEMU 7.2 and 10.0 take it ("events=off",
+# once per bit, was refused: "Parameter 'events' expects integer").
+pv = os.path.join(tmp, 'pv.json')
+p = fm('probe', '--host', 'pv', '-o', pv, '--qemu', patched, '--',
+       *firmware, '-nodefaults', '-machine', 'pc-q35-7.2', '-device',
+       'pvpanic-pci,id=pp')
+ok(p.returncode == 0, 'probe of pvpanic on the patched QEMU', p.stderr)
+prof['pv'] = pv
+
+
+def pv_device(d):
+    del d['cpu']                # one QEMU's CPU is not the other's
+
+
+def pv_no_shutdown(d):
+    pv_device(d)
+    d['host'] = 'pv-few'
+    d['devices'][0]['features'].remove('shutdown')
+
+
+pv = variant('pv', 'device', pv_device)
+few = variant('pv', 'few', pv_no_shutdown)
+for qemu in (stock, patched):
+    p = fm('plan', '--verify', '--qemu-kind', 'stock', '--qemu',
+           'pv=' + qemu, '--qemu', 'pv-few=' + qemu, pv, few)
+    ok(p.returncode == 0 and
+       'pv: ok: -device pvpanic-pci,id=pp,events=3\n' in p.stdout,
+       f'pvpanic turned off on {qemu}: one events= of the common bits, '
+       'which QEMU takes', p.stdout + p.stderr)
 
 for f in os.listdir(tmp):
     os.unlink(os.path.join(tmp, f))

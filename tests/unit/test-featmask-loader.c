@@ -10,6 +10,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 #include "tools/featmask/profile.h"
 
 static const char nic_a[] =
@@ -106,6 +107,59 @@ static void test_one_document(void)
     error_free(err);
 }
 
+/*
+ * 'featmask baseline -' stops reading standard input once it is known to
+ * be no profile: the writer of "x" and then 32 MiB of zeros finds the
+ * pipe closed long before its end (the whole input was read into memory
+ * before).  No timing: the pipe closes when featmask exits.
+ */
+static void test_stdin_garbage_stops(void)
+{
+    const char *cli = g_getenv("FEATMASK_CLI");
+    const char *argv[] = { cli, "baseline", "-", NULL };
+    static char zeros[1 << 16];
+    const size_t limit = 32 << 20;
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(GString) err = g_string_new(NULL);
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    size_t written = 0;
+    char buf[256];
+    int in, errfd, status;
+    ssize_t n;
+    GPid pid;
+
+    g_assert_nonnull(cli);
+    g_assert_true(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                      G_SPAWN_DO_NOT_REAP_CHILD |
+                      G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid, &in,
+                      NULL, &errfd, &gerr));
+    g_assert_no_error(gerr);
+    g_assert_cmpint(write(in, "x\n", 2), ==, 2);
+    while (written < limit) {
+        n = write(in, zeros, sizeof(zeros));
+        if (n < 0) {
+            g_assert_cmpint(errno, ==, EPIPE);
+            break;
+        }
+        written += n;
+    }
+    close(in);
+    while ((n = read(errfd, buf, sizeof(buf))) > 0) {
+        g_string_append_len(err, buf, n);
+    }
+    close(errfd);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_spawn_close_pid(pid);
+    signal(SIGPIPE, old);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 2);
+    g_assert_cmpstr(err->str, ==,
+                    "featmask: <stdin>:1:1: unexpected 'x', expected a"
+                    " value\n");
+    /* What was read, and what the pipe holds: a few blocks, not all */
+    g_assert_cmpuint(written, <, 4 << 20);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -113,5 +167,7 @@ int main(int argc, char **argv)
     g_test_add_func("/featmask/loader/line-offset", test_line_offset);
     g_test_add_func("/featmask/loader/version-line", test_version_line);
     g_test_add_func("/featmask/loader/one-document", test_one_document);
+    g_test_add_func("/featmask/loader/stdin-garbage-stops",
+                    test_stdin_garbage_stops);
     return g_test_run();
 }

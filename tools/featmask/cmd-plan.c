@@ -174,23 +174,31 @@ static void plan_qemu_free(PlanQemu *q)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlanQemu, plan_qemu_free)
 
+/*
+ * The key of a QEMU: each string with its length before it, a list with
+ * its count, "-" for none, so that two different QEMUs never share one
+ * whatever their strings hold.
+ */
 static void key_add_string(GString *key, const char *s)
 {
-    /* no string of a profile holds a control character */
-    g_string_append(key, s ? s : "\001");
-    g_string_append_c(key, '\037');
+    if (!s) {
+        g_string_append_c(key, '-');
+        return;
+    }
+    g_string_append_printf(key, "%zu:", strlen(s));
+    g_string_append(key, s);
 }
 
 static void key_add_strv(GString *key, char **v)
 {
     if (!v) {
-        g_string_append_c(key, '\001');
+        g_string_append_c(key, '-');
+        return;
     }
-    for (; v && *v; v++) {
-        g_string_append(key, *v);
-        g_string_append_c(key, '\036');
+    g_string_append_printf(key, "%u[", g_strv_length(v));
+    for (; *v; v++) {
+        key_add_string(key, *v);
     }
-    g_string_append_c(key, '\037');
 }
 
 /*
@@ -322,19 +330,68 @@ static const uint64_t *cannot_switch(Plan *plan, const FeatmaskProfile *p,
     return bits;
 }
 
+/* Is feature @f a bit of the integer property @prop? */
+static bool is_int_bit(const FeatmaskFeature *f, const char *prop)
+{
+    return f->switch_kind == FEATMASK_SWITCH_INT_BIT && f->switch_prop &&
+           (!prop || !strcmp(f->switch_prop, prop));
+}
+
+/*
+ * Has a member of @set before @i that @cannot does not hold the integer
+ * property @prop as its switch?  Its value is written once.
+ */
+static bool int_bit_seen(const FeatmaskSet *set, const uint64_t *cannot,
+                         int i, const char *prop)
+{
+    const FeatmaskMap *map = featmask_set_map(set);
+    int j;
+
+    for (j = featmask_set_next(set, 0); j >= 0 && j < i;
+         j = featmask_set_next(set, j + 1)) {
+        if (!(cannot[j / 64] & (1ULL << (j % 64))) &&
+            is_int_bit(featmask_map_get(map, j), prop)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The value of the integer property @prop with the bits of @keep set. */
+static uint64_t int_bits(const FeatmaskSet *keep, const char *prop)
+{
+    const FeatmaskMap *map = featmask_set_map(keep);
+    uint64_t v = 0;
+    int j;
+
+    for (j = featmask_set_next(keep, 0); j >= 0;
+         j = featmask_set_next(keep, j + 1)) {
+        const FeatmaskFeature *f = featmask_map_get(map, j);
+
+        if (is_int_bit(f, prop)) {
+            v |= 1ULL << f->bit;
+        }
+    }
+    return v;
+}
+
 /*
  * "a=off,b=off" for the members of @set; those @p's QEMU cannot switch
- * go to @fixed.  Without @text, only @fixed is made (and NULL returned).
+ * go to @fixed.  The bits of an integer property (pvpanic's events) are
+ * no property of their own: it is set once, to the bits of @keep (what
+ * the guest gets).  Without @text, only @fixed is made (and NULL
+ * returned).
  */
 static char *switches(Plan *plan, const FeatmaskProfile *p, guint slot,
                       const char *type, const FeatmaskSet *set,
-                      GPtrArray *fixed, bool text)
+                      const FeatmaskSet *keep, GPtrArray *fixed, bool text)
 {
     GString *parts = text ? g_string_sized_new(256) : NULL;
     const FeatmaskMap *map = featmask_set_map(set);
     const uint64_t *cannot = cannot_switch(plan, p, slot, type, map);
-    const char *name;
-    size_t at = 0, len;
+    const char *name, *value;
+    char number[24];
+    size_t at = 0, len, vlen;
     int i;
 
     for (i = featmask_set_next(set, 0); i >= 0;
@@ -350,18 +407,29 @@ static char *switches(Plan *plan, const FeatmaskProfile *p, guint slot,
         }
         /* A feature with a property of another name: that property. */
         name = f->switch_prop ? f->switch_prop : f->name;
+        value = "off";
+        if (is_int_bit(f, NULL)) {
+            if (int_bit_seen(set, cannot, i, name)) {
+                continue;
+            }
+            g_snprintf(number, sizeof(number), "%" PRIu64,
+                       int_bits(keep, name));
+            value = number;
+        }
         len = strlen(name);
-        /* A line per host and device: room for ",NAME=off" at once. */
-        if (parts->len + len + 6 > parts->allocated_len) {
-            g_string_set_size(parts, 2 * (parts->len + len + 6));
+        vlen = strlen(value);
+        /* A line per host and device: room for ",NAME=VALUE" at once. */
+        if (parts->len + len + vlen + 3 > parts->allocated_len) {
+            g_string_set_size(parts, 2 * (parts->len + len + vlen + 3));
             g_string_truncate(parts, at);
         }
         if (at) {
             parts->str[at++] = ',';
         }
         memcpy(parts->str + at, name, len);
-        memcpy(parts->str + at + len, "=off", 5);
-        at += len + 4;
+        parts->str[at + len] = '=';
+        memcpy(parts->str + at + len + 1, value, vlen + 1);
+        at += len + 1 + vlen;
         parts->len = at;
     }
     return parts ? g_string_free(parts, FALSE) : NULL;
@@ -403,7 +471,9 @@ static char *cpu_host_arg(Plan *plan, const PlanHost *host, bool text)
     const char *model = !g_strcmp0(p->qemu_accel, "tcg") ? "max" : "host";
     g_autoptr(GPtrArray) fixed = g_ptr_array_new();
     g_autofree char *sw = switches(plan, p, 0, X86_FEATMASK_KIND,
-                                   host->cpu_off, fixed, text);
+                                   host->cpu_off, featmask_baseline_common(
+                                       plan->pool->cpu->baseline),
+                                   fixed, text);
     guint i;
 
     for (i = 0; i < fixed->len; i++) {
@@ -502,7 +572,8 @@ static PlanDevice *plan_device(Plan *plan, PlanHost *host, size_t h,
     dev->item = item;
     dev->off = featmask_turn_off_get(plan->device_off->pdata[d], h);
     dev->fixed = g_ptr_array_sized_new(featmask_set_count(dev->off));
-    sw = switches(plan, host->p, 1 + d, item->type, dev->off, dev->fixed,
+    sw = switches(plan, host->p, 1 + d, item->type, dev->off,
+                  featmask_baseline_common(item->baseline), dev->fixed,
                   text);
     if (!text) {
         /* only the problems below */

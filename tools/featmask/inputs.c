@@ -549,8 +549,12 @@ static bool load_stdin(Readers *R, Error **errp)
     size_t n, old;
     bool ok = true;
 
-    /* Read into the buffer, not through a block of our own. */
-    while (ok) {
+    /*
+     * Read into the buffer, not through a block of our own.  Once what
+     * is read is no document, read only what the reader may need to say
+     * why (a block past where it starts), not the rest of the input.
+     */
+    while (ok && !(s.garbage && s.buf->len - s.doc >= (1 << 16))) {
         old = s.buf->len;
         g_string_set_size(s.buf, old + (1 << 16));
         n = fread(s.buf->str + old, 1, 1 << 16, stdin);

@@ -209,19 +209,28 @@ bool featmask_cpus_comparable(const FeatmaskProfile *a,
 }
 
 /*
+ * The names met so far of a type without a map, shared by every item of
+ * the type: its dynamic map is made from them once, so each item's
+ * indexes must be the same.
+ */
+typedef struct TypeNames {
+    NameIndex local;            /* the names ('-' and '_' the same) */
+    GPtrArray *names;           /* the names, by index */
+} TypeNames;
+
+/*
  * One item (the CPU or a device) folded host by host, over the indexes of
- * its map, or for a type without a map over the names met so far (their
- * dynamic map is made when every host is in, with the names in the order
- * they were met, so the indexes stay).
+ * its map, or for a type without a map over the names of its type met so
+ * far (their dynamic map is made when every host is in, with the names in
+ * the order they were met, so the indexes stay).
  */
 typedef struct Fold {
     const char *id;             /* NULL for the CPU */
     const char *type;
     char *own_type;
     const FeatmaskMap *map;     /* NULL for a type without a map */
-    NameIndex local;            /* no map: the names ('-' and '_' the
-                                 * same) */
-    GPtrArray *names;           /* no map: the names, by index */
+    TypeNames *tn;              /* no map: its type's names (the
+                                 * builder's) */
     size_t nwords;              /* of the bitmaps */
     uint64_t *common, *any, *bits;
     uint32_t *first;            /* per feature: the first host that has it */
@@ -243,10 +252,6 @@ static void fold_free(void *opaque)
         if (f->miss[i]) {
             g_byte_array_unref(f->miss[i]);
         }
-    }
-    if (f->names) {
-        g_free(f->local.slots);
-        g_ptr_array_unref(f->names);
     }
     g_free(f->own_type);
     g_free(f->common);
@@ -307,9 +312,33 @@ static bool name_equal(const char *a, const char *b)
     return !*a && !*b;
 }
 
-static const char *fold_name(const void *owner, uint32_t i)
+static const char *type_names_name(const void *owner, uint32_t i)
 {
-    return ((const Fold *)owner)->names->pdata[i];
+    return ((const TypeNames *)owner)->names->pdata[i];
+}
+
+static void type_names_free(void *opaque)
+{
+    TypeNames *tn = opaque;
+
+    g_free(tn->local.slots);
+    g_ptr_array_unref(tn->names);
+    g_free(tn);
+}
+
+/* The names of @type in @table (type -> TypeNames), made at first use. */
+static TypeNames *type_names_get(GHashTable *table, const char *type)
+{
+    TypeNames *tn = g_hash_table_lookup(table, type);
+
+    if (!tn) {
+        tn = g_new0(TypeNames, 1);
+        tn->names = g_ptr_array_new_with_free_func(g_free);
+        tn->local = (NameIndex){ .name = type_names_name, .hash = name_hash,
+                                 .equal = name_equal };
+        g_hash_table_insert(table, g_strdup(type), tn);
+    }
+    return tn;
 }
 
 static Fold *fold_new(const char *id, const char *type,
@@ -320,14 +349,7 @@ static Fold *fold_new(const char *id, const char *type,
     f->id = id;
     f->type = type;
     f->map = map;
-    if (map) {
-        fold_reserve(f, featmask_map_size(map));
-    } else {
-        f->names = g_ptr_array_new_with_free_func(g_free);
-        f->local = (NameIndex){ .name = fold_name, .hash = name_hash,
-                                .equal = name_equal };
-        fold_reserve(f, 64);
-    }
+    fold_reserve(f, map ? featmask_map_size(map) : 64);
     return f;
 }
 
@@ -343,20 +365,25 @@ static void fold_load_set(Fold *f, const FeatmaskSet *set)
     }
 }
 
-/* f->bits |= the names of one host, new names getting the next index. */
+/*
+ * f->bits |= the names of one host, names new to its type getting the
+ * type's next index.
+ */
 static void fold_load_names(Fold *f, char **names)
 {
+    TypeNames *tn = f->tn;
+
     for (; *names; names++) {
         uint32_t *slot, i;
 
-        name_index_reserve(&f->local, f, f->names->len);
-        slot = name_index_slot(&f->local, f, *names);
+        name_index_reserve(&tn->local, tn, tn->names->len);
+        slot = name_index_slot(&tn->local, tn, *names);
         if (!*slot) {
-            g_ptr_array_add(f->names, g_strdup(*names));
-            *slot = f->names->len;
-            fold_reserve(f, *slot);
+            g_ptr_array_add(tn->names, g_strdup(*names));
+            *slot = tn->names->len;
         }
         i = *slot - 1;
+        fold_reserve(f, i + 1);
         f->bits[i / 64] |= 1ULL << (i % 64);
     }
 }
@@ -455,6 +482,7 @@ struct FeatmaskPoolBuilder {
     bool vendors_differ;
     Fold *cpu;                  /* with @stream */
     GPtrArray *devices;         /* Fold *, with @stream */
+    GHashTable *type_names;     /* type -> TypeNames, with @stream */
 };
 
 FeatmaskPoolBuilder *featmask_pool_builder_new(FeatmaskMaps *maps,
@@ -470,6 +498,8 @@ FeatmaskPoolBuilder *featmask_pool_builder_new(FeatmaskMaps *maps,
     b->profiles = g_ptr_array_new();
     b->unknown_seen = g_hash_table_new(g_str_hash, g_str_equal);
     b->devices = g_ptr_array_new_with_free_func(fold_free);
+    b->type_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          type_names_free);
     return b;
 }
 
@@ -485,6 +515,7 @@ void featmask_pool_builder_free(FeatmaskPoolBuilder *b)
             fold_free(b->cpu);
         }
         g_ptr_array_unref(b->devices);
+        g_hash_table_destroy(b->type_names);
         g_free(b);
     }
 }
@@ -675,13 +706,18 @@ static void folds_new(FeatmaskPoolBuilder *b, FeatmaskProfile *p,
             }
             /* The pending set goes: keep its type. */
             b->cpu->type = b->cpu->own_type = g_strdup(b->cpu->type);
+            b->cpu->tn = type_names_get(b->type_names, b->cpu->type);
         }
     }
     for (d = 0; d < p->devices->len; d++) {
         FeatmaskProfileDevice *dev = p->devices->pdata[d];
+        Fold *f = fold_new(dev->id, dev->type, dev->features ?
+                           featmask_set_map(dev->features) : NULL);
 
-        g_ptr_array_add(b->devices, fold_new(dev->id, dev->type,
-            dev->features ? featmask_set_map(dev->features) : NULL));
+        if (!f->map) {
+            f->tn = type_names_get(b->type_names, dev->type);
+        }
+        g_ptr_array_add(b->devices, f);
     }
 }
 
@@ -758,14 +794,24 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPoolBuilder *b,
 
         map = fold->map;
         if (!map) {
-            g_ptr_array_add(fold->names, NULL);
-            if (!featmask_maps_get(b->maps, type) &&
-                !featmask_maps_add_dynamic(b->maps, type,
-                    (const char *const *)fold->names->pdata, errp)) {
-                return NULL;
+            GPtrArray *names = fold->tn->names;
+
+            /* The type's map, made by its first item from all its names */
+            if (!featmask_maps_get(b->maps, type)) {
+                bool ok;
+
+                g_ptr_array_add(names, NULL);
+                ok = featmask_maps_add_dynamic(b->maps, type,
+                        (const char *const *)names->pdata, errp);
+                g_ptr_array_set_size(names, names->len - 1);
+                if (!ok) {
+                    return NULL;
+                }
             }
             map = featmask_maps_get(b->maps, type);
-            g_assert(featmask_map_size(map) == fold->names->len - 1);
+            g_assert(featmask_map_size(map) == names->len);
+            /* Its bitmaps cover the names of the type's other items too */
+            fold_reserve(fold, names->len);
         }
         common = fold_set(fold, map, fold->common);
         any = fold_set(fold, map, fold->any);
@@ -788,9 +834,15 @@ static FeatmaskPoolItem *negotiate_item(FeatmaskPoolBuilder *b,
     item->type = id ? type : featmask_map_kind(map);
     item->map = map;
     if (featmask_map_is_dynamic(map)) {
-        g_ptr_array_add(pool->warnings, g_strdup_printf(
+        g_autofree char *w = g_strdup_printf(
             "featmask has no feature map for %s: its features are matched"
-            " by name, without dependencies", type));
+            " by name, without dependencies", type);
+
+        /* Once a type, however many of its devices */
+        if (!g_ptr_array_find_with_equal_func(pool->warnings, w,
+                                              g_str_equal, NULL)) {
+            g_ptr_array_add(pool->warnings, g_steal_pointer(&w));
+        }
     }
     return g_steal_pointer(&item);
 }

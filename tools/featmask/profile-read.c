@@ -824,6 +824,7 @@ static bool read_switches(ProfileReader *r, const char *where, void *obj,
     FeatmaskProfile *p = obj;
     g_autofree char *what = g_strdup_printf("'switches' of %s", where);
     JsonPullToken tok;
+    int c;
 
     if (!expect(r, JSON_PULL_OBJECT_START, what, errp)) {
         return false;
@@ -841,6 +842,12 @@ static bool read_switches(ProfileReader *r, const char *where, void *obj,
         }
         if (tok == JSON_PULL_OBJECT_END) {
             return true;
+        }
+        c = control_char(r->j.str);
+        if (c >= 0) {
+            json_pull_error(&r->j, errp, "a type of %s has a control"
+                            " character (U+%04X)", what, c);
+            return false;
         }
         /* The JSON reader refuses a member given twice. */
         type = g_strdup(r->j.str->str);

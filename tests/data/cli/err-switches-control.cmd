@@ -1,0 +1,1 @@
+plan cli/qemu-key/a.json cli/qemu-key/b.json

@@ -1,0 +1,1 @@
+baseline --explain cli/same-type/a-h0.json cli/same-type/a-h1.json

@@ -1,0 +1,1 @@
+plan cli/same-type/a2-h0.json cli/same-type/a2-h1.json

@@ -1,0 +1,1 @@
+plan --format selector cli/same-type/a2-h0.json cli/same-type/a2-h1.json
