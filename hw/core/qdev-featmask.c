@@ -328,6 +328,12 @@ static char *featmask_needs(const FeatmaskFeature *f)
     return g_string_free(g_steal_pointer(&s), false);
 }
 
+/* The type a user gave on -device for @dev ("virtio-net-pci"). */
+static const char *featmask_user_type(DeviceState *dev)
+{
+    return object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
+}
+
 /* One line of features=help. */
 typedef struct FeatmaskHelpRow {
     const char *name;
@@ -341,8 +347,7 @@ char *qdev_featmask_help(DeviceState *dev)
 {
     ObjectClass *oc = object_get_class(OBJECT(dev));
     FeatmaskDeviceClass *fdc = FEATMASK_DEVICE_GET_CLASS(dev);
-    const char *type =
-        object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
+    const char *type = featmask_user_type(dev);
     g_autoptr(FeatmaskMap) map = qdev_featmask_map(dev, &error_abort);
     size_t n = featmask_map_size(map);
     g_autofree FeatmaskHelpRow *rows = g_new0(FeatmaskHelpRow, n);
@@ -409,8 +414,7 @@ char *qdev_featmask_help(DeviceState *dev)
 static void featmask_prop_help(DeviceState *dev, const char *name,
                                Error **errp)
 {
-    const char *type =
-        object_get_typename(OBJECT(qdev_featmask_user_device(dev)));
+    const char *type = featmask_user_type(dev);
     g_autofree char *who = NULL;
 
     if (!phase_check(PHASE_MACHINE_READY)) {
@@ -472,9 +476,7 @@ static void featmask_prop_set(Object *obj, Visitor *v, const char *name,
     if (!mask) {
         error_prepend(errp, "%s: %s=: ", who, name);
         error_append_hint(errp, "Use '-device %s,%s=help' for the valid"
-                          " names.\n",
-                          object_get_typename(OBJECT(
-                              qdev_featmask_user_device(DEVICE(obj)))),
+                          " names.\n", featmask_user_type(DEVICE(obj)),
                           name);
         return;
     }
