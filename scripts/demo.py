@@ -509,11 +509,12 @@ class Host:
 
 # --- features -------------------------------------------------------------
 
-class NetMap:
-    """featmask's map of virtio-net (featmask list --json): name <-> bit."""
+class DeviceMap:
+    """featmask's map of a device type (featmask list --json): name <-> bit;
+    virtio-net-pci unless told."""
 
-    def __init__(self, featmask):
-        r = run([featmask, 'list', '--json', 'virtio-net-pci'], check=True)
+    def __init__(self, featmask, device='virtio-net-pci'):
+        r = run([featmask, 'list', '--json', device], check=True)
         self.features = json.loads(r.stdout)
         self.bit = {f['name']: f['bit'] for f in self.features}
         self.name = {f['bit']: f['name'] for f in self.features}
@@ -524,7 +525,10 @@ class NetMap:
     def to_bits(self, names):
         v = 0
         for n in names:
-            v |= 1 << self.bit[n.replace('-', '_')]
+            # virtio-net's names are spelled with '_' ('host_uso'),
+            # others with '-' ('write-zeroes'); either spelling is taken.
+            b = self.bit.get(n)
+            v |= 1 << (b if b is not None else self.bit[n.replace('-', '_')])
         return v
 
     def names(self, bits):
@@ -557,7 +561,7 @@ class Demo:
         self.r = report
         self.procs = Processes()
         self.tools = Tools(args)
-        self.map = NetMap(args.featmask)
+        self.map = DeviceMap(args.featmask)
         form = args.form
         if form == 'auto':
             form = 'patched' if self.tools.patched else 'stock'
@@ -1007,7 +1011,7 @@ class MixedDemo(Demo):
             raise Skip(f'{args.qemu_b} has no features= (QEMU without '
                        'featmask\'s patch-set; --qemu-b)')
         self.tools = self.tools_of['host-b']
-        self.map = NetMap(args.featmask)
+        self.map = DeviceMap(args.featmask)
         self.form = 'mixed'
         self.setup('featmask-mixed-')
         # One guest boot decides for both hosts (one machine).

@@ -80,23 +80,6 @@ def pattern(sectors):
     return bytes(out)
 
 
-class BlkMap(demo.NetMap):
-    """featmask's map of virtio-blk: name <-> bit."""
-
-    def __init__(self, featmask):
-        r = demo.run([featmask, 'list', '--json', 'vhost-user-blk-pci'],
-                     check=True)
-        self.features = json.loads(r.stdout)
-        self.bit = {f['name']: f['bit'] for f in self.features}
-        self.name = {f['bit']: f['name'] for f in self.features}
-        self.known = 0
-        for b in self.name:
-            self.known |= 1 << b
-
-    def to_bits(self, names):
-        return sum(1 << self.bit[n] for n in set(names))
-
-
 class BlkHost(demo.Host):
     """A host whose storage daemon serves the shared disk image through
     vhost-user-blk, offering @offer with @queues queues."""
@@ -160,7 +143,7 @@ class BlkPool(demo.Demo):
 
     def __init__(self, args, report):
         super().__init__(args, report)
-        self.map = BlkMap(args.featmask)
+        self.map = demo.DeviceMap(args.featmask, 'vhost-user-blk-pci')
 
     def read_disk(self, vm, where):
         """The md5 of the guest's whole disk, read by the guest."""
